@@ -1,0 +1,56 @@
+"""Store operations for sign-in that differ by dialect or must be atomic under concurrency."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
+
+from data.models import AuthSession, LoginFailure
+
+
+def login_failure_record(
+    session: Session, *, email: str, address: str, now: datetime, max_failures: int, lock: timedelta
+) -> None:
+    """Count one failure atomically (an upsert), locking the pair once it reaches `max_failures`."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    table = LoginFailure.__table__  # type: ignore[attr-defined]
+    failures = table.c.failures + 1
+    statement = dialect.insert(table).values(
+        email=email, address=address, failures=1, last_failed_at=now, locked_until=None
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["email", "address"],
+        set_={
+            "failures": failures,
+            "last_failed_at": now,
+            "locked_until": _lock_expression(failures, max_failures, now + lock),
+        },
+    )
+    session.execute(statement)
+
+
+def _lock_expression(failures: Any, max_failures: int, until: datetime) -> Any:
+    current_lock = LoginFailure.__table__.c.locked_until  # type: ignore[attr-defined]
+    return case((failures >= max_failures, until), else_=current_lock)
+
+
+def login_failures_since(session: Session, *, email: str, since: datetime) -> int:
+    query = select(func.coalesce(func.sum(LoginFailure.failures), 0)).where(
+        LoginFailure.email == email, col(LoginFailure.last_failed_at) >= since
+    )
+    return int(session.execute(query).scalar_one())
+
+
+def session_claim_cookie(session: Session, *, session_id: str, now: datetime) -> bool:
+    """The one-time hand-off to the cookie route: true for exactly one caller per session."""
+    result = session.execute(
+        update(AuthSession)
+        .where(col(AuthSession.id) == session_id, col(AuthSession.cookie_issued).is_(False),
+               col(AuthSession.revoked_at).is_(None), col(AuthSession.expires_at) > now)
+        .values(cookie_issued=True)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]

@@ -1,0 +1,32 @@
+"""Alembic environment: the target is SQLModel's metadata; SQLite migrates in batch mode."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import data.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from data.db import get_engine
+
+config = context.config
+
+
+def run_migrations_online() -> None:
+    connectable = config.attributes.get("connection") or get_engine()
+    if hasattr(connectable, "connect"):
+        with connectable.connect() as connection:
+            _run(connection)
+    else:
+        _run(connectable)
+
+
+def _run(connection: object) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=SQLModel.metadata,
+        render_as_batch=True,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations_online()

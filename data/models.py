@@ -1,0 +1,193 @@
+"""The tables. Every schema change goes through an Alembic migration (`data/migrations`).
+
+Money columns are `Money` (integer minor units), times are `UTCDateTime`, enums are short strings.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from data.types import Money, UTCDateTime, utcnow
+
+
+def _money(**kw: Any) -> Any:
+    return Field(sa_type=Money, **kw)
+
+
+def _time(**kw: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kw)
+
+
+def _text(length: int, **kw: Any) -> Any:
+    return Field(sa_type=String(length), **kw)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = _text(254, unique=True)  # stored lower-cased: uniqueness is case-insensitive
+    name: str = _text(100)
+    phone: str | None = _text(20, default=None)
+    city: str | None = _text(80, default=None)
+    timezone: str = _text(64, default="Asia/Kolkata")
+    password_hash: str = _text(100)
+    status: str = _text(16, default="active", index=True)
+    created_at: datetime = _time(default_factory=utcnow, index=True)
+    updated_at: datetime = _time(default_factory=utcnow)
+    password_changed_at: datetime = _time(default_factory=utcnow)
+    deleted_at: datetime | None = _time(default=None)
+
+
+class UserRole(SQLModel, table=True):
+    __tablename__ = "user_roles"
+    user_id: int = Field(foreign_key="users.id", primary_key=True)
+    role: str = _text(16, primary_key=True, index=True)
+
+
+class Dealer(SQLModel, table=True):
+    __tablename__ = "dealers"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", unique=True)
+    store_name: str = _text(120)
+    address: str = _text(300)
+    city: str = _text(80, index=True)
+    postal_code: str = _text(12)
+    phone: str | None = _text(20, default=None)
+    status: str = _text(16, default="pending", index=True)
+    seller_fee_pct: Decimal = Field(default=Decimal("0"), max_digits=5, decimal_places=2)
+    review_note: str | None = _text(500, default=None)
+    reviewed_by: int | None = Field(default=None, foreign_key="users.id")
+    reviewed_at: datetime | None = _time(default=None)
+    created_at: datetime = _time(default_factory=utcnow)
+    updated_at: datetime = _time(default_factory=utcnow)
+
+
+class Car(SQLModel, table=True):
+    __tablename__ = "cars"
+    __table_args__ = (
+        Index("ix_cars_make_year", "make", "year"),
+        Index("ix_cars_body_fuel", "body_type", "fuel"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    dealer_id: int = Field(foreign_key="dealers.id", index=True)
+    vin: str = _text(17, unique=True)
+    make: str = _text(40)
+    model: str = _text(60)
+    variant: str = _text(60, default="")
+    year: int
+    body_type: str = _text(16)
+    fuel: str = _text(16)
+    transmission: str = _text(16)
+    engine_cc: int = 0
+    odometer_km: int
+    registration_year: int | None = None
+    owners: int = 1
+    colour: str = _text(30)
+    city: str = _text(80, index=True)
+    title_status: str = _text(16, default="clean")
+    damage: str = _text(16, default="none")
+    condition_grade: int = 3
+    description: str = Field(default="", sa_type=Text)
+    photos: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = _text(16, default="available", index=True)
+    created_at: datetime = _time(default_factory=utcnow)
+    updated_at: datetime = _time(default_factory=utcnow)
+
+
+class Auction(SQLModel, table=True):
+    __tablename__ = "auctions"
+    id: int | None = Field(default=None, primary_key=True)
+    dealer_id: int = Field(foreign_key="dealers.id", index=True)
+    title: str = _text(150)
+    description: str = Field(default="", sa_type=Text)
+    status: str = _text(16, default="draft", index=True)
+    starts_at: datetime = _time(index=True)
+    ends_at: datetime = _time(index=True)
+    latest_end_at: datetime | None = _time(default=None)
+    soft_close_window_s: int = 120
+    soft_close_extension_s: int = 120
+    buyer_premium_pct: Decimal = Field(default=Decimal("5"), max_digits=5, decimal_places=2)
+    premium_min: Decimal = _money(default=Decimal("0"))
+    premium_max: Decimal | None = _money(default=None)
+    cancel_reason: str | None = _text(500, default=None)
+    created_at: datetime = _time(default_factory=utcnow)
+    updated_at: datetime = _time(default_factory=utcnow)
+
+
+class Lot(SQLModel, table=True):
+    __tablename__ = "lots"
+    __table_args__ = (UniqueConstraint("auction_id", "lot_number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    auction_id: int = Field(foreign_key="auctions.id", index=True)
+    car_id: int = Field(foreign_key="cars.id", index=True)
+    lot_number: int
+    starting_price: Decimal = _money()
+    reserve_price: Decimal | None = _money(default=None)  # hidden from bidders
+    buy_now_price: Decimal | None = _money(default=None)
+    current_price: Decimal | None = _money(default=None)
+    leader_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    bid_count: int = 0
+    bidder_count: int = 0
+    ends_at: datetime = _time(index=True)
+    extended: bool = False
+    outcome: str | None = _text(20, default=None)
+    settled_at: datetime | None = _time(default=None)
+    version: int = 0  # bumped by every guarded update: the compare-and-set of the bidding engine
+
+
+class AuditLog(SQLModel, table=True):
+    """Append-only: who did what to which record, with the record before and after."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _time(default_factory=utcnow, index=True)
+    actor_id: int | None = Field(default=None, index=True)
+    action: str = _text(40)
+    entity: str = _text(30)
+    entity_id: int | None = None
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class ChangeLog(SQLModel, table=True):
+    """The outbox: one row per changed record, written in the changing transaction (see changelog.py)."""
+
+    __tablename__ = "change_log"
+    # SQLite only auto-numbers an INTEGER PRIMARY KEY, so the 64-bit id is INTEGER there.
+    id: int | None = Field(default=None, sa_type=BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    txid: int | None = Field(default=None, sa_type=BigInteger, index=True)  # PostgreSQL only
+    at: datetime = _time(default_factory=utcnow)
+    entity: str = _text(30)
+    entity_id: int
+    op: str = _text(8)  # insert, update, delete
+
+
+class AuthSession(SQLModel, table=True):
+    __tablename__ = "sessions"
+    id: str = _text(64, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    created_at: datetime = _time(default_factory=utcnow)
+    expires_at: datetime = _time()
+    revoked_at: datetime | None = _time(default=None)
+    cookie_issued: bool = False  # the one-time hand-off from the login page to the cookie route
+    address: str | None = _text(64, default=None)
+
+
+class LoginFailure(SQLModel, table=True):
+    """Failed logins per (email, address): locks survive restarts and hold across processes."""
+
+    __tablename__ = "login_failures"
+    email: str = _text(254, primary_key=True)
+    address: str = _text(64, primary_key=True)
+    failures: int = 0
+    last_failed_at: datetime = _time(default_factory=utcnow)
+    locked_until: datetime | None = _time(default=None)
+
+
+TRACKED_TABLES = frozenset({"users", "dealers", "cars", "auctions", "lots", "bids"})

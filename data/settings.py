@@ -1,0 +1,151 @@
+"""One settings object, read from the environment and `.streamlit/secrets.toml`.
+
+`DATABASE_URL` unset means the embedded SQLite store under `DATA_DIR`, with demo mode on by default.
+Outside demo mode the app refuses to start without real secrets; in demo mode random secrets are made
+once and kept in the data folder, so restarts keep sessions valid. No secret has a default value.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRETS_TOML = ROOT / ".streamlit" / "secrets.toml"
+MIN_SECRET_LENGTH = 32
+CURRENCY_SYMBOLS = {"INR": "₹", "USD": "$", "EUR": "€", "GBP": "£"}
+
+
+class MissingSecrets(RuntimeError):
+    """Raised at start outside demo mode when a required secret is not configured."""
+
+
+class SecretsTomlSource(PydanticBaseSettingsSource):
+    """Top-level keys of `.streamlit/secrets.toml` (the same file `st.secrets` reads)."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._values().get(field_name.upper()), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        known = {name.upper() for name in self.settings_cls.model_fields}
+        return {k.lower(): v for k, v in self._values().items() if k.upper() in known}
+
+    def _values(self) -> dict[str, Any]:
+        if not SECRETS_TOML.is_file():
+            return {}
+        with SECRETS_TOML.open("rb") as handle:
+            return {k.upper(): v for k, v in tomllib.load(handle).items()}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
+
+    database_url: str | None = None
+    data_dir: Path = ROOT / "var"
+    demo_mode: bool | None = None  # None: on for the embedded store, off with DATABASE_URL
+    jwt_secret: str | None = None
+    cookie_key: str | None = None
+    session_minutes: int = Field(default=60, ge=5, le=60)  # NFR13: tokens expire within an hour
+    session_cache_seconds: float = Field(default=3.0, ge=0, le=10)
+    bcrypt_rounds: int = Field(default=12, ge=4, le=16)
+    currency: str = "INR"
+    timezone: str = "Asia/Kolkata"
+    secure_cookies: bool = False  # set true behind HTTPS
+    login_max_failures: int = 5
+    login_lock_minutes: int = 15
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, SecretsTomlSource(settings_cls)
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_url(cls, url: str | None) -> str | None:
+        """Accept the usual `postgresql://` spelling and run it on psycopg 3."""
+        if not url:
+            return None
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix) :]
+        return url
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, code: str) -> str:
+        if code.upper() not in CURRENCY_SYMBOLS:
+            raise ValueError(f"CURRENCY must be one of {', '.join(CURRENCY_SYMBOLS)}")
+        return code.upper()
+
+    @model_validator(mode="after")
+    def _resolve_demo_and_secrets(self) -> Settings:
+        if self.demo_mode is None:
+            self.demo_mode = self.database_url is None
+        if self.demo_mode:
+            self._fill_demo_secrets()
+        self._require_secrets()
+        return self
+
+    def _fill_demo_secrets(self) -> None:
+        stored = _demo_secrets(self.data_dir)
+        self.jwt_secret = self.jwt_secret or stored["JWT_SECRET"]
+        self.cookie_key = self.cookie_key or stored["COOKIE_KEY"]
+
+    def _require_secrets(self) -> None:
+        for name in ("jwt_secret", "cookie_key"):
+            value = getattr(self, name)
+            if not value or len(value) < MIN_SECRET_LENGTH:
+                raise MissingSecrets(
+                    f"{name.upper()} is not set (or shorter than {MIN_SECRET_LENGTH} characters). "
+                    f"Set it in the environment or in .streamlit/secrets.toml, e.g. "
+                    f"{name.upper()}=$(python -c 'import secrets; print(secrets.token_urlsafe(48))'), "
+                    "or run with DEMO_MODE=true to generate demo secrets."
+                )
+
+    @property
+    def url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'auction.db'}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @property
+    def currency_symbol(self) -> str:
+        return CURRENCY_SYMBOLS[self.currency]
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+
+def _demo_secrets(data_dir: Path) -> dict[str, str]:
+    """Random secrets made once per data folder; the file is private to its owner."""
+    path = data_dir / "demo-secrets.json"
+    if path.is_file():
+        return dict(json.loads(path.read_text()))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    values = {key: secrets.token_urlsafe(48) for key in ("JWT_SECRET", "COOKIE_KEY")}
+    path.touch(mode=0o600)
+    path.write_text(json.dumps(values))
+    return values
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+

@@ -1,0 +1,102 @@
+"""The unit of work: one user action is one transaction, with its audit entry and change-log rows.
+
+Every flush of a tracked table (users, dealers, cars, auctions, lots, bids) appends `change_log` rows
+in the same transaction, so the analytics copy can follow the store exactly. Writes that bypass the
+ORM (guarded UPDATEs of the bidding engine) call `record_change` themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Engine, event, insert, text
+from sqlalchemy.orm import Session as SASession
+from sqlmodel import Session
+
+from data.db import get_engine, writer
+from data.models import TRACKED_TABLES, AuditLog, ChangeLog
+from data.types import utcnow
+
+
+class UnitOfWork:
+    """`with UnitOfWork() as uow: ...; uow.commit()` — anything not committed is rolled back."""
+
+    def __init__(self, *, write: bool = True, engine: Engine | None = None) -> None:
+        base = engine or get_engine()
+        self._engine = writer(base) if write else base
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = Session(self._engine, expire_on_commit=False)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.session.close()  # rolls back whatever was not committed, without expiring loaded rows
+
+    @property
+    def dialect(self) -> str:
+        return self._engine.dialect.name
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def audit(
+        self,
+        *,
+        actor_id: int | None,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        self.session.add(
+            AuditLog(actor_id=actor_id, action=action, entity=entity, entity_id=entity_id,
+                     before=before, after=after)
+        )
+
+    def record_change(self, entity: str, entity_ids: Iterable[int], op: str = "update") -> None:
+        _append_changes(self.session, [(entity, entity_id, op) for entity_id in entity_ids])
+
+
+def _append_changes(session: SASession, changes: list[tuple[str, int, str]]) -> None:
+    if not changes:
+        return
+    txid = _transaction_id(session)
+    now = utcnow()
+    rows = [dict(entity=e, entity_id=i, op=op, txid=txid, at=now) for e, i, op in changes]
+    session.connection().execute(insert(ChangeLog), rows)
+
+
+def _transaction_id(session: SASession) -> int | None:
+    """PostgreSQL's transaction id, which lets the change-log reader wait for late commits."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    if "txid" not in session.info:
+        query = text("SELECT pg_current_xact_id()::text::bigint")
+        session.info["txid"] = session.connection().execute(query).scalar_one()
+    return int(session.info["txid"])
+
+
+def _tracked(obj: Any) -> str | None:
+    table = getattr(obj, "__tablename__", None)
+    return table if table in TRACKED_TABLES else None
+
+
+@event.listens_for(SASession, "after_begin")
+def _forget_txid(session: SASession, _transaction: Any, _connection: Any) -> None:
+    session.info.pop("txid", None)
+
+
+@event.listens_for(SASession, "after_flush")
+def _log_flushed_changes(session: SASession, _context: Any) -> None:
+    changes: list[tuple[str, int, str]] = []
+    for objects, op in ((session.new, "insert"), (session.dirty, "update"), (session.deleted, "delete")):
+        for obj in objects:
+            table = _tracked(obj)
+            if table and (op != "update" or session.is_modified(obj)):
+                changes.append((table, obj.id, op))
+    _append_changes(session, changes)

@@ -1,0 +1,161 @@
+"""Accounts: register, profile, password, delete (FR1, FR3, FR4)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from data.models import AuthSession, Dealer, User, UserRole
+from data.settings import get_settings
+from data.types import utcnow
+from data.uow import UnitOfWork
+from domain.errors import EmailTaken, InvalidCredentials, NotFound
+from domain.permissions import Actor
+from domain.security import hash_password, verify_password
+from domain.types import DealerStatus, Role, UserStatus
+from domain.validation import (
+    check_password_strength,
+    clean_email,
+    clean_person_name,
+    clean_phone,
+    clean_text,
+    clean_timezone,
+    collect,
+)
+
+PUBLIC_USER_FIELDS = ("email", "name", "phone", "city", "timezone", "status")
+
+
+def user_snapshot(user: User) -> dict[str, Any]:
+    """What the audit log keeps of a user: never the password hash."""
+    return {name: getattr(user, name) for name in PUBLIC_USER_FIELDS}
+
+
+def actor_load(uow: UnitOfWork, user_id: int, *, session_id: str | None = None) -> Actor:
+    user = uow.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    roles = uow.session.exec(select(UserRole.role).where(UserRole.user_id == user_id)).all()
+    dealer = uow.session.exec(select(Dealer).where(Dealer.user_id == user_id)).first()
+    return Actor(
+        id=user_id, email=user.email, name=user.name, roles=frozenset(Role(r) for r in roles),
+        dealer_id=dealer.id if dealer else None,
+        dealer_verified=bool(dealer and dealer.status == DealerStatus.VERIFIED),
+        session_id=session_id, timezone=user.timezone,
+    )
+
+
+def user_register(*, email: str, name: str, password: str) -> Actor:
+    fields = collect({
+        "email": lambda: clean_email(email),
+        "name": lambda: clean_person_name(name),
+        "password": lambda: check_password_strength(password, email=str(email)),
+    })
+    with UnitOfWork() as uow:
+        if uow.session.exec(select(User.id).where(User.email == fields["email"])).first():
+            raise EmailTaken("An account with this email already exists. Sign in, or use another email.")
+        user = User(email=fields["email"], name=fields["name"],
+                    password_hash=hash_password(fields["password"]),
+                    timezone=get_settings().timezone)
+        uow.session.add(user)
+        _flush_unique(uow)
+        assert user.id is not None
+        uow.session.add(UserRole(user_id=user.id, role=Role.BIDDER))
+        uow.audit(actor_id=user.id, action="register", entity="users", entity_id=user.id,
+                  after=user_snapshot(user))
+        uow.commit()
+        return actor_load(uow, user.id)
+
+
+def _flush_unique(uow: UnitOfWork) -> None:
+    """Two registrations of one email at the same moment: the unique index decides, clearly."""
+    try:
+        uow.session.flush()
+    except IntegrityError:
+        raise EmailTaken("An account with this email already exists. Sign in, or use another email.") from None
+
+
+def profile_update(actor: Actor, *, name: str, phone: str | None, city: str | None,
+                   timezone: str) -> Actor:
+    fields = collect({
+        "name": lambda: clean_person_name(name),
+        "phone": lambda: clean_phone(phone),
+        "city": lambda: clean_text(city, label="City", max_len=80) if city else None,
+        "timezone": lambda: clean_timezone(timezone),
+    })
+    with UnitOfWork() as uow:
+        user = _user(uow, actor.id)
+        before = user_snapshot(user)
+        for field, value in fields.items():
+            setattr(user, field, value)
+        user.updated_at = utcnow()
+        uow.audit(actor_id=actor.id, action="update_profile", entity="users", entity_id=actor.id,
+                  before=before, after=user_snapshot(user))
+        uow.commit()
+        return actor_load(uow, actor.id, session_id=actor.session_id)
+
+
+def password_change(actor: Actor, *, current: str, new: str) -> None:
+    """Changing the password signs out every other session of this user."""
+    collect({"new password": lambda: check_password_strength(new, email=actor.email)})
+    with UnitOfWork() as uow:
+        user = _user(uow, actor.id)
+        if not verify_password(current, user.password_hash):
+            raise InvalidCredentials("Your current password is not correct.")
+        user.password_hash = hash_password(new)
+        user.password_changed_at = user.updated_at = utcnow()
+        sessions_revoke(uow, actor.id, keep=actor.session_id)
+        uow.audit(actor_id=actor.id, action="change_password", entity="users", entity_id=actor.id)
+        uow.commit()
+
+
+def account_delete(actor: Actor, *, password: str) -> None:
+    """Personal data is erased; bids and sales that others depend on stay, under a placeholder."""
+    with UnitOfWork() as uow:
+        user = _user(uow, actor.id)
+        if not verify_password(password, user.password_hash):
+            raise InvalidCredentials("Your password is not correct.")
+        before = user_snapshot(user)
+        _anonymise(user)
+        _close_store(uow, actor.id)
+        sessions_revoke(uow, actor.id, keep=None)
+        uow.audit(actor_id=actor.id, action="delete_account", entity="users", entity_id=actor.id,
+                  before=before, after=user_snapshot(user))
+        uow.commit()
+
+
+def _anonymise(user: User) -> None:
+    user.email = f"deleted-{user.id}@deleted.invalid"
+    user.name = "Deleted user"
+    user.phone = user.city = None
+    user.password_hash = "!" + secrets.token_hex(16)  # not a bcrypt hash: never matches
+    user.status = UserStatus.DELETED
+    user.deleted_at = user.updated_at = utcnow()
+
+
+def _close_store(uow: UnitOfWork, user_id: int) -> None:
+    dealer = uow.session.exec(select(Dealer).where(Dealer.user_id == user_id)).first()
+    if dealer is not None:
+        dealer.status = DealerStatus.CLOSED
+        dealer.phone = None
+        dealer.updated_at = utcnow()
+
+
+def sessions_revoke(uow: UnitOfWork, user_id: int, *, keep: str | None) -> None:
+    uow.session.execute(
+        update(AuthSession)
+        .where(col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None),
+               col(AuthSession.id) != (keep or ""))
+        .values(revoked_at=utcnow())
+    )
+
+
+def _user(uow: UnitOfWork, user_id: int) -> User:
+    user = uow.session.get(User, user_id)
+    if user is None or user.status == UserStatus.DELETED:
+        raise NotFound("No such user.")
+    return user

@@ -1,0 +1,53 @@
+"""Exceptions named after the business condition. Pages and the API turn them into messages."""
+
+
+class DomainError(Exception):
+    """A rule said no. The message is written for the user: what was wrong and what to do."""
+
+
+class ValidationFailed(DomainError):
+    """One or more fields are invalid; `problems` maps each field to what to fix."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{field}: {message}" for field, message in problems.items()))
+
+
+class Forbidden(DomainError):
+    """The signed-in user's roles do not allow this action."""
+
+
+class NotFound(DomainError):
+    """No such record, or not one this user may see (the two are not told apart)."""
+
+
+class EmailTaken(DomainError):
+    pass
+
+
+class InvalidCredentials(DomainError):
+    pass
+
+
+class LoginLocked(DomainError):
+    pass
+
+
+class SessionExpired(DomainError):
+    pass
+
+
+class NotYourStore(Forbidden):
+    pass
+
+
+class DealerNotVerified(Forbidden):
+    pass
+
+
+class AlreadyApplied(DomainError):
+    pass
+
+
+class InvalidTransition(DomainError):
+    """The record is not in a state that allows this change (e.g. verifying a rejected dealer)."""

@@ -1,0 +1,77 @@
+"""Password hashes (bcrypt) and session tokens (signed JWTs that expire within the hour)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+import bcrypt
+import jwt
+
+from data.settings import get_settings
+from domain.errors import SessionExpired
+from domain.validation import BCRYPT_MAX_BYTES
+
+JWT_ALGORITHM = "HS256"
+TOKEN_AUDIENCE = "car-auction"
+
+
+def hash_password(password: str) -> str:
+    rounds = get_settings().bcrypt_rounds
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=rounds)).decode()
+
+
+def verify_password(password: str, hashed: str) -> bool:
+    encoded = password.encode()
+    if len(encoded) > BCRYPT_MAX_BYTES:  # bcrypt 5 raises on these; they can never have been set
+        encoded = encoded[:0]
+    try:
+        return bcrypt.checkpw(encoded, hashed.encode())
+    except ValueError:  # a malformed stored hash (e.g. an anonymised account) never matches
+        return False
+
+
+@lru_cache(maxsize=4)
+def dummy_hash(rounds: int) -> str:
+    """Checked when the email is unknown, so a login costs the same whether the account exists."""
+    return bcrypt.hashpw(b"no-such-account", bcrypt.gensalt(rounds=rounds)).decode()
+
+
+def verify_against_dummy(password: str) -> None:
+    verify_password(password, dummy_hash(get_settings().bcrypt_rounds))
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    user_id: int
+    session_id: str
+    purpose: str
+    expires_at: datetime
+
+
+def issue_token(*, user_id: int, session_id: str, now: datetime, ttl: timedelta,
+                purpose: str = "session") -> str:
+    claims = {
+        "sub": str(user_id), "sid": session_id, "typ": purpose, "aud": TOKEN_AUDIENCE,
+        "iat": int(now.timestamp()), "exp": int((now + ttl).timestamp()),
+    }
+    return jwt.encode(claims, _secret(), algorithm=JWT_ALGORITHM)
+
+
+def read_token(token: str, *, purpose: str = "session") -> TokenClaims:
+    try:
+        claims = jwt.decode(token, _secret(), algorithms=[JWT_ALGORITHM], audience=TOKEN_AUDIENCE,
+                            options={"require": ["exp", "sub", "sid", "typ"]})
+    except jwt.PyJWTError:
+        raise SessionExpired("Your session has ended. Please sign in again.") from None
+    if claims["typ"] != purpose:
+        raise SessionExpired("Your session has ended. Please sign in again.")
+    expires = datetime.fromtimestamp(claims["exp"]).astimezone()
+    return TokenClaims(int(claims["sub"]), str(claims["sid"]), purpose, expires)
+
+
+def _secret() -> str:
+    secret = get_settings().jwt_secret
+    assert secret, "settings refuse to load without JWT_SECRET"
+    return secret

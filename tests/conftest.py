@@ -1,0 +1,63 @@
+"""Fixtures: settings for tests, and a migrated, empty store per test on SQLite and PostgreSQL.
+
+PostgreSQL runs when TEST_DATABASE_URL points at a server (CI sets it and requires it); each run makes
+its own database there and drops it at the end, so runs never depend on leftovers.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+_WORK = Path(tempfile.mkdtemp(prefix="auction-tests-"))
+os.environ.update({
+    "DATA_DIR": str(_WORK / "var"),
+    "DEMO_MODE": "false",
+    "JWT_SECRET": "test-jwt-secret-0123456789-abcdefghijklmnop",
+    "COOKIE_KEY": "test-cookie-key-0123456789-abcdefghijklmnop",
+    "BCRYPT_ROUNDS": "4",  # the default is 12 (asserted in tests); 4 keeps the suite fast
+})
+os.environ.pop("DATABASE_URL", None)
+
+from tests.support import stores  # noqa: E402
+
+STORES = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def store_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    urls = {"sqlite": stores.sqlite_url(tmp_path_factory.mktemp("sqlite"))}
+    stores.migrate(urls["sqlite"])
+    if not stores.pg_server_url():
+        yield urls
+        return
+    with stores.postgres_database() as pg_url:
+        stores.migrate(pg_url)
+        urls["postgresql"] = pg_url
+        yield urls
+
+
+@pytest.fixture(params=STORES)
+def store(request: pytest.FixtureRequest, store_urls: dict[str, str]) -> Iterator[str]:
+    """A migrated, empty store; the test runs once on each database."""
+    yield from _use(request.param, store_urls)
+
+
+@pytest.fixture
+def sqlite_store(store_urls: dict[str, str]) -> Iterator[str]:
+    yield from _use("sqlite", store_urls)
+
+
+def _use(kind: str, store_urls: dict[str, str]) -> Iterator[str]:
+    if kind not in store_urls:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail("TEST_DATABASE_URL is required here (REQUIRE_POSTGRES=1) but not set")
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
+    engine = stores.use_store(store_urls[kind])
+    stores.wipe(engine)
+    yield kind
+    stores.reset_caches()

@@ -1,0 +1,86 @@
+"""Throwaway stores for tests: a SQLite file, or a PostgreSQL database made for this run and
+dropped after it. Each is migrated with Alembic exactly as production is."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
+
+from data.db import get_engine, make_engine
+from data.migrate import upgrade_to_head
+from data.settings import get_settings
+
+import data.models  # noqa: F401
+
+
+def pg_server_url() -> str | None:
+    return os.environ.get("TEST_DATABASE_URL")
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """CREATE DATABASE test_<random> on the test server; DROP it afterwards."""
+    admin_url = make_url(get_settings_url(pg_server_url() or ""))
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def get_settings_url(url: str) -> str:
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def sqlite_url(folder: Path) -> str:
+    return f"sqlite:///{folder / 'test.db'}"
+
+
+def use_store(url: str) -> Engine:
+    """Point the app's settings and engine at `url` (the app reads DATABASE_URL)."""
+    os.environ["DATABASE_URL"] = url
+    reset_caches()
+    return get_engine()
+
+
+def reset_caches() -> None:
+    try:
+        get_engine().dispose()
+    except Exception:  # noqa: BLE001, S110 — settings may be mid-change; a new engine follows
+        pass
+    get_engine.cache_clear()
+    get_settings.cache_clear()
+
+
+def migrate(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        upgrade_to_head(engine)
+    finally:
+        engine.dispose()
+
+
+def wipe(engine: Engine) -> None:
+    """Empty every table, so each test starts from a known, empty store."""
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))
