@@ -49,6 +49,11 @@ def actor_load(uow: UnitOfWork, user_id: int, *, session_id: str | None = None) 
     )
 
 
+def profile_of(actor: Actor) -> dict[str, Any]:
+    with UnitOfWork(write=False) as uow:
+        return user_snapshot(_user(uow, actor.id))
+
+
 def user_register(*, email: str, name: str, password: str) -> Actor:
     fields = collect({
         "email": lambda: clean_email(email),

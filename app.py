@@ -1,0 +1,18 @@
+"""AutoGavel — `streamlit run app.py`.
+
+Imported by the server, this module builds an `st.App` that mounts our cookie routes and security
+headers on Streamlit's own server. Run as the page script (every rerun), it is the frame: it builds
+the navigation from the signed-in user's roles.
+"""
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+if get_script_run_ctx(suppress_warning=True) is None:
+    from ui.http import MIDDLEWARE, ROUTES
+
+    app = st.App(__file__, routes=ROUTES, middleware=MIDDLEWARE)
+else:
+    from ui.shell import run_frame
+
+    run_frame()

@@ -1,0 +1,38 @@
+"""Bring the store up at app start: migrate the embedded store, seed the demo in demo mode."""
+
+from __future__ import annotations
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from data.db import get_engine
+from data.migrate import alembic_config, upgrade_to_head
+from data.settings import get_settings
+
+
+class StoreNotMigrated(RuntimeError):
+    pass
+
+
+def prepare_store() -> None:
+    settings = get_settings()
+    if settings.is_sqlite:
+        upgrade_to_head()
+    else:
+        _require_head()
+    if settings.demo_mode:
+        from data.demo import seed_demo  # imported late: only demo mode needs Pillow and the catalog
+
+        seed_demo()
+
+
+def _require_head() -> None:
+    """PostgreSQL is migrated by the operator (`python -m data.migrate`), never behind their back."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    with get_engine().connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    if current != head:
+        raise StoreNotMigrated(
+            f"The database schema is at {current or 'nothing'}, the app needs {head}. "
+            "Run `python -m data.migrate` with the same DATABASE_URL, then start the app again."
+        )

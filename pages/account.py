@@ -1,0 +1,48 @@
+"""My account: profile, password, and deleting the account."""
+
+from zoneinfo import available_timezones
+
+import streamlit as st
+
+from domain import accounts
+from ui.feedback import reporting_errors
+from ui.session import guard, sign_out
+
+actor = guard()
+profile = accounts.profile_of(actor)
+st.title("My account")
+profile_tab, password_tab, delete_tab = st.tabs(["Profile", "Password", "Delete account"])
+
+with profile_tab, st.form("profile"):
+    st.text_input("Email", value=actor.email, disabled=True)
+    name = st.text_input("Name", value=profile["name"], key="profile_name", max_chars=100)
+    phone = st.text_input("Phone", value=profile["phone"] or "", key="profile_phone", max_chars=20)
+    city = st.text_input("City", value=profile["city"] or "", key="profile_city", max_chars=80)
+    zones = sorted(available_timezones())
+    zone = st.selectbox("Time zone", zones, index=zones.index(profile["timezone"]), key="profile_tz")
+    if st.form_submit_button("Save profile", type="primary"):
+        with reporting_errors():
+            accounts.profile_update(actor, name=name, phone=phone, city=city, timezone=zone)
+            st.success("Profile saved.")
+
+with password_tab, st.form("password"):
+    current = st.text_input("Current password", type="password", key="pw_current")
+    new = st.text_input("New password", type="password", key="pw_new")
+    if st.form_submit_button("Change password", type="primary"):
+        with reporting_errors():
+            accounts.password_change(actor, current=current, new=new)
+            st.success("Password changed. Your other sessions were signed out.")
+
+with delete_tab, st.form("delete"):
+    st.warning("Deleting your account erases your name, email and phone. Bids and sales that other "
+               "people rely on stay on record under an anonymous placeholder. This cannot be undone.")
+    password = st.text_input("Password", type="password", key="delete_password")
+    sure = st.checkbox("I understand, delete my account", key="delete_confirm")
+    if st.form_submit_button("Delete my account"):
+        if not sure:
+            st.error("Tick the box to confirm.")
+        else:
+            with reporting_errors():
+                accounts.account_delete(actor, password=password)
+                sign_out()
+                st.rerun()

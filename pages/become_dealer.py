@@ -1,0 +1,40 @@
+"""Become a dealer (FR21): apply with store details; an admin verifies before you can list cars."""
+
+import streamlit as st
+
+from domain import dealers
+from domain.permissions import Action
+from domain.types import DealerStatus
+from ui.feedback import reporting_errors
+from ui.format import md_escape
+from ui.session import guard
+
+actor = guard(Action.APPLY_AS_DEALER)
+st.title("Become a dealer")
+store = dealers.dealer_of(actor)
+
+if store is not None and store.status != DealerStatus.REJECTED:
+    messages = {
+        DealerStatus.PENDING: f"Your store **{md_escape(store.store_name)}** is waiting for an admin to verify it.",
+        DealerStatus.VERIFIED: f"Your store **{md_escape(store.store_name)}** is verified. You can list cars.",
+        DealerStatus.SUSPENDED: f"Your store is suspended: {md_escape(store.review_note or '')}",
+        DealerStatus.CLOSED: "Your store is closed.",
+    }
+    st.info(messages[DealerStatus(store.status)])
+    st.stop()
+
+if store is not None:
+    st.warning(f"Your last application was not approved: {md_escape(store.review_note or '')}. You can apply again.")
+st.write("Sell on AutoGavel: list cars, upload your inventory from Excel, and run auctions. "
+         "Tell us about your store; an admin checks it, usually within a working day.")
+with st.form("apply"):
+    name = st.text_input("Store name", value=store.store_name if store else "", key="store_name")
+    address = st.text_area("Address", value=store.address if store else "", key="store_address")
+    city = st.text_input("City", value=store.city if store else "", key="store_city")
+    postal = st.text_input("Postal code", value=store.postal_code if store else "", key="store_postal")
+    phone = st.text_input("Store phone", key="store_phone")
+    if st.form_submit_button("Apply", type="primary"):
+        with reporting_errors():
+            dealers.dealer_apply(actor, store_name=name, address=address, city=city,
+                                 postal_code=postal, phone=phone)
+            st.success("Application sent. We will let you know once an admin has reviewed it.")

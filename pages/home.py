@@ -1,0 +1,39 @@
+"""Home: what the signed-in user can do next, by role."""
+
+import streamlit as st
+
+from domain import dealers
+from domain.permissions import Action, can
+from domain.types import DealerStatus
+from ui.format import md_escape
+from ui.session import guard
+
+actor = guard()
+st.title(f"Welcome, {actor.name.split()[0]}")
+
+cards: list[tuple[str, str]] = []
+if can(actor, Action.BID):
+    cards.append(("🔨 Bid", "Browse live auctions, set a maximum bid and let the engine bid for you."))
+if can(actor, Action.MANAGE_OWN_STORE):
+    cards.append(("🏪 Sell", "List cars, upload a whole inventory from Excel, and run auctions."))
+if can(actor, Action.VIEW_ANALYTICS):
+    cards.append(("📊 Analyse", "Explore sales, bids and dealer statements; export CSV, Excel, Parquet."))
+if can(actor, Action.MANAGE_USERS):
+    cards.append(("🛡️ Administer", "Verify dealer stores, manage users and roles, watch the platform."))
+for column, (title, text) in zip(st.columns(len(cards) or 1), cards, strict=False):
+    with column.container(border=True):
+        st.subheader(title)
+        st.write(text)
+
+if can(actor, Action.APPLY_AS_DEALER) and not actor.dealer_verified:
+    store = dealers.dealer_of(actor)
+    if store is None:
+        st.info("Want to sell cars? Apply for a dealer store; an admin verifies it.")
+        st.page_link("pages/become_dealer.py", label="Become a dealer", icon=":material/storefront:")
+    elif store.status == DealerStatus.PENDING:
+        st.info(f"Your store **{md_escape(store.store_name)}** is waiting for verification.")
+    elif store.status == DealerStatus.REJECTED:
+        st.warning(f"Your store application was not approved: {md_escape(store.review_note or '')}")
+if can(actor, Action.MANAGE_USERS):
+    st.page_link("pages/admin_dealers.py", label="Review dealer applications", icon=":material/verified:")
+st.page_link("pages/account.py", label="Your account and security", icon=":material/manage_accounts:")

@@ -1,0 +1,33 @@
+"""Sign in. In demo mode the demo accounts for every role are listed below the form."""
+
+import streamlit as st
+
+from data.demo_accounts import DEMO_ACCOUNTS
+from data.settings import get_settings
+from domain import auth
+from ui.feedback import reporting_errors
+from ui.session import client_address, current_actor, sign_in
+
+st.title("Sign in to AutoGavel")
+st.caption("Used-car auctions from verified dealers, live bidding, transparent fees.")
+
+if current_actor() is not None:
+    st.switch_page("pages/home.py")
+
+with st.form("login"):
+    email = st.text_input("Email", key="login_email", max_chars=254)
+    password = st.text_input("Password", type="password", key="login_password", max_chars=200)
+    submitted = st.form_submit_button("Sign in", type="primary")
+
+if submitted:
+    with reporting_errors():
+        sign_in(auth.user_login(email=email, password=password, address=client_address()))
+        st.rerun()
+
+st.page_link("pages/register.py", label="New here? Create an account", icon=":material/person_add:")
+
+if get_settings().demo_mode:
+    st.divider()
+    st.subheader("Demo accounts")
+    st.caption("Demo mode is on: these accounts exist on this installation only.")
+    st.table([{"Role": a.role.value, "Email": a.email, "Password": a.password} for a in DEMO_ACCOUNTS])

@@ -1,0 +1,1 @@
+"""Streamlit glue shared by the pages: the session gate, formatting, and domain errors as messages."""

@@ -1,0 +1,80 @@
+"""HTTP routes and headers mounted on Streamlit's own server through `st.App`.
+
+Only these routes read or write the session cookie, so it can be HttpOnly: page scripts (and any
+injected script) never see it. The login page hands over through a one-minute, one-use ticket.
+"""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from data.settings import get_settings
+from domain import auth
+from domain.errors import SessionExpired
+from ui.session import COOKIE_NAME
+
+SECURITY_HEADERS = {
+    # Streamlit's front end needs inline styles and eval (Vega, Plotly); everything else is 'self'.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+        "connect-src 'self' ws: wss:; frame-src 'self' blob: data:; worker-src 'self' blob:; "
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    ),
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+class SecurityHeaders(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+
+def _with_cookie(response: Response, token: str) -> Response:
+    settings = get_settings()
+    response.set_cookie(COOKIE_NAME, token, max_age=settings.session_minutes * 60, httponly=True,
+                        secure=settings.secure_cookies, samesite="lax", path="/")
+    return response
+
+
+async def start_session(request: Request) -> Response:
+    try:
+        token = await run_in_threadpool(auth.handoff_redeem, request.query_params.get("ticket", ""))
+    except SessionExpired:
+        return RedirectResponse("/login", status_code=303)
+    return _with_cookie(RedirectResponse("/", status_code=303), token)
+
+
+async def refresh_session(request: Request) -> Response:
+    try:
+        token = await run_in_threadpool(auth.session_renew, request.cookies.get(COOKIE_NAME, ""))
+    except SessionExpired:
+        return Response(status_code=401)
+    return _with_cookie(Response(status_code=204), token)
+
+
+async def end_session(request: Request) -> Response:
+    await run_in_threadpool(auth.session_close, request.cookies.get(COOKIE_NAME, ""))
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(COOKIE_NAME, path="/")
+    return response
+
+
+ROUTES = [
+    Route("/auth/session", start_session, methods=["GET"]),
+    Route("/auth/refresh", refresh_session, methods=["POST"]),
+    Route("/auth/logout", end_session, methods=["GET"]),
+]
+MIDDLEWARE = [Middleware(SecurityHeaders)]

@@ -1,0 +1,103 @@
+"""The session gate every page goes through.
+
+The browser holds the session JWT in an HttpOnly cookie (set by `ui.http` routes, so page scripts
+never touch it); this tab keeps a copy in `st.session_state` (a cache, not the truth: the sessions
+table is). Every run re-checks the session in the store, cached for a few seconds per process, so a
+logout or a suspension takes effect everywhere at once.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import streamlit as st
+import streamlit.components.v1 as components
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from data.settings import get_settings
+from data.types import utcnow
+from domain import auth
+from domain.errors import SessionExpired
+from domain.permissions import Action, Actor, can
+from domain.security import read_token
+
+COOKIE_NAME = "auction_session"
+TOKEN_KEY = "session_token"
+
+
+@st.cache_data(ttl=get_settings().session_cache_seconds, show_spinner=False, max_entries=10_000)
+def _resolve(token: str) -> Actor:
+    return auth.session_resolve(token)
+
+
+def current_actor() -> Actor | None:
+    token = st.session_state.get(TOKEN_KEY) or st.context.cookies.get(COOKIE_NAME)
+    if not token:
+        return None
+    try:
+        actor = _resolve(token)
+    except SessionExpired:
+        st.session_state.pop(TOKEN_KEY, None)
+        return None
+    st.session_state[TOKEN_KEY] = _renewed(token)
+    return actor
+
+
+def _renewed(token: str) -> str:
+    """Past half its life, the token is renewed (the user is active) and the cookie refreshed."""
+    claims = read_token(token)
+    half = timedelta(minutes=get_settings().session_minutes) / 2
+    if claims.expires_at - utcnow() > half:
+        return token
+    fresh = auth.session_renew(token)
+    _refresh_cookie()
+    return fresh
+
+
+def _refresh_cookie() -> None:
+    """The cookie is HttpOnly, so only the server can renew it: ask the browser to call the route."""
+    components.html("<script>fetch('/auth/refresh',{method:'POST',credentials:'same-origin'})"
+                    "</script>", height=0)
+
+
+def sign_in(signed: auth.SignedIn) -> None:
+    st.session_state[TOKEN_KEY] = signed.token
+    _resolve.clear()
+    _browser_go(f"/auth/session?ticket={auth.handoff_ticket(signed.token)}")
+
+
+def sign_out() -> None:
+    token = st.session_state.pop(TOKEN_KEY, None) or st.context.cookies.get(COOKIE_NAME)
+    if token:
+        auth.session_close(token)
+    _resolve.clear()
+    _browser_go("/auth/logout")
+
+
+def _browser_go(url: str) -> None:
+    """Send the browser to one of our HTTP routes (the same message `st.login` uses)."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None or not isinstance(st.context.headers.get("Host"), str):
+        return  # no browser behind this run (AppTest): the token in session state is enough
+    message = ForwardMsg()
+    message.auth_redirect.url = url
+    ctx.enqueue(message)
+
+
+def client_address() -> str:
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else "unknown"
+
+
+def guard(action: Action | None = None) -> Actor:
+    """Stop the page unless someone is signed in (and, given an action, allowed to do it)."""
+    actor = current_actor()
+    if actor is None:
+        st.warning("Please sign in to see this page.")
+        st.page_link("pages/login.py", label="Sign in", icon=":material/login:")
+        st.stop()
+    if action is not None and not can(actor, action):
+        st.error("Your account does not have access to this page.")
+        st.stop()
+    return actor

@@ -1,0 +1,57 @@
+"""The frame around every page: store start-up, navigation by role, the sidebar."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from data.bootstrap import prepare_store
+from domain.permissions import Action, Actor, can
+from ui.session import current_actor, sign_out
+
+APP_NAME = "AutoGavel"
+
+
+@st.cache_resource(show_spinner="Preparing the marketplace…")
+def _store_ready() -> bool:
+    prepare_store()
+    return True
+
+
+def _page(path: str, title: str, icon: str, *, default: bool = False) -> st.Page:  # type: ignore[name-defined]
+    return st.Page(path, title=title, icon=f":material/{icon}:", default=default)
+
+
+def pages_for(actor: Actor | None) -> dict[str, list[st.Page]]:  # type: ignore[name-defined]
+    if actor is None:
+        return {"": [_page("pages/login.py", "Sign in", "login", default=True),
+                     _page("pages/register.py", "Create account", "person_add")]}
+    sections: dict[str, list[st.Page]] = {  # type: ignore[name-defined]
+        "": [_page("pages/home.py", "Home", "home", default=True)],
+        "Account": [_page("pages/account.py", "My account", "manage_accounts")],
+    }
+    if can(actor, Action.APPLY_AS_DEALER) and not actor.dealer_verified:
+        sections["Account"].append(_page("pages/become_dealer.py", "Become a dealer", "storefront"))
+    if can(actor, Action.MANAGE_USERS):
+        sections["Admin"] = [_page("pages/admin_users.py", "Users", "group"),
+                             _page("pages/admin_dealers.py", "Dealer verification", "verified")]
+    return sections
+
+
+def _sidebar(actor: Actor | None) -> None:
+    with st.sidebar:
+        st.markdown(f"### 🚗 {APP_NAME}")
+        if actor is None:
+            return
+        st.caption(f"Signed in as **{actor.name}**  \n{', '.join(sorted(actor.roles))}")
+        if st.button("Sign out", icon=":material/logout:", key="sign_out"):
+            sign_out()
+            st.rerun()
+
+
+def run_frame() -> None:
+    st.set_page_config(page_title=APP_NAME, page_icon="🚗", layout="wide")
+    _store_ready()
+    actor = current_actor()
+    navigation = st.navigation(pages_for(actor))  # every run: otherwise Streamlit falls back to pages/
+    _sidebar(actor)
+    navigation.run()
