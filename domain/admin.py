@@ -36,8 +36,9 @@ def user_search(actor: Actor, *, text: str = "", role: Role | None = None,
     require(actor, Action.MANAGE_USERS)
     query = select(User)
     if text.strip():
-        pattern = f"%{text.strip().lower()[:100]}%"
-        query = query.where(or_(col(User.email).like(pattern), func.lower(User.name).like(pattern)))
+        pattern = f"%{_escape_like(text.strip().lower()[:100])}%"
+        query = query.where(or_(col(User.email).like(pattern, escape="\\"),
+                                func.lower(User.name).like(pattern, escape="\\")))
     if role is not None:
         query = query.where(col(User.id).in_(select(UserRole.user_id).where(UserRole.role == role)))
     if status is not None:
@@ -50,6 +51,11 @@ def user_search(actor: Actor, *, text: str = "", role: Role | None = None,
     rows = [UserRow(u.id or 0, u.email, u.name, u.status, roles.get(u.id or 0, frozenset()),
                     u.created_at) for u in users]
     return rows, int(total)
+
+
+def _escape_like(text: str) -> str:
+    """Search text is literal: % and _ typed by the admin match themselves, not anything."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _roles_of(uow: UnitOfWork, user_ids: list[int]) -> dict[int, frozenset[Role]]:

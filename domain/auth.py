@@ -62,10 +62,10 @@ def user_login(*, email: str, password: str, address: str, now: datetime | None 
         if user.status != UserStatus.ACTIVE:
             raise InvalidCredentials("This account is suspended. Contact support to reinstate it.")
         _forget_failures(uow, key, address)
-        token = session_open(uow, user_id=_id(user), address=address, now=now)
+        session_id, token = session_open(uow, user_id=_id(user), address=address, now=now)
         uow.audit(actor_id=user.id, action="login", entity="users", entity_id=user.id)
         uow.commit()
-        return SignedIn(actor_load(uow, _id(user), session_id=read_token(token).session_id), token)
+        return SignedIn(actor_load(uow, _id(user), session_id=session_id), token)
 
 
 def _refuse_if_locked(email: str, address: str, now: datetime) -> None:
@@ -96,18 +96,20 @@ def _forget_failures(uow: UnitOfWork, email: str, address: str) -> None:
         uow.session.delete(row)
 
 
-def session_open(uow: UnitOfWork, *, user_id: int, address: str | None, now: datetime) -> str:
+def session_open(uow: UnitOfWork, *, user_id: int, address: str | None,
+                 now: datetime) -> tuple[str, str]:
+    """A new session row and its token: (session id, token)."""
     ttl = timedelta(minutes=get_settings().session_minutes)
     row = AuthSession(id=secrets.token_urlsafe(32), user_id=user_id, created_at=now,
                       expires_at=now + ttl, address=(address or "")[:64] or None)
     uow.session.add(row)
-    return issue_token(user_id=user_id, session_id=row.id, now=now, ttl=ttl)
+    return row.id, issue_token(user_id=user_id, session_id=row.id, now=now, ttl=ttl)
 
 
 def session_resolve(token: str, *, now: datetime | None = None) -> Actor:
     """The actor behind a token, if its session is still open and its user still active."""
     now = now or utcnow()
-    claims = read_token(token)
+    claims = read_token(token, now=now)
     with UnitOfWork(write=False) as uow:
         row = uow.session.exec(
             select(AuthSession).join(User, col(User.id) == AuthSession.user_id).where(
@@ -122,7 +124,7 @@ def session_resolve(token: str, *, now: datetime | None = None) -> Actor:
 def session_renew(token: str, *, now: datetime | None = None) -> str:
     """A fresh token for the same session, moving its expiry forward (the user is active)."""
     now = now or utcnow()
-    claims = read_token(token)
+    claims = read_token(token, now=now)
     ttl = timedelta(minutes=get_settings().session_minutes)
     with UnitOfWork() as uow:
         row = uow.session.get(AuthSession, claims.session_id)
@@ -156,7 +158,7 @@ def handoff_ticket(token: str, *, now: datetime | None = None) -> str:
 
 def handoff_redeem(ticket: str, *, now: datetime | None = None) -> str:
     now = now or utcnow()
-    claims = read_token(ticket, purpose="handoff")
+    claims = read_token(ticket, purpose="handoff", now=now)
     with UnitOfWork() as uow:
         claimed = session_claim_cookie(uow.session, session_id=claims.session_id, now=now)
         uow.commit()

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 import bcrypt
 import jwt
 
 from data.settings import get_settings
+from data.types import utcnow
 from domain.errors import SessionExpired
 from domain.validation import BCRYPT_MAX_BYTES
 
 JWT_ALGORITHM = "HS256"
 TOKEN_AUDIENCE = "car-auction"
+ENDED = "Your session has ended. Please sign in again."
 
 
 def hash_password(password: str) -> str:
@@ -56,22 +58,26 @@ def issue_token(*, user_id: int, session_id: str, now: datetime, ttl: timedelta,
         "sub": str(user_id), "sid": session_id, "typ": purpose, "aud": TOKEN_AUDIENCE,
         "iat": int(now.timestamp()), "exp": int((now + ttl).timestamp()),
     }
-    return jwt.encode(claims, _secret(), algorithm=JWT_ALGORITHM)
+    return jwt.encode(claims, _secret(purpose), algorithm=JWT_ALGORITHM)
 
 
-def read_token(token: str, *, purpose: str = "session") -> TokenClaims:
+def read_token(token: str, *, purpose: str = "session", now: datetime | None = None) -> TokenClaims:
+    """Verify signature, audience and purpose; expiry is checked against `now` (the caller's clock)."""
     try:
-        claims = jwt.decode(token, _secret(), algorithms=[JWT_ALGORITHM], audience=TOKEN_AUDIENCE,
-                            options={"require": ["exp", "sub", "sid", "typ"]})
-    except jwt.PyJWTError:
-        raise SessionExpired("Your session has ended. Please sign in again.") from None
-    if claims["typ"] != purpose:
-        raise SessionExpired("Your session has ended. Please sign in again.")
-    expires = datetime.fromtimestamp(claims["exp"]).astimezone()
+        claims = jwt.decode(token, _secret(purpose), algorithms=[JWT_ALGORITHM], audience=TOKEN_AUDIENCE,
+                            options={"require": ["exp", "sub", "sid", "typ"], "verify_exp": False,
+                                     "verify_iat": False})
+        expires = datetime.fromtimestamp(int(claims["exp"]), UTC)
+    except (jwt.PyJWTError, ValueError, TypeError):
+        raise SessionExpired(ENDED) from None
+    if claims["typ"] != purpose or expires <= (now or utcnow()):
+        raise SessionExpired(ENDED)
     return TokenClaims(int(claims["sub"]), str(claims["sid"]), purpose, expires)
 
 
-def _secret() -> str:
-    secret = get_settings().jwt_secret
-    assert secret, "settings refuse to load without JWT_SECRET"
+def _secret(purpose: str) -> str:
+    """Session tokens are signed with JWT_SECRET; the browser's cookie hand-off with COOKIE_KEY."""
+    settings = get_settings()
+    secret = settings.cookie_key if purpose == "handoff" else settings.jwt_secret
+    assert secret, "settings refuse to load without JWT_SECRET and COOKIE_KEY"
     return secret
