@@ -1,0 +1,71 @@
+"""The schema is exactly what the migrations build, and the change log misses nothing."""
+
+from __future__ import annotations
+
+import threading
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlmodel import SQLModel, select
+
+from data.changelog import changes_since
+from data.db import get_engine
+from data.models import User
+from data.uow import UnitOfWork
+from domain import accounts
+from tests.support.factories import PASSWORD
+
+
+def test_migrations_match_the_models(store: str) -> None:
+    with get_engine().connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
+                                SQLModel.metadata)
+    assert diff == []
+
+
+def test_every_change_is_logged_in_its_own_transaction(store: str) -> None:
+    changes, cursor = changes_since(0)
+    assert changes == []
+    actor = accounts.user_register(email="log@example.com", name="Lara Log", password=PASSWORD)
+    accounts.profile_update(actor, name="Lara Logger", phone=None, city=None, timezone="Asia/Kolkata")
+    changes, cursor = changes_since(cursor)
+    assert [(c.entity, c.entity_id, c.op) for c in changes] == [
+        ("users", actor.id, "insert"), ("users", actor.id, "update")]
+    assert changes_since(cursor) == ([], cursor)
+
+
+def test_rolled_back_work_leaves_no_change_rows(store: str) -> None:
+    with UnitOfWork() as uow:
+        uow.session.add(User(email="ghost@example.com", name="Ghost", password_hash="!"))
+        uow.session.flush()  # the change row is written ... and rolled back with the user
+    assert changes_since(0)[0] == []
+
+
+def test_a_late_commit_is_not_skipped(store: str) -> None:
+    """A transaction that got its ids first but commits last is still read, exactly once."""
+    inside, release = threading.Event(), threading.Event()
+
+    def slow_writer() -> None:
+        with UnitOfWork() as uow:
+            uow.session.add(User(email="slow@example.com", name="Slow", password_hash="!"))
+            uow.session.flush()
+            inside.set()
+            release.wait(10)
+            uow.commit()
+
+    writer = threading.Thread(target=slow_writer)
+    writer.start()
+    assert inside.wait(10)
+    seen: list[int] = []
+    cursor = 0
+    if get_engine().dialect.name == "postgresql":  # SQLite serialises writers: nothing can overtake
+        accounts.user_register(email="fast@example.com", name="Fast Person", password=PASSWORD)
+        changes, cursor = changes_since(cursor)
+        seen += [c.entity_id for c in changes]
+    release.set()
+    writer.join()
+    changes, cursor = changes_since(cursor)
+    seen += [c.entity_id for c in changes]
+    with UnitOfWork(write=False) as uow:
+        all_ids = sorted(uow.session.exec(select(User.id)).all())
+    assert sorted(seen) == all_ids
