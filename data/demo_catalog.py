@@ -303,8 +303,7 @@ _NOISE_PER_MILLE = 40  # dealer haggling room: +/- 4%
 def _check_condition_grade(grade: int) -> None:
     if not MIN_CONDITION_GRADE <= grade <= MAX_CONDITION_GRADE:
         raise ValueError(
-            f"condition_grade must be between {MIN_CONDITION_GRADE} and "
-            f"{MAX_CONDITION_GRADE}; got {grade}."
+            f"condition_grade must be between {MIN_CONDITION_GRADE} and {MAX_CONDITION_GRADE}; got {grade}."
         )
 
 

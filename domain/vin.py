@@ -55,7 +55,7 @@ def vin_check_digit(vin: str) -> str:
     """Compute the check digit of a 17-character VIN, ignoring what is at position 9."""
     _check_characters(vin)
     _check_length(vin)
-    total = sum(TRANSLITERATION[char.upper()] * weight for char, weight in zip(vin, WEIGHTS))
+    total = sum(TRANSLITERATION[char.upper()] * weight for char, weight in zip(vin, WEIGHTS, strict=True))
     remainder = total % 11
     return "X" if remainder == 10 else str(remainder)
 

@@ -11,6 +11,9 @@ from ui.session import guard, sign_out
 actor = guard()
 profile = accounts.profile_of(actor)
 st.title("My account")
+if st.button("Sign out", icon=":material/logout:", key="account_sign_out"):
+    sign_out()
+    st.rerun()
 profile_tab, password_tab, delete_tab = st.tabs(["Profile", "Password", "Delete account"])
 
 with profile_tab, st.form("profile"):

@@ -6,6 +6,7 @@ from domain import dealers
 from domain.permissions import Action, can
 from domain.types import DealerStatus
 from ui.format import md_escape
+from ui.nav import link
 from ui.session import guard
 
 actor = guard()
@@ -29,11 +30,11 @@ if can(actor, Action.APPLY_AS_DEALER) and not actor.dealer_verified:
     store = dealers.dealer_of(actor)
     if store is None:
         st.info("Want to sell cars? Apply for a dealer store; an admin verifies it.")
-        st.page_link("pages/become_dealer.py", label="Become a dealer", icon=":material/storefront:")
+        link("pages/become_dealer.py", "Become a dealer", "storefront")
     elif store.status == DealerStatus.PENDING:
         st.info(f"Your store **{md_escape(store.store_name)}** is waiting for verification.")
     elif store.status == DealerStatus.REJECTED:
         st.warning(f"Your store application was not approved: {md_escape(store.review_note or '')}")
 if can(actor, Action.MANAGE_USERS):
-    st.page_link("pages/admin_dealers.py", label="Review dealer applications", icon=":material/verified:")
-st.page_link("pages/account.py", label="Your account and security", icon=":material/manage_accounts:")
+    link("pages/admin_dealers.py", "Review dealer applications", "verified")
+link("pages/account.py", "Your account and security", "manage_accounts")

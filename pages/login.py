@@ -6,6 +6,7 @@ from data.demo_accounts import DEMO_ACCOUNTS
 from data.settings import get_settings
 from domain import auth
 from ui.feedback import reporting_errors
+from ui.nav import link
 from ui.session import client_address, current_actor, sign_in
 
 st.title("Sign in to AutoGavel")
@@ -24,7 +25,7 @@ if submitted:
         sign_in(auth.user_login(email=email, password=password, address=client_address()))
         st.rerun()
 
-st.page_link("pages/register.py", label="New here? Create an account", icon=":material/person_add:")
+link("pages/register.py", "New here? Create an account", "person_add")
 
 if get_settings().demo_mode:
     st.divider()

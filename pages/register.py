@@ -5,6 +5,7 @@ import streamlit as st
 from domain import accounts, auth
 from domain.validation import PASSWORD_MIN
 from ui.feedback import reporting_errors
+from ui.nav import link
 from ui.session import client_address, current_actor, sign_in
 
 st.title("Create your account")
@@ -30,4 +31,4 @@ if submitted:
             sign_in(auth.user_login(email=actor.email, password=password, address=client_address()))
             st.rerun()
 
-st.page_link("pages/login.py", label="Already registered? Sign in", icon=":material/login:")
+link("pages/login.py", "Already registered? Sign in", "login")

@@ -21,6 +21,7 @@ from domain import auth
 from domain.errors import SessionExpired
 from domain.permissions import Action, Actor, can
 from domain.security import read_token
+from ui.nav import link
 
 COOKIE_NAME = "auction_session"
 TOKEN_KEY = "session_token"
@@ -95,7 +96,7 @@ def guard(action: Action | None = None) -> Actor:
     actor = current_actor()
     if actor is None:
         st.warning("Please sign in to see this page.")
-        st.page_link("pages/login.py", label="Sign in", icon=":material/login:")
+        link("pages/login.py", "Sign in", "login")
         st.stop()
     if action is not None and not can(actor, action):
         st.error("Your account does not have access to this page.")

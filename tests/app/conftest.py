@@ -9,7 +9,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from domain import auth
 from domain.permissions import Actor
+from ui.session import TOKEN_KEY
 from tests.support.factories import PASSWORD
 
 TIMEOUT = 30
@@ -38,10 +40,22 @@ def sign_in(at: AppTest, actor: Actor, password: str = PASSWORD) -> AppTest:
     return at
 
 
-def page_as(actor: Actor, page: str) -> AppTest:
-    """Run one page directly (as AppTest's switch_page does: without the frame)."""
-    at = sign_in(app_as_visitor(), actor)
-    at.switch_page(page)
+def app_signed_in(actor: Actor) -> AppTest:
+    """The whole app (frame and navigation) for a user whose session is already open."""
+    at = AppTest.from_file("../../app.py", default_timeout=TIMEOUT)
+    at.session_state[TOKEN_KEY] = auth.user_login(email=actor.email, password=PASSWORD,
+                                                  address="127.0.0.1").token
+    at.run()
+    return at
+
+
+def page_as(actor: Actor | None, page: str) -> AppTest:
+    """Run one page script on its own, without the frame and its navigation (as a direct hit would),
+    signed in through session state: the page's own guard is all that stands in the way."""
+    at = AppTest.from_file(f"../../{page}", default_timeout=TIMEOUT)
+    if actor is not None:
+        signed = auth.user_login(email=actor.email, password=PASSWORD, address="127.0.0.1")
+        at.session_state[TOKEN_KEY] = signed.token
     at.run()
     return at
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import itertools
 
+from sqlalchemy import delete
+from sqlmodel import col
+
 from data.models import UserRole
 from data.uow import UnitOfWork
 from domain import accounts, dealers
@@ -18,17 +21,17 @@ _counter = itertools.count(1)
 def make_user(*roles: Role, email: str | None = None, name: str = "Test User") -> Actor:
     actor = accounts.user_register(email=email or f"user{next(_counter)}@example.com", name=name,
                                    password=PASSWORD)
-    extra = set(roles) - {Role.BIDDER, Role.DEALER}
-    if extra:
+    if roles:  # exactly these roles (registration gives every account the bidder role)
         with UnitOfWork() as uow:
-            uow.session.add_all(UserRole(user_id=actor.id, role=r) for r in extra)
+            uow.session.execute(delete(UserRole).where(col(UserRole.user_id) == actor.id))
+            uow.session.add_all(UserRole(user_id=actor.id, role=r) for r in set(roles))
             uow.commit()
     with UnitOfWork(write=False) as uow:
         return accounts.actor_load(uow, actor.id)
 
 
 def make_admin() -> Actor:
-    return make_user(Role.ADMIN, name="Ada Admin")
+    return make_user(Role.ADMIN, Role.BIDDER, name="Ada Admin")
 
 
 def make_dealer(admin: Actor | None = None, *, city: str = "Pune") -> Actor:

@@ -1,5 +1,6 @@
 """Sanity checks on the demo catalogue data and its used-price model."""
 
+import itertools
 import random
 
 import pytest
@@ -100,7 +101,7 @@ def test_prices_are_positive_even_for_worst_case(model: CarModel) -> None:
 def test_prices_decrease_with_age(model: CarModel) -> None:
     first, last = model.years
     prices = [price(model, year) for year in range(last, first - 1, -1)]
-    assert all(newer > older for newer, older in zip(prices, prices[1:]))
+    assert all(newer > older for newer, older in itertools.pairwise(prices))
 
 
 @pytest.mark.parametrize("model", MODELS, ids=model_id)

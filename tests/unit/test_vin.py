@@ -37,7 +37,7 @@ rngs = st.integers(min_value=0, max_value=2**32 - 1).map(random.Random)
 
 
 def weighted_sum(vin: str) -> int:
-    return sum(TRANSLITERATION[char] * weight for char, weight in zip(vin, WEIGHTS))
+    return sum(TRANSLITERATION[char] * weight for char, weight in zip(vin, WEIGHTS, strict=True))
 
 
 def replace_at(vin: str, index: int, char: str) -> str:
