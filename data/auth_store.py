@@ -40,7 +40,7 @@ def _lock_expression(failures: Any, max_failures: int, until: datetime) -> Any:
 
 def login_failures_since(session: Session, *, email: str, since: datetime) -> int:
     query = select(func.coalesce(func.sum(LoginFailure.failures), 0)).where(
-        LoginFailure.email == email, col(LoginFailure.last_failed_at) >= since
+        col(LoginFailure.email) == email, col(LoginFailure.last_failed_at) >= since
     )
     return int(session.execute(query).scalar_one())
 

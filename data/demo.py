@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from data.demo_accounts import DEMO_ACCOUNTS, DemoAccount
-from data.demo_catalog import CITIES, DEALER_NAMES
+from data.demo_catalog import CITIES
+from data.demo_inventory import seed_inventory
 from data.models import Dealer, User, UserRole
 from data.types import utcnow
 from data.uow import UnitOfWork
@@ -22,6 +23,14 @@ from domain.security import hash_password
 from domain.types import DealerStatus, Role
 
 SEED = 20_26
+# A dozen stores, each in a city its name fits (Copart-style regional yards).
+DEMO_STORES = (
+    ("Gateway Cars", "Mumbai"), ("Capital Auto Traders", "Delhi"), ("Bengaluru Auto Hub", "Bengaluru"),
+    ("Deccan Car Mart", "Hyderabad"), ("Sai Krishna Automobiles", "Chennai"),
+    ("Metro Car Exchange", "Kolkata"), ("Shree Ganesh Autos", "Pune"), ("Patel Car Bazaar", "Ahmedabad"),
+    ("Pink City Wheels", "Jaipur"), ("Nawab Auto Sales", "Lucknow"), ("Singh Brothers Motors", "Chandigarh"),
+    ("Malabar Motor World", "Kochi"),
+)
 BIDDER_NAMES = (
     "Aarav Gupta", "Diya Nair", "Kabir Singh", "Meera Pillai", "Arjun Reddy", "Sneha Kulkarni",
     "Ishaan Chatterjee", "Ananya Das", "Vivaan Joshi", "Kavya Menon", "Reyansh Bose", "Tara Kapoor",
@@ -48,8 +57,6 @@ def seed_demo() -> SeedReport:
         stores = _dealers(uow, owner_of_first=accounts[Role.DEALER])
         bidders = [_user(uow, name, f"bidder{i + 1}@demo.autogavel.in", {Role.BIDDER})
                    for i, name in enumerate(BIDDER_NAMES)]
-        from data.demo_inventory import seed_inventory
-
         cars, auctions = seed_inventory(uow, stores=stores, rng=rng, now=utcnow())
         uow.audit(actor_id=None, action="seed_demo", entity="system", entity_id=None,
                   after={"dealers": len(stores), "cars": cars, "auctions": auctions})
@@ -73,7 +80,9 @@ def _account(uow: UnitOfWork, account: DemoAccount) -> User:
 
 def _dealers(uow: UnitOfWork, *, owner_of_first: User) -> list[Dealer]:
     stores = []
-    for index, (store_name, city) in enumerate(zip(DEALER_NAMES, CITIES, strict=False)):
+    cities = {city.name: city for city in CITIES}
+    for index, (store_name, city_name) in enumerate(DEMO_STORES):
+        city = cities[city_name]
         owner = owner_of_first if index == 0 else _user(
             uow, f"{store_name} Owner", f"dealer{index + 1}@demo.autogavel.in", {Role.BIDDER, Role.DEALER})
         store = Dealer(user_id=owner.id or 0, store_name=store_name, city=city.name,

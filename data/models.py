@@ -160,7 +160,9 @@ class ChangeLog(SQLModel, table=True):
 
     __tablename__ = "change_log"
     # SQLite only auto-numbers an INTEGER PRIMARY KEY, so the 64-bit id is INTEGER there.
-    id: int | None = Field(default=None, sa_type=BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    id: int | None = Field(
+        default=None, sa_type=BigInteger().with_variant(Integer(), "sqlite"), primary_key=True
+    )
     txid: int | None = Field(default=None, sa_type=BigInteger, index=True)  # PostgreSQL only
     at: datetime = _time(default_factory=utcnow)
     entity: str = _text(30)

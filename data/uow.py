@@ -67,7 +67,7 @@ def _append_changes(session: SASession, changes: list[tuple[str, int, str]]) -> 
         return
     txid = _transaction_id(session)
     now = utcnow()
-    rows = [dict(entity=e, entity_id=i, op=op, txid=txid, at=now) for e, i, op in changes]
+    rows = [{"entity": e, "entity_id": i, "op": op, "txid": txid, "at": now} for e, i, op in changes]
     session.connection().execute(insert(ChangeLog), rows)
 
 

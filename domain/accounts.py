@@ -27,6 +27,7 @@ from domain.validation import (
     collect,
 )
 
+EMAIL_TAKEN = "An account with this email already exists. Sign in, or use another email."
 PUBLIC_USER_FIELDS = ("email", "name", "phone", "city", "timezone", "status")
 
 
@@ -62,7 +63,7 @@ def user_register(*, email: str, name: str, password: str) -> Actor:
     })
     with UnitOfWork() as uow:
         if uow.session.exec(select(User.id).where(User.email == fields["email"])).first():
-            raise EmailTaken("An account with this email already exists. Sign in, or use another email.")
+            raise EmailTaken(EMAIL_TAKEN)
         user = User(email=fields["email"], name=fields["name"],
                     password_hash=hash_password(fields["password"]),
                     timezone=get_settings().timezone)
@@ -81,7 +82,7 @@ def _flush_unique(uow: UnitOfWork) -> None:
     try:
         uow.session.flush()
     except IntegrityError:
-        raise EmailTaken("An account with this email already exists. Sign in, or use another email.") from None
+        raise EmailTaken(EMAIL_TAKEN) from None
 
 
 def profile_update(actor: Actor, *, name: str, phone: str | None, city: str | None,

@@ -15,7 +15,7 @@ from domain.errors import SessionExpired
 from domain.validation import BCRYPT_MAX_BYTES
 
 JWT_ALGORITHM = "HS256"
-TOKEN_AUDIENCE = "car-auction"
+TOKEN_AUDIENCE = "car-auction"  # noqa: S105 — a name, not a secret
 ENDED = "Your session has ended. Please sign in again."
 
 

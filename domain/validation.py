@@ -110,7 +110,7 @@ def check_password_strength(password: object, *, email: str = "") -> str:
     if classes < 3 and len(password) < 16:
         raise ValueError("Password needs three of: lower-case, upper-case, digits, symbols "
                          "(or at least 16 characters).")
-    local = email.split("@")[0].lower()
+    local = email.split("@", maxsplit=1)[0].lower()
     if password.lower() in COMMON_PASSWORDS or (len(local) >= 4 and local in password.lower()):
         raise ValueError("Password is too easy to guess; avoid common passwords and your email.")
     return password

@@ -14,9 +14,10 @@ st.title("Become a dealer")
 store = dealers.dealer_of(actor)
 
 if store is not None and store.status != DealerStatus.REJECTED:
+    store_name = md_escape(store.store_name)
     messages = {
-        DealerStatus.PENDING: f"Your store **{md_escape(store.store_name)}** is waiting for an admin to verify it.",
-        DealerStatus.VERIFIED: f"Your store **{md_escape(store.store_name)}** is verified. You can list cars.",
+        DealerStatus.PENDING: f"Your store **{store_name}** is waiting for an admin to verify it.",
+        DealerStatus.VERIFIED: f"Your store **{store_name}** is verified. You can list cars.",
         DealerStatus.SUSPENDED: f"Your store is suspended: {md_escape(store.review_note or '')}",
         DealerStatus.CLOSED: "Your store is closed.",
     }
@@ -24,14 +25,16 @@ if store is not None and store.status != DealerStatus.REJECTED:
     st.stop()
 
 if store is not None:
-    st.warning(f"Your last application was not approved: {md_escape(store.review_note or '')}. You can apply again.")
+    note = md_escape(store.review_note or "")
+    st.warning(f"Your last application was not approved: {note}. You can apply again.")
 st.write("Sell on AutoGavel: list cars, upload your inventory from Excel, and run auctions. "
          "Tell us about your store; an admin checks it, usually within a working day.")
 with st.form("apply"):
-    name = st.text_input("Store name", value=store.store_name if store else "", key="store_name")
-    address = st.text_area("Address", value=store.address if store else "", key="store_address")
-    city = st.text_input("City", value=store.city if store else "", key="store_city")
-    postal = st.text_input("Postal code", value=store.postal_code if store else "", key="store_postal")
+    previous = dealers.store_snapshot(store) if store else {}
+    name = st.text_input("Store name", value=previous.get("store_name", ""), key="store_name")
+    address = st.text_area("Address", value=previous.get("address", ""), key="store_address")
+    city = st.text_input("City", value=previous.get("city", ""), key="store_city")
+    postal = st.text_input("Postal code", value=previous.get("postal_code", ""), key="store_postal")
     phone = st.text_input("Store phone", key="store_phone")
     if st.form_submit_button("Apply", type="primary"):
         with reporting_errors():

@@ -24,7 +24,7 @@ from domain.security import read_token
 from ui.nav import link
 
 COOKIE_NAME = "auction_session"
-TOKEN_KEY = "session_token"
+TOKEN_KEY = "session_token"  # noqa: S105 — the session-state key, not a secret
 
 
 @st.cache_data(ttl=get_settings().session_cache_seconds, show_spinner=False, max_entries=10_000)

@@ -1,6 +1,7 @@
 """Alembic environment: the target is SQLModel's metadata; SQLite migrates in batch mode."""
 
 from alembic import context
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 
 import data.models  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -11,14 +12,14 @@ config = context.config
 
 def run_migrations_online() -> None:
     connectable = config.attributes.get("connection") or get_engine()
-    if hasattr(connectable, "connect"):
+    if isinstance(connectable, Engine):
         with connectable.connect() as connection:
             _run(connection)
     else:
         _run(connectable)
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=SQLModel.metadata,

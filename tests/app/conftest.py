@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from domain import auth
 from domain.permissions import Actor
-from ui.session import TOKEN_KEY
 from tests.support.factories import PASSWORD
+from ui.session import TOKEN_KEY
 
 TIMEOUT = 30
 

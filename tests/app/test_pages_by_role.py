@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import pytest
+
 from domain import auth
 from domain.errors import SessionExpired
 from domain.permissions import Actor
 from domain.types import Role
 from tests.app.conftest import app_as_visitor, app_signed_in, page_as, sign_in, texts
-from ui.session import TOKEN_KEY
 from tests.support.factories import make_admin, make_dealer, make_user
+from ui.session import TOKEN_KEY
 
 PAGES = ["home", "account", "become_dealer", "admin_users", "admin_dealers"]
 ACCESS = {

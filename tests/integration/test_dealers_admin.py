@@ -12,8 +12,8 @@ from domain.errors import AlreadyApplied, Forbidden, InvalidTransition, NotYourS
 from domain.types import DealerStatus, Role, UserStatus
 from tests.support.factories import make_admin, make_dealer, make_user
 
-STORE = dict(store_name="Sharma Motors", address="14 Ring Road, Lajpat Nagar", city="Delhi",
-             postal_code="110024", phone="+91 98100 12345")
+STORE = {"store_name": "Sharma Motors", "address": "14 Ring Road, Lajpat Nagar", "city": "Delhi",
+         "postal_code": "110024", "phone": "+91 98100 12345"}
 
 
 def audit_actions() -> list[str]:

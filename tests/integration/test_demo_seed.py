@@ -70,7 +70,7 @@ def test_seed_creates_the_accounts_and_verified_dealers(store: str) -> None:
         dealers = uow.session.exec(select(Dealer)).all()
     assert report.created
     assert {account.email for account in DEMO_ACCOUNTS} <= emails
-    assert len(dealers) == report.dealers >= 12
+    assert len(dealers) == report.dealers == 12
     assert {dealer.status for dealer in dealers} == {DealerStatus.VERIFIED}
     assert len({dealer.store_name for dealer in dealers}) == len(dealers)
 

@@ -3,6 +3,7 @@ dropped after it. Each is migrated with Alembic exactly as production is."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -13,11 +14,10 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
+import data.models  # noqa: F401
 from data.db import get_engine, make_engine
 from data.migrate import upgrade_to_head
 from data.settings import get_settings
-
-import data.models  # noqa: F401
 
 
 def pg_server_url() -> str | None:
@@ -59,10 +59,8 @@ def use_store(url: str) -> Engine:
 
 
 def reset_caches() -> None:
-    try:
+    with contextlib.suppress(Exception):  # settings may be mid-change; a new engine follows
         get_engine().dispose()
-    except Exception:  # noqa: BLE001, S110 — settings may be mid-change; a new engine follows
-        pass
     get_engine.cache_clear()
     get_settings.cache_clear()
 

@@ -102,7 +102,7 @@ def test_money_column_round_trips_exactly(amount: Decimal) -> None:
 
 def test_naive_datetimes_are_refused_by_utc_columns() -> None:
     with pytest.raises(ValueError, match="naive"):
-        UTCDateTime().process_bind_param(datetime(2026, 1, 1), None)  # type: ignore[arg-type]  # noqa: DTZ001
+        UTCDateTime().process_bind_param(datetime(2026, 1, 1), None)  # type: ignore[arg-type]
 
 
 @given(st.text(max_size=50))
