@@ -14,13 +14,13 @@ st.title(f"Welcome, {actor.name.split()[0]}")
 
 cards: list[tuple[str, str]] = []
 if can(actor, Action.BID):
-    cards.append(("🔨 Bid", "Browse live auctions, set a maximum bid and let the engine bid for you."))
+    cards.append((":material/gavel: Bid", "Browse live auctions, set a maximum bid and let the engine bid for you."))
 if can(actor, Action.MANAGE_OWN_STORE):
-    cards.append(("🏪 Sell", "List cars, upload a whole inventory from Excel, and run auctions."))
+    cards.append((":material/storefront: Sell", "List cars, upload a whole inventory from Excel, and run auctions."))
 if can(actor, Action.VIEW_ANALYTICS):
-    cards.append(("📊 Analyse", "Explore sales, bids and dealer statements; export CSV, Excel, Parquet."))
+    cards.append((":material/monitoring: Analyse", "Explore sales, bids and dealer statements; export CSV, Excel, Parquet."))
 if can(actor, Action.MANAGE_USERS):
-    cards.append(("🛡️ Administer", "Verify dealer stores, manage users and roles, watch the platform."))
+    cards.append((":material/shield_person: Administer", "Verify dealer stores, manage users and roles, watch the platform."))
 for column, (title, text) in zip(st.columns(len(cards) or 1), cards, strict=False):
     with column.container(border=True):
         st.subheader(title)

@@ -39,7 +39,7 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]]:  # type: ignore[
 
 def _sidebar(actor: Actor | None) -> None:
     with st.sidebar:
-        st.markdown(f"### 🚗 {APP_NAME}")
+        st.markdown(f"### :material/directions_car: {APP_NAME}")
         if actor is None:
             return
         st.caption(f"Signed in as **{actor.name}**  \n{', '.join(sorted(actor.roles))}")
@@ -49,7 +49,7 @@ def _sidebar(actor: Actor | None) -> None:
 
 
 def run_frame() -> None:
-    st.set_page_config(page_title=APP_NAME, page_icon="🚗", layout="wide")
+    st.set_page_config(page_title=APP_NAME, page_icon=":material/directions_car:", layout="wide")
     _store_ready()
     actor = current_actor()
     navigation = st.navigation(pages_for(actor))  # every run: otherwise Streamlit falls back to pages/
