@@ -9,18 +9,21 @@ from ui.format import md_escape
 from ui.nav import link
 from ui.session import guard
 
+ROLE_CARDS = [
+    (Action.BID, ":material/gavel: Bid",
+     "Browse live auctions, set a maximum bid and let the engine bid for you."),
+    (Action.MANAGE_OWN_STORE, ":material/storefront: Sell",
+     "List cars, upload a whole inventory from Excel, and run auctions."),
+    (Action.VIEW_ANALYTICS, ":material/monitoring: Analyse",
+     "Explore sales, bids and dealer statements; export CSV, Excel, Parquet."),
+    (Action.MANAGE_USERS, ":material/shield_person: Administer",
+     "Verify dealer stores, manage users and roles, watch the platform."),
+]
+
 actor = guard()
 st.title(f"Welcome, {actor.name.split()[0]}")
 
-cards: list[tuple[str, str]] = []
-if can(actor, Action.BID):
-    cards.append((":material/gavel: Bid", "Browse live auctions, set a maximum bid and let the engine bid for you."))
-if can(actor, Action.MANAGE_OWN_STORE):
-    cards.append((":material/storefront: Sell", "List cars, upload a whole inventory from Excel, and run auctions."))
-if can(actor, Action.VIEW_ANALYTICS):
-    cards.append((":material/monitoring: Analyse", "Explore sales, bids and dealer statements; export CSV, Excel, Parquet."))
-if can(actor, Action.MANAGE_USERS):
-    cards.append((":material/shield_person: Administer", "Verify dealer stores, manage users and roles, watch the platform."))
+cards = [(title, text) for action, title, text in ROLE_CARDS if can(actor, action)]
 for column, (title, text) in zip(st.columns(len(cards) or 1), cards, strict=False):
     with column.container(border=True):
         st.subheader(title)
