@@ -19,8 +19,8 @@ def money(amount: Decimal | int | None) -> str:
     code = get_settings().currency
     whole = Decimal(amount) == Decimal(amount).to_integral_value()
     pattern = "¤#,##,##0" if code == "INR" else "¤#,##0"
-    return format_currency(amount, code, locale=LOCALES[code], format=None if not whole else pattern,
-                           currency_digits=not whole)
+    return str(format_currency(amount, code, locale=LOCALES[code], format=None if not whole else pattern,
+                           currency_digits=not whole))
 
 
 def local_time(moment: datetime | None, zone: str, *, with_zone: bool = True) -> str:
