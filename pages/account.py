@@ -13,7 +13,6 @@ profile = accounts.profile_of(actor)
 st.title("My account")
 if st.button("Sign out", icon=":material/logout:", key="account_sign_out"):
     sign_out()
-    st.rerun()
 profile_tab, password_tab, delete_tab = st.tabs(["Profile", "Password", "Delete account"])
 
 with profile_tab, st.form("profile"):
@@ -48,4 +47,3 @@ with delete_tab, st.form("delete"):
             with reporting_errors():
                 accounts.account_delete(actor, password=password)
                 sign_out()
-                st.rerun()

@@ -23,7 +23,6 @@ with st.form("login"):
 if submitted:
     with reporting_errors():
         sign_in(auth.user_login(email=email, password=password, address=client_address()))
-        st.rerun()
 
 link("pages/register.py", "New here? Create an account", "person_add")
 

@@ -29,6 +29,5 @@ if submitted:
         with reporting_errors():
             actor = accounts.user_register(email=email, name=name, password=password)
             sign_in(auth.user_login(email=actor.email, password=password, address=client_address()))
-            st.rerun()
 
 link("pages/login.py", "Already registered? Sign in", "login")

@@ -9,6 +9,7 @@ logout or a suspension takes effect everywhere at once.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import NoReturn
 
 import streamlit as st
 import streamlit.components.v1 as components
@@ -62,28 +63,33 @@ def _refresh_cookie() -> None:
                     "</script>", height=0)
 
 
-def sign_in(signed: auth.SignedIn) -> None:
+def sign_in(signed: auth.SignedIn) -> NoReturn:
+    """Keep the token for this tab, then let the cookie route store it for reloads and new tabs."""
     st.session_state[TOKEN_KEY] = signed.token
     _resolve.clear()
-    _browser_go(f"/auth/session?ticket={auth.handoff_ticket(signed.token)}")
+    _browser_go(f"/auth/session?ticket={auth.handoff_ticket(signed.token)}", "Signing you in…")
 
 
-def sign_out() -> None:
+def sign_out() -> NoReturn:
     token = st.session_state.pop(TOKEN_KEY, None) or st.context.cookies.get(COOKIE_NAME)
     if token:
         auth.session_close(token)
     _resolve.clear()
-    _browser_go("/auth/logout")
+    _browser_go("/auth/logout", "Signing you out…")
 
 
-def _browser_go(url: str) -> None:
-    """Send the browser to one of our HTTP routes (the same message `st.login` uses)."""
+def _browser_go(url: str, note: str) -> NoReturn:
+    """Send the browser to one of our HTTP routes (the same message `st.login` uses), then end this
+    run: a rerun now could be sent before the redirect and race it. Without a browser (AppTest)
+    there is nothing to redirect, so the app simply reruns."""
     ctx = get_script_run_ctx(suppress_warning=True)
     if ctx is None or not isinstance(st.context.headers.get("Host"), str):
-        return  # no browser behind this run (AppTest): the token in session state is enough
+        st.rerun()
     message = ForwardMsg()
     message.auth_redirect.url = url
     ctx.enqueue(message)
+    st.info(note)
+    st.stop()
 
 
 def client_address() -> str:

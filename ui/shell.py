@@ -45,7 +45,6 @@ def _sidebar(actor: Actor | None) -> None:
         st.caption(f"Signed in as **{actor.name}**  \n{', '.join(sorted(actor.roles))}")
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
             sign_out()
-            st.rerun()
 
 
 def run_frame() -> None:
