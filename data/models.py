@@ -72,9 +72,17 @@ class Car(SQLModel, table=True):
     __table_args__ = (
         Index("ix_cars_make_year", "make", "year"),
         Index("ix_cars_body_fuel", "body_type", "fuel"),
+        # Browse queries filter on status and order by one key; each shape has its index.
+        Index("ix_cars_status_make_year", "status", "make", "year", "id"),
+        Index("ix_cars_status_ends", "status", "listing_ends_at", "id"),
+        Index("ix_cars_status_price", "status", "listing_price", "id"),
+        Index("ix_cars_status_city_price", "status", "city", "listing_price", "id"),
+        Index("ix_cars_body_fuel_trans_price", "body_type", "fuel", "transmission", "listing_price", "id"),
+        Index("ix_cars_status_created", "status", "created_at", "id"),
+        Index("ix_cars_dealer_id", "dealer_id", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    dealer_id: int = Field(foreign_key="dealers.id", index=True)
+    dealer_id: int = Field(foreign_key="dealers.id")
     vin: str = _text(17, unique=True)
     make: str = _text(40)
     model: str = _text(60)
@@ -95,6 +103,11 @@ class Car(SQLModel, table=True):
     description: str = Field(default="", sa_type=Text)
     photos: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     status: str = _text(16, default="available", index=True)
+    # The open lot this car is in (a published auction not yet ended), kept by the same transactions
+    # that change the lot, so browsing filters and sorts on one table.
+    listing_lot_id: int | None = None
+    listing_price: Decimal | None = _money(default=None)
+    listing_ends_at: datetime | None = _time(default=None)
     created_at: datetime = _time(default_factory=utcnow)
     updated_at: datetime = _time(default_factory=utcnow)
 
@@ -121,7 +134,10 @@ class Auction(SQLModel, table=True):
 
 class Lot(SQLModel, table=True):
     __tablename__ = "lots"
-    __table_args__ = (UniqueConstraint("auction_id", "lot_number"),)
+    __table_args__ = (
+        UniqueConstraint("auction_id", "lot_number"),
+        Index("ix_lots_due", "outcome", "ends_at"),  # settlement: open lots past their end
+    )
     id: int | None = Field(default=None, primary_key=True)
     auction_id: int = Field(foreign_key="auctions.id", index=True)
     car_id: int = Field(foreign_key="cars.id", index=True)
@@ -131,13 +147,114 @@ class Lot(SQLModel, table=True):
     buy_now_price: Decimal | None = _money(default=None)
     current_price: Decimal | None = _money(default=None)
     leader_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    leader_max: Decimal | None = _money(default=None)  # the leader's proxy maximum: never shown
     bid_count: int = 0
     bidder_count: int = 0
     ends_at: datetime = _time(index=True)
     extended: bool = False
     outcome: str | None = _text(20, default=None)
     settled_at: datetime | None = _time(default=None)
+    # Ended below reserve: the dealer accepts or declines the high bid before this moment.
+    decision: str | None = _text(12, default=None)  # pending, accepted, declined, expired
+    decision_due_at: datetime | None = _time(default=None)
+    changed_after_bids_at: datetime | None = _time(default=None)  # description/photos edited live
     version: int = 0  # bumped by every guarded update: the compare-and-set of the bidding engine
+
+
+class CarUpdate(SQLModel, table=True):
+    """A change to a car's description or photos while it was in a live auction, shown on the lot."""
+
+    __tablename__ = "car_updates"
+    id: int | None = Field(default=None, primary_key=True)
+    car_id: int = Field(foreign_key="cars.id", index=True)
+    at: datetime = _time(default_factory=utcnow)
+    fields: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    actor_id: int | None = Field(default=None, foreign_key="users.id")
+
+
+class Bid(SQLModel, table=True):
+    """One submission: the bidder's maximum at that moment. Prices are replayed from these."""
+
+    __tablename__ = "bids"
+    __table_args__ = (
+        UniqueConstraint("bidder_id", "idempotency_key"),
+        Index("ix_bids_lot_placed", "lot_id", "id"),
+        Index("ix_bids_bidder_placed", "bidder_id", "placed_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    lot_id: int = Field(foreign_key="lots.id")
+    auction_id: int = Field(foreign_key="auctions.id", index=True)
+    bidder_id: int = Field(foreign_key="users.id")
+    max_amount: Decimal = _money()  # what the bidder authorised; hidden from everyone else
+    price_after: Decimal = _money()  # the lot's price once this bid was applied
+    leader_after: int = Field(foreign_key="users.id")
+    placed_at: datetime = _time(index=True)
+    status: str = _text(12, default="active")  # active, retracted, voided
+    status_reason: str | None = _text(300, default=None)
+    status_changed_at: datetime | None = _time(default=None)
+    idempotency_key: str = _text(64)
+
+
+class AuctionParticipant(SQLModel, table=True):
+    """A bidder's first bid in an auction inserts this once; the count is the auction's participants."""
+
+    __tablename__ = "auction_participants"
+    auction_id: int = Field(foreign_key="auctions.id", primary_key=True)
+    bidder_id: int = Field(foreign_key="users.id", primary_key=True, index=True)
+    joined_at: datetime = _time(default_factory=utcnow)
+
+
+class LotBidder(SQLModel, table=True):
+    """A bidder's first bid on a lot; keeps lots.bidder_count right without counting bids."""
+
+    __tablename__ = "lot_bidders"
+    lot_id: int = Field(foreign_key="lots.id", primary_key=True)
+    bidder_id: int = Field(foreign_key="users.id", primary_key=True, index=True)
+
+
+class Sale(SQLModel, table=True):
+    """A settled sale, booked once (the unique lot id makes a second booking impossible)."""
+
+    __tablename__ = "sales"
+    id: int | None = Field(default=None, primary_key=True)
+    lot_id: int = Field(foreign_key="lots.id", unique=True)
+    auction_id: int = Field(foreign_key="auctions.id", index=True)
+    dealer_id: int = Field(foreign_key="dealers.id", index=True)
+    buyer_id: int = Field(foreign_key="users.id", index=True)
+    hammer: Decimal = _money()
+    buyer_premium: Decimal = _money()
+    seller_fee: Decimal = _money()
+    dealer_earnings: Decimal = _money()
+    platform_revenue: Decimal = _money()
+    sold_at: datetime = _time(index=True)
+
+
+class IncrementBand(SQLModel, table=True):
+    """The bid ladder: from `min_price` upwards, bids rise by at least `step`."""
+
+    __tablename__ = "increment_bands"
+    min_price: Decimal = _money(primary_key=True)
+    step: Decimal = _money()
+
+
+class WatchItem(SQLModel, table=True):
+    __tablename__ = "watchlist"
+    user_id: int = Field(foreign_key="users.id", primary_key=True)
+    lot_id: int = Field(foreign_key="lots.id", primary_key=True, index=True)
+    added_at: datetime = _time(default_factory=utcnow)
+    ending_notified: bool = False
+
+
+class Notification(SQLModel, table=True):
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id")
+    kind: str = _text(24)  # outbid, won, lost, reserve_not_met, ending_soon, ...
+    lot_id: int | None = Field(default=None, foreign_key="lots.id")
+    message: str = _text(300)
+    created_at: datetime = _time(default_factory=utcnow)
+    read_at: datetime | None = _time(default=None)
 
 
 class AuditLog(SQLModel, table=True):
@@ -192,4 +309,4 @@ class LoginFailure(SQLModel, table=True):
     locked_until: datetime | None = _time(default=None)
 
 
-TRACKED_TABLES = frozenset({"users", "dealers", "cars", "auctions", "lots", "bids"})
+TRACKED_TABLES = frozenset({"users", "dealers", "cars", "auctions", "lots", "bids", "sales"})

@@ -6,6 +6,7 @@ from sqlmodel import SQLModel
 
 import data.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from data.db import get_engine
+from data.migrate import include_object
 
 config = context.config
 
@@ -25,6 +26,7 @@ def _run(connection: Connection) -> None:
         target_metadata=SQLModel.metadata,
         render_as_batch=True,
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
