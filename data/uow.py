@@ -7,7 +7,9 @@ ORM (guarded UPDATEs of the bidding engine) call `record_change` themselves.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from datetime import datetime
 from types import TracebackType
 from typing import Any
 
@@ -55,11 +57,24 @@ class UnitOfWork:
     ) -> None:
         self.session.add(
             AuditLog(actor_id=actor_id, action=action, entity=entity, entity_id=entity_id,
-                     before=before, after=after)
+                     before=_jsonable(before), after=_jsonable(after))
         )
 
     def record_change(self, entity: str, entity_ids: Iterable[int], op: str = "update") -> None:
         _append_changes(self.session, [(entity, entity_id, op) for entity_id in entity_ids])
+
+
+def _jsonable(record: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Audit snapshots hold dates and money: keep them exact and readable as text."""
+    if record is None:
+        return None
+    return json.loads(json.dumps(record, default=_as_text))
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)  # Decimal keeps every digit as text; enums are str already
 
 
 def _append_changes(session: SASession, changes: list[tuple[str, int, str]]) -> None:

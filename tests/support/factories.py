@@ -4,13 +4,19 @@ exists, so tests exercise the same paths as users."""
 from __future__ import annotations
 
 import itertools
+import random
+from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import delete
-from sqlmodel import col
+from sqlmodel import col, select
 
-from data.models import UserRole
+from data.models import Auction, Car, Lot, UserRole
+from data.types import utcnow
 from data.uow import UnitOfWork
-from domain import accounts, dealers
+from domain import accounts, auctions, cars, dealers
+from domain.auction_rules import AuctionSpec, LotSpec
+from domain.vin import make_vin
 from domain.permissions import Actor
 from domain.types import DealerStatus, Role
 
@@ -43,3 +49,55 @@ def make_dealer(admin: Actor | None = None, *, city: str = "Pune") -> Actor:
     dealers.dealer_review(admin or make_admin(), store.id, to=DealerStatus.VERIFIED)
     with UnitOfWork(write=False) as uow:
         return accounts.actor_load(uow, owner.id)
+
+
+_vin_rng = random.Random(7)
+
+
+def car_fields(**overrides: object) -> dict[str, object]:
+    """A valid car record (a fresh valid VIN each call)."""
+    fields: dict[str, object] = {
+        "vin": make_vin(_vin_rng, "MA3"), "make": "Maruti Suzuki", "model": "Swift", "variant": "VXI",
+        "year": 2019, "body_type": "hatchback", "fuel": "petrol", "transmission": "manual",
+        "engine_cc": 1197, "odometer_km": 42_000, "registration_year": 2019, "owners": 1,
+        "colour": "Red", "city": "Pune", "title_status": "clean", "damage": "none",
+        "condition_grade": 4, "description": "Single owner, full service history.",
+    }
+    return fields | overrides
+
+
+def make_car(dealer: Actor, **overrides: object) -> Car:
+    return cars.car_create(dealer, dealer.dealer_id or 0, car_fields(**overrides))
+
+
+def auction_spec(car_ids: list[int], *, starts_in: timedelta = timedelta(hours=1),
+                 runs: timedelta = timedelta(hours=2), **overrides: object) -> AuctionSpec:
+    start = utcnow() + starts_in
+    lots = tuple(LotSpec(car_id, Decimal("300000"), Decimal("400000"), Decimal("600000"))
+                 for car_id in car_ids)
+    values: dict[str, object] = {"title": "Pune weekend sale", "description": "Inspected cars.",
+                                 "starts_at": start, "ends_at": start + runs, "lots": lots}
+    return AuctionSpec(**(values | overrides))  # type: ignore[arg-type]
+
+
+def make_auction(dealer: Actor, cars_: int = 2, *, publish: bool = True, **overrides: object) -> Auction:
+    car_ids = [make_car(dealer).id or 0 for _ in range(cars_)]
+    auction = auctions.auction_create(dealer, dealer.dealer_id or 0, auction_spec(car_ids, **overrides))
+    return auctions.auction_publish(dealer, auction.id or 0) if publish else auction
+
+
+def move_auction(auction_id: int, *, starts: timedelta, first_close: timedelta) -> None:
+    """Shift an auction in time (tests cannot wait for the clock): start and lot closes relative to now."""
+    now = utcnow()
+    with UnitOfWork() as uow:
+        auction = uow.session.get(Auction, auction_id)
+        assert auction is not None
+        auction.starts_at = now + starts
+        lots = uow.session.exec(select(Lot).where(Lot.auction_id == auction_id).order_by(col(Lot.lot_number)))
+        for index, lot in enumerate(lots.all()):
+            lot.ends_at = now + first_close + timedelta(minutes=index)
+            auction.ends_at = lot.ends_at
+            car = uow.session.get(Car, lot.car_id)
+            if car is not None and car.listing_lot_id == lot.id:
+                car.listing_ends_at = lot.ends_at
+        uow.commit()

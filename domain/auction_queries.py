@@ -1,0 +1,153 @@
+"""Reading auctions (FR12, FR15): lists by phase with lot counts, participants and total bids, and an
+auction's page with its lots. Reserve amounts never leave this module: only "met" or "not met"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from data.models import Auction, AuctionParticipant, Car, Dealer, Lot
+from data.types import utcnow
+from data.uow import UnitOfWork
+from domain.errors import Forbidden, NotFound
+from domain.lifecycle import Phase, auction_phase
+from domain.permissions import Actor, require_store_owner
+from domain.types import AuctionStatus
+
+MAX_LIST = 100
+
+
+@dataclass(frozen=True)
+class AuctionCard:
+    id: int
+    title: str
+    store: str
+    city: str
+    phase: Phase
+    starts_at: datetime
+    ends_at: datetime
+    lots: int
+    participants: int
+    total_bids: int
+    cancel_reason: str | None
+
+
+@dataclass(frozen=True)
+class LotRow:
+    id: int
+    number: int
+    car_id: int
+    title: str
+    photo: str | None
+    starting_price: Decimal
+    current_price: Decimal | None
+    has_reserve: bool
+    reserve_met: bool
+    buy_now_price: Decimal | None
+    ends_at: datetime
+    bid_count: int
+    bidder_count: int
+    extended: bool
+    outcome: str | None
+    changed_after_bids: bool
+
+
+@dataclass(frozen=True)
+class AuctionDetail:
+    card: AuctionCard
+    description: str
+    dealer_id: int
+    buyer_premium_pct: Decimal
+    soft_close_window_s: int
+    soft_close_extension_s: int
+    lots: list[LotRow]
+
+
+def reserve_met(lot: Lot) -> bool:
+    return lot.reserve_price is None or (lot.current_price or Decimal(0)) >= lot.reserve_price
+
+
+def auction_browse(actor: Actor | None, phase: Phase, *, limit: int = 50) -> list[AuctionCard]:
+    if actor is None:
+        raise Forbidden("Please sign in first.")
+    now = utcnow()
+    query = _phase_query(phase, now).limit(min(limit, MAX_LIST))
+    with UnitOfWork(write=False) as uow:
+        rows = uow.session.exec(query).all()
+        return _cards(uow, [(auction, dealer) for auction, dealer in rows], now)
+
+
+def auctions_of_dealer(actor: Actor, dealer_id: int) -> list[AuctionCard]:
+    require_store_owner(actor, dealer_id)
+    query = (select(Auction, Dealer).join(Dealer, col(Dealer.id) == Auction.dealer_id)
+             .where(Auction.dealer_id == dealer_id).order_by(col(Auction.starts_at).desc()))
+    with UnitOfWork(write=False) as uow:
+        return _cards(uow, [(a, d) for a, d in uow.session.exec(query).all()], utcnow())
+
+
+def _phase_query(phase: Phase, now: datetime):  # type: ignore[no-untyped-def]
+    base = select(Auction, Dealer).join(Dealer, col(Dealer.id) == Auction.dealer_id)
+    published = Auction.status == AuctionStatus.SCHEDULED
+    if phase == Phase.LIVE:
+        return base.where(published, col(Auction.starts_at) <= now, col(Auction.ends_at) > now) \
+            .order_by(col(Auction.ends_at))
+    if phase == Phase.UPCOMING:
+        return base.where(published, col(Auction.starts_at) > now).order_by(col(Auction.starts_at))
+    if phase == Phase.ENDED:
+        return base.where(published, col(Auction.ends_at) <= now).order_by(col(Auction.ends_at).desc())
+    if phase == Phase.CANCELLED:
+        return base.where(Auction.status == AuctionStatus.CANCELLED).order_by(col(Auction.updated_at).desc())
+    raise Forbidden("Drafts are only visible to their dealer.")
+
+
+def _cards(uow: UnitOfWork, rows: list[tuple[Auction, Dealer]], now: datetime) -> list[AuctionCard]:
+    ids = [auction.id for auction, _ in rows]
+    lot_stats = {a: (n, bids, ends) for a, n, bids, ends in uow.session.exec(
+        select(Lot.auction_id, func.count(), func.coalesce(func.sum(Lot.bid_count), 0),
+               func.max(Lot.ends_at)).where(col(Lot.auction_id).in_(ids)).group_by(col(Lot.auction_id)))}
+    people = dict(uow.session.exec(
+        select(AuctionParticipant.auction_id, func.count()).where(
+            col(AuctionParticipant.auction_id).in_(ids)).group_by(col(AuctionParticipant.auction_id))).all())
+    return [_card(auction, dealer, lot_stats.get(auction.id or 0), people.get(auction.id or 0, 0), now)
+            for auction, dealer in rows]
+
+
+def _card(auction: Auction, dealer: Dealer, stats: tuple[int, int, datetime] | None, people: int,
+          now: datetime) -> AuctionCard:
+    lots, bids, last_end = stats or (0, 0, auction.ends_at)
+    phase = auction_phase(auction.status, auction.starts_at, [last_end] if stats else [], now)
+    return AuctionCard(auction.id or 0, auction.title, dealer.store_name, dealer.city, phase,
+                       auction.starts_at, last_end, lots, people, int(bids), auction.cancel_reason)
+
+
+def auction_detail(actor: Actor | None, auction_id: int) -> AuctionDetail:
+    if actor is None:
+        raise Forbidden("Please sign in first.")
+    with UnitOfWork(write=False) as uow:
+        row = uow.session.exec(select(Auction, Dealer).join(Dealer, col(Dealer.id) == Auction.dealer_id)
+                               .where(Auction.id == auction_id)).first()
+        if row is None or (row[0].status == AuctionStatus.DRAFT and not _may_see_draft(actor, row[0])):
+            raise NotFound("No such auction.")
+        auction, dealer = row
+        card = _cards(uow, [(auction, dealer)], utcnow())[0]
+        lots = uow.session.exec(select(Lot, Car).join(Car, col(Car.id) == Lot.car_id)
+                                .where(Lot.auction_id == auction_id).order_by(col(Lot.lot_number))).all()
+        return AuctionDetail(card, auction.description, auction.dealer_id, auction.buyer_premium_pct,
+                             auction.soft_close_window_s, auction.soft_close_extension_s,
+                             [lot_row(lot, car) for lot, car in lots])
+
+
+def _may_see_draft(actor: Actor, auction: Auction) -> bool:
+    return actor.is_admin or actor.dealer_id == auction.dealer_id
+
+
+def lot_row(lot: Lot, car: Car) -> LotRow:
+    title = f"{car.year} {car.make} {car.model} {car.variant}".strip()
+    return LotRow(lot.id or 0, lot.lot_number, car.id or 0, title, car.photos[0] if car.photos else None,
+                  lot.starting_price, lot.current_price, lot.reserve_price is not None, reserve_met(lot),
+                  lot.buy_now_price, lot.ends_at, lot.bid_count, lot.bidder_count, lot.extended,
+                  lot.outcome, lot.changed_after_bids_at is not None)

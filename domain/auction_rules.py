@@ -1,0 +1,123 @@
+"""What a valid auction and its lots are (FR11): pure checks, shared by the pages and the API."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from domain.errors import ValidationFailed
+from domain.validation import clean_text
+
+MAX_LOTS = 100
+MAX_PRICE = Decimal("100000000")  # ₹10 crore: above any car sold here
+MIN_DURATION = timedelta(minutes=10)
+MAX_DURATION = timedelta(days=30)
+MAX_LOT_INTERVAL_S = 600
+
+
+@dataclass(frozen=True)
+class LotSpec:
+    car_id: int
+    starting_price: Decimal
+    reserve_price: Decimal | None = None
+    buy_now_price: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class AuctionSpec:
+    title: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime  # when the first lot closes; later lots close `lot_interval_s` apart
+    lots: tuple[LotSpec, ...]
+    lot_interval_s: int = 60
+    soft_close_window_s: int = 120
+    soft_close_extension_s: int = 120
+    latest_end_at: datetime | None = None
+    buyer_premium_pct: Decimal = Decimal("5")
+    premium_min: Decimal = Decimal("0")
+    premium_max: Decimal | None = None
+
+    def lot_ends(self) -> list[datetime]:
+        return [self.ends_at + timedelta(seconds=self.lot_interval_s * i) for i in range(len(self.lots))]
+
+
+def money(value: Any, *, label: str, required: bool = True) -> Decimal | None:
+    """A positive amount with at most two decimals, below MAX_PRICE."""
+    if value in (None, "") and not required:
+        return None
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        raise ValueError(f"{label} must be an amount such as 450000; got {str(value)[:30]!r}.") from None
+    if not amount.is_finite() or amount <= 0 or amount >= MAX_PRICE:
+        raise ValueError(f"{label} must be more than 0 and less than {MAX_PRICE:,.0f}.")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(f"{label} can have at most two decimals.")
+    return amount
+
+
+def check_auction(spec: AuctionSpec, *, now: datetime) -> None:
+    problems = _schedule_problems(spec, now) | _setting_problems(spec)
+    if not 3 <= len(spec.title.strip()) <= 150:
+        problems["title"] = "Title needs 3 to 150 characters."
+    try:
+        clean_text(spec.description, label="Description", max_len=5000, min_len=0)
+    except ValueError as error:
+        problems["description"] = str(error)
+    problems |= check_lots(spec.lots)
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def _schedule_problems(spec: AuctionSpec, now: datetime) -> dict[str, str]:
+    problems = {}
+    if spec.starts_at < now - timedelta(minutes=1):
+        problems["starts_at"] = "The start is in the past; pick a time from now on."
+    duration = spec.ends_at - spec.starts_at
+    if not MIN_DURATION <= duration <= MAX_DURATION:
+        problems["ends_at"] = "The first lot must close between 10 minutes and 30 days after the start."
+    last_close = spec.lot_ends()[-1] if spec.lots else spec.ends_at
+    if spec.latest_end_at is not None and spec.latest_end_at < last_close:
+        problems["latest_end_at"] = "The latest end must be after the last lot's scheduled close."
+    return problems
+
+
+def _setting_problems(spec: AuctionSpec) -> dict[str, str]:
+    problems = {}
+    if not 0 <= spec.lot_interval_s <= MAX_LOT_INTERVAL_S:
+        problems["lot_interval_s"] = "Lots close between 0 and 10 minutes apart."
+    if not 0 <= spec.soft_close_window_s <= 600:
+        problems["soft_close_window_s"] = "The closing window is 0 to 10 minutes."
+    if not 30 <= spec.soft_close_extension_s <= 600:
+        problems["soft_close_extension_s"] = "The extension is 30 seconds to 10 minutes."
+    if not Decimal("0") <= spec.buyer_premium_pct <= Decimal("20"):
+        problems["buyer_premium_pct"] = "The buyer's premium is 0 % to 20 %."
+    if spec.premium_max is not None and spec.premium_max < spec.premium_min:
+        problems["premium_max"] = "The premium's maximum must not be below its minimum."
+    return problems
+
+
+def check_lots(lots: Sequence[LotSpec]) -> dict[str, str]:
+    if not 1 <= len(lots) <= MAX_LOTS:
+        return {"lots": f"An auction has 1 to {MAX_LOTS} lots; this one has {len(lots)}."}
+    if len({lot.car_id for lot in lots}) != len(lots):
+        return {"lots": "A car can be in only one lot of an auction."}
+    problems = {}
+    for number, lot in enumerate(lots, start=1):
+        problem = _lot_problem(lot)
+        if problem:
+            problems[f"lot {number}"] = problem
+    return problems
+
+
+def _lot_problem(lot: LotSpec) -> str | None:
+    if lot.reserve_price is not None and lot.reserve_price < lot.starting_price:
+        return "The reserve cannot be below the starting price."
+    floor = max(lot.starting_price, lot.reserve_price or Decimal(0))
+    if lot.buy_now_price is not None and lot.buy_now_price <= floor:
+        return "The buy-now price must be above the starting price and the reserve."
+    return None
