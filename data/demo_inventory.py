@@ -116,8 +116,21 @@ def seed_inventory(
     plans += _cancelled_plans(rng, stores, stock, now)
     uow.session.add_all(plan.auction for plan in plans)
     uow.session.flush()  # and the auctions' ids
-    uow.session.add_all(lot for plan in plans for lot in _lots(rng, plan))
+    lots = [(plan, lot) for plan in plans for lot in _lots(rng, plan)]
+    uow.session.add_all(lot for _, lot in lots)
+    uow.session.flush()
+    _list_open_lots([(plan.auction, lot) for plan, lot in lots], {item.car.id: item.car
+                    for items in stock.values() for item in items}, now)
     return sum(len(items) for items in stock.values()), len(plans)
+
+
+def _list_open_lots(lots: Sequence[tuple[Auction, Lot]], cars: dict[int | None, Car], now: datetime) -> None:
+    """Published lots not yet closed are what browsing shows with a price and a closing time."""
+    for auction, lot in lots:
+        if auction.status == AuctionStatus.SCHEDULED and lot.ends_at > now:
+            car = cars[lot.car_id]
+            car.listing_lot_id, car.listing_ends_at = lot.id, lot.ends_at
+            car.listing_price = lot.starting_price
 
 
 def _id(row: Dealer | Car | Auction) -> int:

@@ -68,7 +68,8 @@ def _jsonable(record: dict[str, Any] | None) -> dict[str, Any] | None:
     """Audit snapshots hold dates and money: keep them exact and readable as text."""
     if record is None:
         return None
-    return json.loads(json.dumps(record, default=_as_text))
+    plain: dict[str, Any] = json.loads(json.dumps(record, default=_as_text))
+    return plain
 
 
 def _as_text(value: object) -> str:

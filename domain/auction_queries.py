@@ -16,7 +16,7 @@ from data.uow import UnitOfWork
 from domain.errors import Forbidden, NotFound
 from domain.lifecycle import Phase, auction_phase
 from domain.permissions import Actor, require_store_owner
-from domain.types import AuctionStatus
+from domain.types import AuctionStatus, CarStatus
 
 MAX_LIST = 100
 
@@ -122,6 +122,19 @@ def _card(auction: Auction, dealer: Dealer, stats: tuple[int, int, datetime] | N
     phase = auction_phase(auction.status, auction.starts_at, [last_end] if stats else [], now)
     return AuctionCard(auction.id or 0, auction.title, dealer.store_name, dealer.city, phase,
                        auction.starts_at, last_end, lots, people, int(bids), auction.cancel_reason)
+
+
+def cars_ready_for_auction(actor: Actor, dealer_id: int) -> list[tuple[int, str]]:
+    """The store's cars in stock and in no open auction: what a new auction can offer."""
+    require_store_owner(actor, dealer_id)
+    busy = (select(Lot.car_id).join(Auction, col(Auction.id) == Lot.auction_id)
+            .where(col(Lot.outcome).is_(None),
+                   col(Auction.status).in_([AuctionStatus.DRAFT, AuctionStatus.SCHEDULED])))
+    query = (select(Car).where(Car.dealer_id == dealer_id, Car.status == CarStatus.AVAILABLE,
+                               col(Car.id).not_in(busy)).order_by(col(Car.id).desc()).limit(500))
+    with UnitOfWork(write=False) as uow:
+        return [(car.id or 0, f"{car.year} {car.make} {car.model} {car.variant} · {car.vin}")
+                for car in uow.session.exec(query).all()]
 
 
 def auction_detail(actor: Actor | None, auction_id: int) -> AuctionDetail:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -47,7 +48,9 @@ class AuctionSpec:
 
 def money(value: Any, *, label: str, required: bool = True) -> Decimal | None:
     """A positive amount with at most two decimals, below MAX_PRICE."""
-    if value in (None, "") and not required:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == "":
+        if required:
+            raise ValueError(f"{label} is required.")
         return None
     try:
         amount = Decimal(str(value).replace(",", "").strip())
@@ -57,6 +60,27 @@ def money(value: Any, *, label: str, required: bool = True) -> Decimal | None:
         raise ValueError(f"{label} must be more than 0 and less than {MAX_PRICE:,.0f}.")
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError(f"{label} can have at most two decimals.")
+    return amount
+
+
+def lots_from_rows(rows: Sequence[Mapping[str, Any]]) -> tuple[LotSpec, ...]:
+    """Lots typed into a table (car id, starting price, optional reserve and buy-now) as LotSpecs."""
+    lots, problems = [], {}
+    for number, row in enumerate(rows, start=1):
+        try:
+            starting = _required(money(row.get("starting_price"), label="Starting price"))
+            lots.append(LotSpec(int(row["car_id"]), starting,
+                                money(row.get("reserve_price"), label="Reserve", required=False),
+                                money(row.get("buy_now_price"), label="Buy-now price", required=False)))
+        except ValueError as error:
+            problems[f"lot {number}"] = str(error)
+    if problems:
+        raise ValidationFailed(problems)
+    return tuple(lots)
+
+
+def _required(amount: Decimal | None) -> Decimal:
+    assert amount is not None  # money(required=True) never returns None
     return amount
 
 

@@ -17,8 +17,10 @@ def _store_ready() -> bool:
     return True
 
 
-def _page(path: str, title: str, icon: str, *, default: bool = False) -> st.Page:  # type: ignore[name-defined]
-    return st.Page(path, title=title, icon=f":material/{icon}:", default=default)
+def _page(path: str, title: str, icon: str, *, default: bool = False,
+          hidden: bool = False) -> st.Page:  # type: ignore[name-defined]
+    return st.Page(path, title=title, icon=f":material/{icon}:", default=default,
+                   visibility="hidden" if hidden else "visible")
 
 
 def pages_for(actor: Actor | None) -> dict[str, list[st.Page]]:  # type: ignore[name-defined]
@@ -27,8 +29,17 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]]:  # type: ignore[
                      _page("pages/register.py", "Create account", "person_add")]}
     sections: dict[str, list[st.Page]] = {  # type: ignore[name-defined]
         "": [_page("pages/home.py", "Home", "home", default=True)],
+        "Marketplace": [_page("pages/auctions.py", "Auctions", "gavel"),
+                        _page("pages/cars.py", "Browse cars", "directions_car"),
+                        _page("pages/auction.py", "Auction", "gavel", hidden=True),
+                        _page("pages/car.py", "Car", "directions_car", hidden=True)],
         "Account": [_page("pages/account.py", "My account", "manage_accounts")],
     }
+    if can(actor, Action.MANAGE_OWN_STORE) and actor.dealer_verified:
+        sections["My store"] = [_page("pages/dealer_cars.py", "My cars", "garage"),
+                                _page("pages/dealer_upload.py", "Upload from Excel", "upload_file"),
+                                _page("pages/dealer_auctions.py", "My auctions", "event"),
+                                _page("pages/dealer_store.py", "Store details", "storefront")]
     if can(actor, Action.APPLY_AS_DEALER) and not actor.dealer_verified:
         sections["Account"].append(_page("pages/become_dealer.py", "Become a dealer", "storefront"))
     if can(actor, Action.MANAGE_USERS):

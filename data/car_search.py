@@ -1,0 +1,146 @@
+"""Browsing and searching cars (FR7): one parameterised SELECT per page, served by an index (NFR3).
+
+Every SQLite/PostgreSQL difference of browsing lives here. Free text runs on SQLite's FTS5 table
+`cars_fts` and on PostgreSQL's GIN expression index `cars_search_idx` (migration 0002). Pages are
+keyset-paged: ORDER BY (sort column, id) and WHERE (column, id) > (last value, last id), so page 50
+costs what page 1 costs, and a car listed meanwhile neither repeats nor hides a row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, exists, literal, literal_column, text, tuple_
+from sqlmodel import Session, col, select
+
+from data.models import Car, Dealer
+from domain.types import CarStatus, DealerStatus
+
+if TYPE_CHECKING:  # the domain owns the filters; this module only reads their fields
+    from domain.catalog import CarFilters
+
+# The document of the PostgreSQL index `cars_search_idx`, word for word: the planner uses an
+# expression index only for a query that repeats its expression exactly (bound ' ' parameters would
+# not match, so this stays literal SQL).
+PG_DOCUMENT = ("to_tsvector('simple', cars.make || ' ' || cars.model || ' ' || cars.variant "
+               "|| ' ' || cars.description)")
+# What FTS5's unicode61 tokenizer keeps as a word: letters and digits. Anything else (quotes, `*`,
+# `(`, `-`, `^`, `:`) is FTS syntax or a separator, so it is dropped before the query is built.
+_WORD = re.compile(r"[^\W_]+")
+MAX_TOKENS = 12  # a search box query, not a document: more words only cost time
+LISTING_COLUMNS = frozenset({"listing_price", "listing_ends_at"})
+SORTABLE = frozenset({"created_at", "year", "odometer_km"}) | LISTING_COLUMNS
+
+
+@dataclass(frozen=True)
+class Order:
+    """ORDER BY `column`, id — in one direction, so one index scan (forward or backward) serves it."""
+
+    column: str
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Keyset:
+    """The last row of the previous page: the next page starts strictly after it."""
+
+    value: Any
+    id: int
+
+
+def search_tokens(text_query: str | None) -> list[str]:
+    """The words of a search box query, lower-cased; no token can carry FTS syntax."""
+    return [word.lower() for word in _WORD.findall(text_query or "")][:MAX_TOKENS]
+
+
+def fts5_query(tokens: list[str]) -> str:
+    """Each token as an FTS5 string (a phrase of one word): `OR`, `NEAR` and `*` are plain words.
+    Tokens hold letters and digits only, so none can close its quotes."""
+    return " ".join(f'"{token}"' for token in tokens)
+
+
+def car_search(session: Session, filters: CarFilters, order: Order, *, after: Keyset | None,
+               limit: int, now: datetime, dealer_id: int | None = None) -> list[Car]:
+    """One page of cars: the marketplace's available cars, or (given `dealer_id`) a store's own."""
+    column = _sort_column(order)
+    conditions = [*_scope(dealer_id), *_filters(filters, now), *_text(session, filters.text)]
+    conditions += _listed_only(order, now)
+    if after is not None:
+        conditions.append(_after(column, after, order.descending))
+    keys = (column.desc(), col(Car.id).desc()) if order.descending else (column, col(Car.id))
+    query = select(Car).where(*conditions).order_by(*keys).limit(limit)
+    return list(session.exec(query).all())
+
+
+def makes_and_models(session: Session) -> dict[str, list[str]]:
+    """Each make with its models, from cars on sale now: the choices of the filter dropdowns."""
+    query = (select(Car.make, Car.model).where(*_scope(None)).distinct()
+             .order_by(col(Car.make), col(Car.model)))
+    choices: dict[str, list[str]] = {}
+    for make, model in session.exec(query).all():
+        choices.setdefault(make, []).append(model)
+    return choices
+
+
+def _sort_column(order: Order) -> Any:
+    if order.column not in SORTABLE:
+        raise ValueError(f"cars cannot be sorted by {order.column!r}; use one of {sorted(SORTABLE)}")
+    return col(getattr(Car, order.column))
+
+
+def _scope(dealer_id: int | None) -> list[ColumnElement[bool]]:
+    if dealer_id is not None:  # a store sees its stock and its sales, not what it removed
+        return [col(Car.dealer_id) == dealer_id, col(Car.status) != CarStatus.WITHDRAWN]
+    # A correlated EXISTS keeps `cars` the driving table, so the sort index decides the plan;
+    # the dealer check is one primary-key probe per row into a small table.
+    verified = exists().where(col(Dealer.id) == Car.dealer_id, col(Dealer.status) == DealerStatus.VERIFIED)
+    return [col(Car.status) == CarStatus.AVAILABLE, verified]
+
+
+def _filters(f: CarFilters, now: datetime) -> list[ColumnElement[bool]]:
+    equal = {"make": f.make, "model": f.model, "fuel": f.fuel, "transmission": f.transmission,
+             "body_type": f.body_type, "city": f.city, "title_status": f.title_status}
+    conditions = [col(getattr(Car, name)) == value for name, value in equal.items() if value is not None]
+    bounds = [(Car.year, f.year_min, f.year_max), (Car.listing_price, f.price_min, f.price_max),
+              (Car.odometer_km, None, f.odometer_max)]
+    for column, low, high in bounds:
+        conditions += [col(column) >= low] if low is not None else []
+        conditions += [col(column) <= high] if high is not None else []
+    if f.ending_within_hours is not None:
+        conditions.append(col(Car.listing_ends_at) <= now + timedelta(hours=f.ending_within_hours))
+        conditions.append(col(Car.listing_ends_at) > now)
+    return conditions
+
+
+def _listed_only(order: Order, now: datetime) -> list[ColumnElement[bool]]:
+    """A price or closing-time order only ranks cars in an auction; ending-soonest skips lots whose
+    time has passed but which are not settled yet (they can take no more bids)."""
+    if order.column not in LISTING_COLUMNS:
+        return []
+    conditions = [col(getattr(Car, order.column)).is_not(None)]
+    if order.column == "listing_ends_at":
+        conditions.append(col(Car.listing_ends_at) > now)
+    return conditions
+
+
+def _after(column: Any, after: Keyset, descending: bool) -> ColumnElement[bool]:
+    """Row-value comparison: both stores turn it into one index range, with no OFFSET to walk."""
+    position = tuple_(column, col(Car.id))
+    last = tuple_(literal(after.value, column.type), literal(after.id))
+    return position < last if descending else position > last
+
+
+def _text(session: Session, text_query: str | None) -> list[ColumnElement[bool]]:
+    tokens = search_tokens(text_query)
+    if not tokens:  # nothing searchable (empty, or only punctuation): no text condition
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        # The same words as on SQLite, bound; plainto_tsquery ANDs them and knows no operators.
+        match = text(f"{PG_DOCUMENT} @@ plainto_tsquery('simple', :search_text)")
+        return [match.bindparams(search_text=" ".join(tokens))]
+    matching = (select(literal_column("rowid")).select_from(text("cars_fts"))
+                .where(text("cars_fts MATCH :search_text").bindparams(search_text=fts5_query(tokens))))
+    return [col(Car.id).in_(matching)]

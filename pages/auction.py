@@ -1,0 +1,64 @@
+"""One auction: its lots with photos and prices; an admin may cancel it with a reason."""
+
+import streamlit as st
+
+from data.media import get_media_store
+from domain import auctions
+from domain.auction_queries import LotRow, auction_detail
+from domain.errors import DomainError
+from domain.lifecycle import Phase
+from ui.auction_cards import PHASE_BADGES
+from ui.feedback import reporting_errors
+from ui.format import local_time, md_escape, money
+from ui.nav import link
+from ui.session import guard
+
+actor = guard()
+try:
+    detail = auction_detail(actor, int(st.query_params.get("id", "")))
+except (ValueError, DomainError):
+    st.error("This auction does not exist or is not visible to you.")
+    link("pages/auctions.py", "All auctions", "gavel")
+    st.stop()
+
+card = detail.card
+st.title(card.title)
+st.markdown(f"{PHASE_BADGES[card.phase]} {md_escape(card.store)} · {md_escape(card.city)}")
+if card.cancel_reason:
+    st.error(f"This auction was cancelled: {md_escape(card.cancel_reason)}")
+st.caption(f"Starts {local_time(card.starts_at, actor.timezone)} · last lot closes "
+           f"{local_time(card.ends_at, actor.timezone)} · {card.lots} lots · {card.participants} bidders · "
+           f"{card.total_bids} bids · buyer's premium {detail.buyer_premium_pct} % · a bid in the last "
+           f"{detail.soft_close_window_s // 60} min extends that lot by "
+           f"{detail.soft_close_extension_s // 60} min")
+if detail.description:
+    st.write(detail.description)
+
+
+def lot_card(lot: LotRow) -> None:
+    with st.container(border=True):
+        if lot.photo:
+            st.image(get_media_store().read(lot.photo), width="stretch")
+        st.markdown(f"**Lot {lot.number}: {md_escape(lot.title)}**")
+        price = money(lot.current_price) if lot.current_price else f"starts at {money(lot.starting_price)}"
+        reserve = ("no reserve" if not lot.has_reserve else
+                   "reserve met" if lot.reserve_met else "reserve not met")
+        st.write(f"{price} · {reserve} · {lot.bid_count} bids")
+        st.caption(f"Closes {local_time(lot.ends_at, actor.timezone)}"
+                   + (" · extended" if lot.extended else "")
+                   + (f" · {lot.outcome.replace('_', ' ')}" if lot.outcome else "")
+                   + (" · updated after bidding started" if lot.changed_after_bids else ""))
+        link("pages/car.py", "Car details", "directions_car", query={"id": str(lot.car_id)})
+
+
+for column, lot in zip(st.columns(3) * (len(detail.lots) // 3 + 1), detail.lots, strict=False):
+    with column:
+        lot_card(lot)
+
+if actor.is_admin and card.phase in (Phase.LIVE, Phase.ENDED, Phase.UPCOMING):
+    with st.expander("Cancel this auction (admin)"), st.form("admin_cancel"):
+        reason = st.text_input("Reason, shown to bidders", key="cancel_reason")
+        if st.form_submit_button("Cancel auction"):
+            with reporting_errors():
+                auctions.auction_cancel(actor, card.id, reason=reason)
+                st.success("Cancelled.")

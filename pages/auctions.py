@@ -1,0 +1,22 @@
+"""Auctions (FR12, FR15): live now, starting soon, ended and cancelled, with lots, bidders and bids."""
+
+import streamlit as st
+
+from domain.auction_queries import auction_browse
+from domain.lifecycle import Phase
+from ui.auction_cards import auction_card
+from ui.session import guard
+
+TABS = [(Phase.LIVE, "Live now"), (Phase.UPCOMING, "Starting soon"), (Phase.ENDED, "Ended"),
+        (Phase.CANCELLED, "Cancelled")]
+
+actor = guard()
+st.title("Auctions")
+for tab, (phase, label) in zip(st.tabs([label for _, label in TABS]), TABS, strict=True):
+    with tab:
+        cards = auction_browse(actor, phase)
+        if not cards:
+            st.info(f"No {label.lower()} auctions right now.")
+        for column, card in zip(st.columns(2) * (len(cards) // 2 + 1), cards, strict=False):
+            with column:
+                auction_card(card, actor.timezone)

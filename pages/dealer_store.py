@@ -1,0 +1,28 @@
+"""My store (FR22): the dealer edits the store details buyers see."""
+
+import streamlit as st
+
+from domain import dealers
+from domain.permissions import Action
+from ui.feedback import reporting_errors
+from ui.session import guard
+
+actor = guard(Action.MANAGE_OWN_STORE)
+st.title("My store")
+store = dealers.dealer_of(actor)
+if store is None or actor.dealer_id is None:
+    st.info("You have no store yet.")
+    st.stop()
+
+st.caption(f"Status: **{store.status}** · seller fee {store.seller_fee_pct} %")
+with st.form("store"):
+    name = st.text_input("Store name", value=store.store_name, key="store_name")
+    address = st.text_area("Address", value=store.address, key="store_address")
+    city = st.text_input("City", value=store.city, key="store_city")
+    postal = st.text_input("Postal code", value=store.postal_code, key="store_postal")
+    phone = st.text_input("Phone", value=store.phone or "", key="store_phone")
+    if st.form_submit_button("Save", type="primary"):
+        with reporting_errors():
+            dealers.store_update(actor, actor.dealer_id, store_name=name, address=address, city=city,
+                                 postal_code=postal, phone=phone)
+            st.success("Store details saved.")

@@ -1,0 +1,30 @@
+"""An auction as a card, shared by the marketplace and the dealer's own list."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from domain.auction_queries import AuctionCard
+from domain.lifecycle import Phase
+from ui.format import local_time, md_escape
+from ui.nav import link
+
+PHASE_BADGES = {Phase.LIVE: ":green-badge[live]", Phase.UPCOMING: ":blue-badge[starting soon]",
+                Phase.ENDED: ":gray-badge[ended]", Phase.CANCELLED: ":red-badge[cancelled]",
+                Phase.DRAFT: ":orange-badge[draft]"}
+
+
+def auction_card(card: AuctionCard, zone: str) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{md_escape(card.title)}** {PHASE_BADGES[card.phase]}  \n"
+                    f"{md_escape(card.store)} · {md_escape(card.city)}")
+        when = (f"starts {local_time(card.starts_at, zone)}" if card.phase == Phase.UPCOMING
+                else f"closes {local_time(card.ends_at, zone)}")
+        st.caption(f"{card.lots} lots · {card.participants} bidders · {card.total_bids} bids · {when}")
+        if card.cancel_reason:
+            st.caption(f"Cancelled: {md_escape(card.cancel_reason)}")
+        link_to_auction(card.id, "Open auction")
+
+
+def link_to_auction(auction_id: int, label: str) -> None:
+    link("pages/auction.py", label, "gavel", query={"id": str(auction_id)})
