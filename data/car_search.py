@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, exists, literal, literal_column, text, tuple_
+from sqlalchemy import ColumnElement, column, exists, func, literal, literal_column, table, tuple_
 from sqlmodel import Session, col, select
 
 from data.models import Car, Dealer
@@ -33,6 +33,7 @@ _WORD = re.compile(r"[^\W_]+")
 MAX_TOKENS = 12  # a search box query, not a document: more words only cost time
 LISTING_COLUMNS = frozenset({"listing_price", "listing_ends_at"})
 SORTABLE = frozenset({"created_at", "year", "odometer_km"}) | LISTING_COLUMNS
+_FTS = table("cars_fts", column("rowid"))  # SQLite only; made by hand in migration 0002
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def car_search(session: Session, filters: CarFilters, order: Order, *, after: Ke
     return list(session.exec(query).all())
 
 
-def makes_and_models(session: Session) -> dict[str, list[str]]:
+def available_makes_models(session: Session) -> dict[str, list[str]]:
     """Each make with its models, from cars on sale now: the choices of the filter dropdowns."""
     query = (select(Car.make, Car.model).where(*_scope(None)).distinct()
              .order_by(col(Car.make), col(Car.model)))
@@ -106,9 +107,9 @@ def _filters(f: CarFilters, now: datetime) -> list[ColumnElement[bool]]:
     conditions = [col(getattr(Car, name)) == value for name, value in equal.items() if value is not None]
     bounds = [(Car.year, f.year_min, f.year_max), (Car.listing_price, f.price_min, f.price_max),
               (Car.odometer_km, None, f.odometer_max)]
-    for column, low, high in bounds:
-        conditions += [col(column) >= low] if low is not None else []
-        conditions += [col(column) <= high] if high is not None else []
+    for bounded, low, high in bounds:
+        conditions += [col(bounded) >= low] if low is not None else []
+        conditions += [col(bounded) <= high] if high is not None else []
     if f.ending_within_hours is not None:
         conditions.append(col(Car.listing_ends_at) <= now + timedelta(hours=f.ending_within_hours))
         conditions.append(col(Car.listing_ends_at) > now)
@@ -120,7 +121,7 @@ def _listed_only(order: Order, now: datetime) -> list[ColumnElement[bool]]:
     time has passed but which are not settled yet (they can take no more bids)."""
     if order.column not in LISTING_COLUMNS:
         return []
-    conditions = [col(getattr(Car, order.column)).is_not(None)]
+    conditions: list[ColumnElement[bool]] = [col(getattr(Car, order.column)).is_not(None)]
     if order.column == "listing_ends_at":
         conditions.append(col(Car.listing_ends_at) > now)
     return conditions
@@ -139,8 +140,7 @@ def _text(session: Session, text_query: str | None) -> list[ColumnElement[bool]]
         return []
     if session.get_bind().dialect.name == "postgresql":
         # The same words as on SQLite, bound; plainto_tsquery ANDs them and knows no operators.
-        match = text(f"{PG_DOCUMENT} @@ plainto_tsquery('simple', :search_text)")
-        return [match.bindparams(search_text=" ".join(tokens))]
-    matching = (select(literal_column("rowid")).select_from(text("cars_fts"))
-                .where(text("cars_fts MATCH :search_text").bindparams(search_text=fts5_query(tokens))))
+        query = func.plainto_tsquery(literal_column("'simple'"), " ".join(tokens))
+        return [literal_column(PG_DOCUMENT).op("@@", is_comparison=True)(query)]
+    matching = select(_FTS.c.rowid).where(literal_column("cars_fts").match(fts5_query(tokens)))
     return [col(Car.id).in_(matching)]

@@ -1,0 +1,105 @@
+"""Retracting a bid (FR20, the way eBay allows it) and an admin voiding one.
+
+A bidder may retract their own bid only for a mistyped amount, or because the car's description or
+photos changed after they bid, and never in the lot's last hour. An admin may void any bid. Either
+way the reason is recorded and shown, and the lot's price and leader are replayed from the remaining
+bids as if that bid had never been placed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from data.bid_store import lock_lot
+from data.models import Bid, Car, Lot
+from data.types import utcnow
+from data.uow import UnitOfWork
+from domain.bidding.ladder import ladder_load
+from domain.bidding.rules import LotState, replay
+from domain.errors import Forbidden, InvalidTransition, NotFound
+from domain.lifecycle import lot_is_open
+from domain.notifications import Kind, notify
+from domain.permissions import Action, Actor, require
+from domain.validation import clean_text
+
+LAST_HOUR = timedelta(hours=1)
+
+
+class RetractReason(StrEnum):
+    MISTYPED = "mistyped"  # e.g. 5,00,000 typed as 50,00,000
+    LISTING_CHANGED = "listing_changed"  # the description or photos changed after the bid
+
+
+def bid_retract(actor: Actor, bid_id: int, *, reason: RetractReason, note: str = "",
+                now: datetime | None = None) -> None:
+    require(actor, Action.BID)
+    now = now or utcnow()
+    with UnitOfWork() as uow:
+        bid, lot = _locked_bid(uow, bid_id, now)
+        if bid.bidder_id != actor.id:
+            raise NotFound("No such bid.")
+        if lot.ends_at - now <= LAST_HOUR:
+            raise InvalidTransition("Bids cannot be retracted in the last hour of a lot.")
+        if reason == RetractReason.LISTING_CHANGED and not (
+                lot.changed_after_bids_at and lot.changed_after_bids_at > bid.placed_at):
+            raise InvalidTransition("The listing has not changed since you bid.")
+        text = f"{reason.value}: {clean_text(note, label='Note', max_len=200, min_len=0)}".rstrip(": ")
+        _remove(uow, bid, lot, status="retracted", reason=text, now=now)
+        uow.audit(actor_id=actor.id, action="bid_retract", entity="bids", entity_id=bid_id,
+                  after={"reason": text})
+        uow.commit()
+
+
+def bid_void(actor: Actor, bid_id: int, *, reason: str, now: datetime | None = None) -> None:
+    require(actor, Action.VOID_BIDS)
+    now = now or utcnow()
+    text = clean_text(reason, label="Reason", max_len=300, min_len=5)
+    with UnitOfWork() as uow:
+        bid, lot = _locked_bid(uow, bid_id, now)
+        _remove(uow, bid, lot, status="voided", reason=text, now=now)
+        notify(uow, bid.bidder_id, Kind.BID_REMOVED, f"An admin voided your bid on lot {lot.lot_number}: "
+               f"{text}", lot.id)
+        uow.audit(actor_id=actor.id, action="bid_void", entity="bids", entity_id=bid_id,
+                  after={"reason": text})
+        uow.commit()
+
+
+def _locked_bid(uow: UnitOfWork, bid_id: int, now: datetime) -> tuple[Bid, Lot]:
+    bid = uow.session.get(Bid, bid_id)
+    if bid is None:
+        raise NotFound("No such bid.")
+    row = lock_lot(uow.session, bid.lot_id)
+    assert row is not None
+    lot, auction, _ = row
+    uow.session.refresh(bid)  # read again under the lot's lock
+    if bid.status != "active":
+        raise InvalidTransition(f"This bid was already {bid.status}.")
+    if not lot_is_open(auction.status, auction.starts_at, lot.ends_at, lot.outcome, now):
+        raise Forbidden("The lot has closed: its bids can no longer change.")
+    return bid, lot
+
+
+def _remove(uow: UnitOfWork, bid: Bid, lot: Lot, *, status: str, reason: str, now: datetime) -> None:
+    bid.status, bid.status_reason, bid.status_changed_at = status, reason, now
+    uow.session.flush()
+    recompute_lot(uow, lot)
+
+
+def recompute_lot(uow: UnitOfWork, lot: Lot) -> None:
+    """Replay the lot's active bids in order: price, leader and counters as if removed bids never were."""
+    active = uow.session.exec(select(Bid).where(Bid.lot_id == lot.id, Bid.status == "active")
+                              .order_by(col(Bid.id))).all()
+    start = LotState(lot.starting_price, lot.reserve_price)
+    decisions = replay(start, [(b.bidder_id, b.max_amount) for b in active], ladder_load(uow))
+    final = decisions[-1].state if decisions else start
+    lot.current_price, lot.leader_id, lot.leader_max = final.price, final.leader, final.leader_max
+    lot.bid_count = len(active)
+    lot.bidder_count = len({b.bidder_id for b in active})
+    lot.version += 1
+    uow.session.execute(update(Car).where(col(Car.listing_lot_id) == lot.id)
+                        .values(listing_price=lot.current_price or lot.starting_price))
+    uow.record_change("cars", [lot.car_id])

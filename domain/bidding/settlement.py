@@ -1,0 +1,173 @@
+"""Settling lots (FR19): exactly once, whoever gets there first — a worker, a page, the API.
+
+A lot past its end is settled by a conditional UPDATE (`outcome IS NULL` in the WHERE clause), so of
+any number of concurrent settlers exactly one changes the row; the sale row's unique lot id is a
+second guard. Sold: the sale is booked with its money. Below reserve: the dealer has 24 hours to
+accept or decline the high bid; silence declines.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from data.models import Auction, Car, Dealer, Lot, LotBidder, Sale
+from data.types import utcnow
+from data.uow import UnitOfWork
+from domain.bidding.fees import sale_amounts
+from domain.errors import InvalidTransition, NotFound
+from domain.notifications import Kind, notify
+from domain.permissions import Actor, require_store_owner
+from domain.types import AuctionStatus, CarStatus, LotOutcome
+
+DECISION_WINDOW = timedelta(hours=24)
+BATCH = 200
+
+
+def outcome_for(lot: Lot) -> LotOutcome:
+    if lot.leader_id is None:
+        return LotOutcome.UNSOLD
+    if lot.reserve_price is not None and (lot.current_price or 0) < lot.reserve_price:
+        return LotOutcome.RESERVE_NOT_MET
+    return LotOutcome.SOLD
+
+
+def settle_lot(lot_id: int, *, now: datetime | None = None) -> bool:
+    """Settle one lot if it is due; true only for the one caller that settled it."""
+    now = now or utcnow()
+    with UnitOfWork() as uow:
+        lot = uow.session.get(Lot, lot_id)
+        auction = uow.session.get(Auction, lot.auction_id) if lot else None
+        if lot is None or auction is None or not _due(lot, auction, now):
+            return False
+        outcome = outcome_for(lot)
+        pending = outcome == LotOutcome.RESERVE_NOT_MET
+        claimed = uow.session.execute(
+            update(Lot).where(col(Lot.id) == lot_id, col(Lot.outcome).is_(None), col(Lot.ends_at) <= now)
+            .values(outcome=outcome, settled_at=now, version=Lot.version + 1,
+                    decision="pending" if pending else None,
+                    decision_due_at=now + DECISION_WINDOW if pending else None))
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            return False  # someone else settled it first
+        uow.record_change("lots", [lot_id])
+        uow.session.refresh(lot)
+        _after_close(uow, lot, auction, outcome, now)
+        uow.audit(actor_id=None, action="lot_settle", entity="lots", entity_id=lot_id,
+                  after={"outcome": outcome, "price": lot.current_price, "leader": lot.leader_id})
+        uow.commit()
+        return True
+
+
+def _due(lot: Lot, auction: Auction, now: datetime) -> bool:
+    return lot.outcome is None and lot.ends_at <= now and auction.status == AuctionStatus.SCHEDULED
+
+
+def _after_close(uow: UnitOfWork, lot: Lot, auction: Auction, outcome: LotOutcome, now: datetime) -> None:
+    dealer = uow.session.get(Dealer, auction.dealer_id)
+    assert dealer is not None
+    if outcome == LotOutcome.SOLD:
+        book_sale(uow, lot, auction, dealer, now)
+    else:
+        _unlist(uow, lot)
+    if outcome == LotOutcome.RESERVE_NOT_MET:
+        notify(uow, dealer.user_id, Kind.DECISION_NEEDED, f"Lot {lot.lot_number} ended below your reserve "
+               f"at {lot.current_price:,.0f}: accept or decline within 24 hours.", lot.id)
+        notify(uow, lot.leader_id or 0, Kind.RESERVE_NOT_MET, f"Lot {lot.lot_number} ended below the "
+               "reserve; the dealer has 24 hours to accept your bid.", lot.id)
+    _tell_losers(uow, lot)
+
+
+def book_sale(uow: UnitOfWork, lot: Lot, auction: Auction, dealer: Dealer, now: datetime) -> Sale:
+    """The sale row, its money, the car marked sold, the winner told; once per lot (unique lot id)."""
+    assert lot.leader_id is not None and lot.current_price is not None
+    money = sale_amounts(lot.current_price, premium_pct=auction.buyer_premium_pct,
+                         premium_min=auction.premium_min, premium_max=auction.premium_max,
+                         seller_fee_pct=dealer.seller_fee_pct)
+    sale = Sale(lot_id=lot.id or 0, auction_id=auction.id or 0, dealer_id=dealer.id or 0,
+                buyer_id=lot.leader_id, hammer=money.hammer, buyer_premium=money.buyer_premium,
+                seller_fee=money.seller_fee, dealer_earnings=money.dealer_earnings,
+                platform_revenue=money.platform_revenue, sold_at=now)
+    uow.session.add(sale)
+    uow.session.execute(update(Car).where(col(Car.id) == lot.car_id).values(
+        status=CarStatus.SOLD, listing_lot_id=None, listing_price=None, listing_ends_at=None))
+    uow.record_change("cars", [lot.car_id])
+    notify(uow, lot.leader_id, Kind.WON, f"You won lot {lot.lot_number} at {money.hammer:,.0f}; with the "
+           f"buyer's premium you owe {money.buyer_total:,.0f}.", lot.id)
+    notify(uow, dealer.user_id, Kind.SOLD, f"Lot {lot.lot_number} sold for {money.hammer:,.0f}.", lot.id)
+    return sale
+
+
+def _unlist(uow: UnitOfWork, lot: Lot) -> None:
+    uow.session.execute(update(Car).where(col(Car.listing_lot_id) == lot.id).values(
+        listing_lot_id=None, listing_price=None, listing_ends_at=None))
+    uow.record_change("cars", [lot.car_id])
+
+
+def _tell_losers(uow: UnitOfWork, lot: Lot) -> None:
+    bidders = uow.session.exec(select(LotBidder.bidder_id).where(LotBidder.lot_id == lot.id)).all()
+    for bidder in bidders:
+        if bidder != lot.leader_id:
+            notify(uow, bidder, Kind.LOST, f"Lot {lot.lot_number} closed at {lot.current_price:,.0f}; "
+                   "you did not win it.", lot.id)
+
+
+def settle_due(*, now: datetime | None = None, limit: int = BATCH) -> int:
+    """Settle lots past their end (the worker's loop, and any page that needs settled state)."""
+    now = now or utcnow()
+    with UnitOfWork(write=False) as uow:
+        due = uow.session.exec(
+            select(Lot.id).join(Auction, col(Auction.id) == Lot.auction_id)
+            .where(col(Lot.outcome).is_(None), col(Lot.ends_at) <= now,
+                   Auction.status == AuctionStatus.SCHEDULED)
+            .order_by(col(Lot.ends_at)).limit(limit)).all()
+    return sum(settle_lot(lot_id or 0, now=now) for lot_id in due)
+
+
+def lot_decide(actor: Actor, lot_id: int, *, accept: bool, now: datetime | None = None) -> None:
+    """The dealer accepts the high bid of a lot that ended below reserve, or declines it."""
+    now = now or utcnow()
+    with UnitOfWork() as uow:
+        lot = uow.session.get(Lot, lot_id)
+        auction = uow.session.get(Auction, lot.auction_id) if lot else None
+        if lot is None or auction is None:
+            raise NotFound("No such lot.")
+        require_store_owner(actor, auction.dealer_id)
+        decision = "accepted" if accept else "declined"
+        if not _claim_decision(uow, lot_id, decision, now):
+            raise InvalidTransition("This lot is not waiting for your decision (or the 24 hours are over).")
+        uow.session.refresh(lot)
+        dealer = uow.session.get(Dealer, auction.dealer_id)
+        assert dealer is not None
+        if accept:
+            lot.outcome = LotOutcome.SOLD
+            book_sale(uow, lot, auction, dealer, now)
+        else:
+            notify(uow, lot.leader_id or 0, Kind.LOST,
+                   f"The dealer declined your bid on lot {lot.lot_number}.", lot.id)
+        uow.audit(actor_id=actor.id, action=f"lot_{decision}", entity="lots", entity_id=lot_id)
+        uow.commit()
+
+
+def _claim_decision(uow: UnitOfWork, lot_id: int, decision: str, now: datetime) -> bool:
+    result = uow.session.execute(
+        update(Lot).where(col(Lot.id) == lot_id, col(Lot.decision) == "pending",
+                          col(Lot.decision_due_at) > now)
+        .values(decision=decision, version=Lot.version + 1))
+    uow.record_change("lots", [lot_id])
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def expire_decisions(*, now: datetime | None = None) -> int:
+    """No answer within 24 hours means declined."""
+    now = now or utcnow()
+    with UnitOfWork() as uow:
+        ids = uow.session.exec(select(Lot.id).where(col(Lot.decision) == "pending",
+                                                    col(Lot.decision_due_at) <= now)).all()
+        if ids:
+            uow.session.execute(update(Lot).where(col(Lot.id).in_(ids), col(Lot.decision) == "pending")
+                                .values(decision="expired", version=Lot.version + 1))
+            uow.record_change("lots", [i or 0 for i in ids])
+            uow.commit()
+        return len(ids)
