@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import literal
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
@@ -30,5 +31,6 @@ def insert_once(session: Session, model: type[SQLModel], values: dict[str, Any])
     """INSERT ... ON CONFLICT DO NOTHING; true when this call inserted the row."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     table = model.__table__  # type: ignore[attr-defined]
-    result = session.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    # RETURNING says whether a row went in; rowcount is not reliable for this on every driver.
+    statement = dialect.insert(table).values(**values).on_conflict_do_nothing().returning(literal(1))
+    return session.execute(statement).first() is not None

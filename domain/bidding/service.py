@@ -24,11 +24,12 @@ from domain.auction_rules import money
 from domain.bidding import hooks
 from domain.bidding.ladder import ladder_load
 from domain.bidding.rules import Decision, LotState, Outcome, apply_bid, minimum_bid, soft_close
+from domain.bidding.settlement import book_sale
 from domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from domain.lifecycle import lot_is_open
 from domain.notifications import Kind, notify
 from domain.permissions import Action, Actor, require
-from domain.types import UserStatus
+from domain.types import LotOutcome, UserStatus
 
 RETRIES = 3
 
@@ -179,3 +180,44 @@ def _earlier_submission(bidder: int, key: str) -> BidReceipt | None:
         state = LotState(lot.starting_price, lot.reserve_price, lot.current_price, lot.leader_id)
         return BidReceipt(bid.id or 0, outcome, bid.price_after, lot.leader_id == bidder,
                           minimum_bid(state, ladder), lot.ends_at, lot.extended, repeated=True)
+
+
+def buy_now_available(lot: Lot) -> bool:
+    """Until the reserve is met (or, with no reserve, until the first bid)."""
+    if lot.buy_now_price is None or lot.outcome is not None:
+        return False
+    if lot.reserve_price is None:
+        return lot.leader_id is None
+    return lot.current_price is None or lot.current_price < lot.reserve_price
+
+
+def lot_buy_now(actor: Actor, *, lot_id: int, key: str, now: datetime | None = None) -> BidReceipt:
+    """Buy at the buy-now price: the lot ends at once, sold to this bidder."""
+    require(actor, Action.BID)
+    key, now = _key(key), now or utcnow()
+    earlier = _earlier_submission(actor.id, key)
+    if earlier is not None:
+        return earlier
+    with UnitOfWork() as uow:
+        _require_active(uow, actor.id)
+        lot, auction, dealer = _locked_open_lot(uow, lot_id, now)
+        if dealer.id == actor.dealer_id or dealer.user_id == actor.id:
+            raise OwnLot("This lot is from your own store: you cannot buy it.")
+        if not buy_now_available(lot) or lot.buy_now_price is None:
+            raise LotClosed("Buy now is no longer available on this lot.")
+        price = lot.buy_now_price
+        insert_once(uow.session, LotBidder, {"lot_id": lot.id, "bidder_id": actor.id})
+        insert_once(uow.session, AuctionParticipant, {"auction_id": auction.id, "bidder_id": actor.id,
+                                                      "joined_at": now})
+        lot.current_price, lot.leader_id, lot.leader_max, lot.ends_at = price, actor.id, price, now
+        lot.outcome, lot.settled_at = LotOutcome.SOLD, now
+        lot.bid_count, lot.version = lot.bid_count + 1, lot.version + 1
+        bid = Bid(lot_id=lot_id, auction_id=auction.id or 0, bidder_id=actor.id, max_amount=price,
+                  price_after=price, leader_after=actor.id, placed_at=now, idempotency_key=key)
+        uow.session.add(bid)
+        uow.session.flush()
+        book_sale(uow, lot, auction, dealer, now)
+        uow.audit(actor_id=actor.id, action="buy_now", entity="lots", entity_id=lot_id,
+                  after={"price": price, "key": key})
+        uow.commit()
+        return BidReceipt(bid.id or 0, Outcome.LEADING, price, True, price, now, False)

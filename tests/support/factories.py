@@ -101,3 +101,24 @@ def move_auction(auction_id: int, *, starts: timedelta, first_close: timedelta) 
             if car is not None and car.listing_lot_id == lot.id:
                 car.listing_ends_at = lot.ends_at
         uow.commit()
+
+
+def live_lot(dealer: Actor | None = None, *, reserve: Decimal | None = Decimal("400000"),
+             buy_now: Decimal | None = Decimal("600000"), closes_in: timedelta = timedelta(hours=3),
+             **overrides: object) -> Lot:
+    """A lot open for bidding now: starting price 3,00,000."""
+    dealer = dealer or make_dealer()
+    car = make_car(dealer)
+    spec = auction_spec([car.id or 0], **overrides)
+    spec = AuctionSpec(**{**spec.__dict__, "lots": (LotSpec(car.id or 0, Decimal("300000"), reserve, buy_now),)})
+    auction = auctions.auction_publish(dealer, auctions.auction_create(dealer, dealer.dealer_id or 0, spec).id or 0)
+    move_auction(auction.id or 0, starts=-timedelta(minutes=1), first_close=closes_in)
+    with UnitOfWork(write=False) as uow:
+        return uow.session.exec(select(Lot).where(Lot.auction_id == auction.id)).one()
+
+
+def lot_now(lot_id: int) -> Lot:
+    with UnitOfWork(write=False) as uow:
+        lot = uow.session.get(Lot, lot_id)
+        assert lot is not None
+        return lot
