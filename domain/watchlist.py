@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import delete, update
 from sqlmodel import col, select
@@ -23,7 +24,7 @@ REMIND_BEFORE = timedelta(hours=1)
 class WatchedLot:
     lot_id: int
     title: str
-    price: object
+    price: Decimal
     ends_at: datetime
     outcome: str | None
 

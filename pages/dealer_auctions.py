@@ -26,7 +26,8 @@ mine = auctions_of_dealer(actor, actor.dealer_id)
 
 with st.expander("Create an auction", expanded=not mine):
     ready = dict(cars_ready_for_auction(actor, actor.dealer_id))
-    picked = st.multiselect("Cars to offer (one lot each)", list(ready), format_func=lambda car_id: ready[car_id], key="a_cars")
+    picked = st.multiselect("Cars to offer (one lot each)", list(ready), key="a_cars",
+                            format_func=lambda car_id: ready[car_id])
     with st.form("auction_new"):
         title = st.text_input("Title", key="a_title", max_chars=150)
         description = st.text_area("Description", key="a_description", max_chars=5000)

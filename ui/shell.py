@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from data.bootstrap import prepare_store
+from domain.notifications import unread_count
 from domain.permissions import Action, Actor, can
 from ui.session import current_actor, sign_out
 
@@ -23,6 +24,10 @@ def _page(path: str, title: str, icon: str, *, default: bool = False,
                    visibility="hidden" if hidden else "visible")
 
 
+def _with_count(title: str, count: int) -> str:
+    return f"{title} ({count})" if count else title
+
+
 def pages_for(actor: Actor | None) -> dict[str, list[st.Page]]:  # type: ignore[name-defined]
     if actor is None:
         return {"": [_page("pages/login.py", "Sign in", "login", default=True),
@@ -32,9 +37,14 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]]:  # type: ignore[
         "Marketplace": [_page("pages/auctions.py", "Auctions", "gavel"),
                         _page("pages/cars.py", "Browse cars", "directions_car"),
                         _page("pages/auction.py", "Auction", "gavel", hidden=True),
+                        _page("pages/lot.py", "Lot", "gavel", hidden=True),
                         _page("pages/car.py", "Car", "directions_car", hidden=True)],
-        "Account": [_page("pages/account.py", "My account", "manage_accounts")],
+        "Account": [_page("pages/notifications.py", _with_count("Notifications", unread_count(actor)),
+                          "notifications"),
+                    _page("pages/account.py", "My account", "manage_accounts")],
     }
+    if can(actor, Action.BID):
+        sections["Marketplace"].insert(2, _page("pages/my_bids.py", "My bids", "receipt_long"))
     if can(actor, Action.MANAGE_OWN_STORE) and actor.dealer_verified:
         sections["My store"] = [_page("pages/dealer_cars.py", "My cars", "garage"),
                                 _page("pages/dealer_upload.py", "Upload from Excel", "upload_file"),
@@ -44,7 +54,8 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]]:  # type: ignore[
         sections["Account"].append(_page("pages/become_dealer.py", "Become a dealer", "storefront"))
     if can(actor, Action.MANAGE_USERS):
         sections["Admin"] = [_page("pages/admin_users.py", "Users", "group"),
-                             _page("pages/admin_dealers.py", "Dealer verification", "verified")]
+                             _page("pages/admin_dealers.py", "Dealer verification", "verified"),
+                             _page("pages/admin_ladder.py", "Bid increments", "stairs")]
     return sections
 
 

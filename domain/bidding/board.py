@@ -1,0 +1,167 @@
+"""What the lot page shows: the live board (price, leader as "you" or a handle, reserve status,
+countdown, history) and a bidder's own bids and wins. A lot past its end is settled on read, so a
+settled state never depends on the worker having run."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlmodel import col, select
+
+from data.models import Auction, Bid, Car, Dealer, Lot, Sale
+from data.settings import get_settings
+from data.types import utcnow
+from data.uow import UnitOfWork
+from domain.auction_queries import reserve_met
+from domain.bidding.fees import buyer_premium
+from domain.bidding.ladder import ladder_load
+from domain.bidding.rules import LotState, minimum_bid
+from domain.bidding.service import buy_now_available
+from domain.bidding.settlement import settle_lot
+from domain.errors import Forbidden, NotFound
+from domain.lifecycle import Phase, auction_phase
+from domain.permissions import Actor
+from domain.types import AuctionStatus
+
+HISTORY = 50
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    bid_id: int
+    bidder: int  # server-side only: pages turn it into "you" or a handle
+    placed_at: datetime
+    price_after: Decimal
+    status: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class LotBoard:
+    lot_id: int
+    number: int
+    auction_id: int
+    auction_title: str
+    dealer_id: int
+    dealer_user_id: int
+    car_id: int
+    car_title: str
+    photos: list[str]
+    phase: Phase
+    starting_price: Decimal
+    price: Decimal | None
+    leader: int | None
+    has_reserve: bool
+    reserve_met: bool
+    bid_count: int
+    bidder_count: int
+    starts_at: datetime
+    ends_at: datetime
+    extended: bool
+    outcome: str | None
+    decision: str | None
+    buy_now_price: Decimal | None
+    buy_now_open: bool
+    minimum_next: Decimal
+    premium_pct: Decimal
+    premium_min: Decimal
+    premium_max: Decimal | None
+    changed_after_bids: bool
+    cancel_reason: str | None
+    history: list[HistoryLine]
+
+    def premium_for(self, amount: Decimal) -> Decimal:
+        return buyer_premium(amount, self.premium_pct, self.premium_min, self.premium_max)
+
+    @property
+    def is_open(self) -> bool:
+        return self.phase == Phase.LIVE and self.outcome is None
+
+
+def handle(user_id: int, lot_id: int) -> str:
+    """A pseudonym per bidder per lot: consistent on one lot, unlinkable across lots."""
+    pepper = (get_settings().cookie_key or "").encode()
+    digest = hashlib.sha256(pepper + f"{lot_id}:{user_id}".encode()).hexdigest()
+    return f"Bidder {digest[:4].upper()}"
+
+
+def lot_board(actor: Actor | None, lot_id: int, *, now: datetime | None = None) -> LotBoard:
+    if actor is None:
+        raise Forbidden("Please sign in first.")
+    return lot_board_snapshot(lot_id, now=now)
+
+
+def lot_board_snapshot(lot_id: int, *, now: datetime | None = None) -> LotBoard:
+    """The board as anyone signed in sees it (the page caches it for a second per process)."""
+    now = now or utcnow()
+    board = _read_board(lot_id, now)
+    if board.outcome is None and board.ends_at <= now and board.phase != Phase.CANCELLED:
+        settle_lot(lot_id, now=now)  # settle on read: nobody has to wait for the worker
+        board = _read_board(lot_id, now)
+    return board
+
+
+def _read_board(lot_id: int, now: datetime) -> LotBoard:
+    with UnitOfWork(write=False) as uow:
+        row = uow.session.exec(
+            select(Lot, Auction, Car, Dealer).join(Auction, col(Auction.id) == Lot.auction_id)
+            .join(Car, col(Car.id) == Lot.car_id).join(Dealer, col(Dealer.id) == Auction.dealer_id)
+            .where(Lot.id == lot_id)).first()
+        if row is None or row[1].status == AuctionStatus.DRAFT:
+            raise NotFound("No such lot.")
+        lot, auction, car, dealer = row
+        state = LotState(lot.starting_price, lot.reserve_price, lot.current_price, lot.leader_id)
+        history = uow.session.exec(select(Bid).where(Bid.lot_id == lot_id)
+                                   .order_by(col(Bid.id).desc()).limit(HISTORY)).all()
+        return LotBoard(
+            lot.id or 0, lot.lot_number, auction.id or 0, auction.title, dealer.id or 0, dealer.user_id,
+            car.id or 0, f"{car.year} {car.make} {car.model} {car.variant}".strip(), list(car.photos),
+            auction_phase(auction.status, auction.starts_at, [lot.ends_at], now), lot.starting_price,
+            lot.current_price, lot.leader_id, lot.reserve_price is not None, reserve_met(lot),
+            lot.bid_count, lot.bidder_count, auction.starts_at, lot.ends_at, lot.extended, lot.outcome,
+            lot.decision, lot.buy_now_price, buy_now_available(lot), minimum_bid(state, ladder_load(uow)),
+            auction.buyer_premium_pct, auction.premium_min, auction.premium_max,
+            lot.changed_after_bids_at is not None, auction.cancel_reason,
+            [HistoryLine(b.id or 0, b.bidder_id, b.placed_at, b.price_after, b.status, b.status_reason)
+             for b in history])
+
+
+@dataclass(frozen=True)
+class MyBid:
+    lot_id: int
+    title: str
+    my_max: Decimal
+    price: Decimal | None
+    ends_at: datetime
+    status: str  # leading, outbid, won, lost, pending (below reserve, awaiting the dealer)
+    owed: Decimal | None  # hammer + buyer's premium, for wins
+
+
+def my_bids(actor: Actor) -> list[MyBid]:
+    query = (select(Lot, Car, Bid).join(Bid, col(Bid.lot_id) == Lot.id)
+             .join(Car, col(Car.id) == Lot.car_id)
+             .where(Bid.bidder_id == actor.id, Bid.status == "active").order_by(col(Lot.ends_at).desc()))
+    with UnitOfWork(write=False) as uow:
+        best: dict[int, tuple[Lot, Car, Decimal]] = {}
+        for lot, car, bid in uow.session.exec(query).all():
+            if lot.id not in best or bid.max_amount > best[lot.id or 0][2]:
+                best[lot.id or 0] = (lot, car, bid.max_amount)
+        owed = {sale.lot_id: sale.hammer + sale.buyer_premium for sale in uow.session.exec(
+            select(Sale).where(Sale.buyer_id == actor.id)).all()}
+    return [MyBid(lot_id, f"{car.year} {car.make} {car.model} {car.variant}".strip(), amount,
+                  lot.current_price, lot.ends_at, _my_status(lot, actor.id), owed.get(lot_id))
+            for lot_id, (lot, car, amount) in best.items()]
+
+
+def _my_status(lot: Lot, me: int) -> str:
+    leading = lot.leader_id == me
+    if lot.outcome is None:
+        return "leading" if leading else "outbid"
+    if lot.outcome == "sold":
+        return "won" if leading else "lost"
+    if lot.decision == "pending" and leading:
+        return "pending"
+    return "lost"

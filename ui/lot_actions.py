@@ -1,0 +1,48 @@
+"""Less common actions on a lot page: retracting your own bid, an admin voiding one."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from domain.bidding.board import LotBoard
+from domain.bidding.retraction import RetractReason, bid_retract, bid_void
+from domain.permissions import Action, Actor, can
+from ui.feedback import reporting_errors
+from ui.format import local_time, money
+
+REASONS = {RetractReason.MISTYPED: "I typed the wrong amount",
+           RetractReason.LISTING_CHANGED: "The description or photos changed after I bid"}
+
+
+def own_bids(actor: Actor, board: LotBoard) -> None:
+    mine = [line for line in board.history if line.bidder == actor.id and line.status == "active"]
+    if not mine or not board.is_open:
+        return
+    with st.expander("Retract a bid"):
+        st.caption("Bids are binding. You may retract one only for a typing mistake or because the listing "
+                   "changed after you bid, and never in the lot's last hour.")
+        choice = st.selectbox("Bid", mine, key="retract_pick",
+                              format_func=lambda line: f"{local_time(line.placed_at, actor.timezone)}"
+                                                       f" · price then {money(line.price_after)}")
+        reason = st.radio("Reason", list(REASONS), format_func=lambda r: REASONS[r], key="retract_reason")
+        note = st.text_input("Details (optional)", key="retract_note", max_chars=200)
+        if st.button("Retract", key="retract_go") and choice is not None:
+            with reporting_errors():
+                bid_retract(actor, choice.bid_id, reason=reason, note=note)
+                st.session_state[f"fresh_{board.lot_id}"] = True
+                st.rerun()
+
+
+def admin_void(actor: Actor, board: LotBoard) -> None:
+    active = [line for line in board.history if line.status == "active"]
+    if not can(actor, Action.VOID_BIDS) or not active or not board.is_open:
+        return
+    with st.expander("Void a bid (admin)"):
+        choice = st.selectbox("Bid", active, key="void_pick",
+                              format_func=lambda line: f"#{line.bid_id} · {money(line.price_after)}")
+        reason = st.text_input("Reason (recorded and shown on the lot)", key="void_reason")
+        if st.button("Void bid", key="void_go") and choice is not None:
+            with reporting_errors():
+                bid_void(actor, choice.bid_id, reason=reason)
+                st.session_state[f"fresh_{board.lot_id}"] = True
+                st.rerun()
