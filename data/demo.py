@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from data.demo_accounts import DEMO_ACCOUNTS, DemoAccount
+from data.demo_bids import seed_bids
 from data.demo_catalog import CITIES
 from data.demo_inventory import seed_inventory
 from data.models import Dealer, User, UserRole
@@ -45,6 +46,7 @@ class SeedReport:
     bidders: int = 0
     cars: int = 0
     auctions: int = 0
+    bids: int = 0
 
 
 def seed_demo() -> SeedReport:
@@ -61,7 +63,8 @@ def seed_demo() -> SeedReport:
         uow.audit(actor_id=None, action="seed_demo", entity="system", entity_id=None,
                   after={"dealers": len(stores), "cars": cars, "auctions": auctions})
         uow.commit()
-        return SeedReport(True, len(stores), len(bidders) + 1, cars, auctions)
+    bids = seed_bids()  # through the real bidding service, after the stock is committed
+    return SeedReport(True, len(stores), len(bidders) + 1, cars, auctions, bids)
 
 
 def _user(uow: UnitOfWork, name: str, email: str, roles: set[Role], password: str | None = None) -> User:
@@ -99,7 +102,7 @@ if __name__ == "__main__":
     report = seed_demo()
     if report.created:
         print(f"Seeded the demo: {report.dealers} dealers, {report.bidders} bidders, "
-              f"{report.cars} cars, {report.auctions} auctions.")
+              f"{report.cars} cars, {report.auctions} auctions, {report.bids} bids.")
         for account in DEMO_ACCOUNTS:
             print(f"  {account.role:8} {account.email:32} {account.password}")
     else:

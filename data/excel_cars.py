@@ -36,13 +36,15 @@ MB = 1024 * 1024
 MAX_BYTES = 5 * MB
 MAX_ROWS = 10_000
 MAX_UNPACKED_BYTES = 100 * MB  # declared sizes are enforced by zipfile's CRC check: no zip bombs
-MAX_COLUMNS = len(CAR_FIELDS) + 16  # a crafted row 16,384 cells wide is cut here, not padded out
+MAX_COLUMNS = len(CAR_FIELDS) + 8  # a crafted row 16,384 cells wide is cut here, not padded out
 LAST_SHEET_ROW = 1_048_576  # Excel's own limit; a file claiming rows past it is not a real sheet
 SHEET_NAME, HELP_SHEET = "Cars", "Help"
 ZIP_MAGIC, OLE_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
 # openpyxl fails on damaged files in many ways, none of them ours: any of these means "unreadable".
 UNREADABLE = (zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, IndexError, EOFError,
-              OSError, ParseError, InvalidFileException, TokenizerError)
+              OSError, RuntimeError, ParseError, InvalidFileException, TokenizerError)
+DAMAGED = ("This workbook is damaged and cannot be read. Open it in Excel, save it again as "
+           "“Excel Workbook (.xlsx)”, and upload that copy.")
 NOT_XLSX = ("This is not an Excel workbook (.xlsx). Download the template, fill it in, and save it "
             "as “Excel Workbook (.xlsx)” — a CSV, an old .xls or a picture cannot be read.")
 EXAMPLE_CAR: dict[str, Any] = {
@@ -138,7 +140,7 @@ def _allowed(car_field: CarField) -> str:
     if car_field.kind == "int":
         return f"a whole number from {car_field.low} to {car_field.high or year_high()}"
     if car_field.kind == "vin":
-        return "17 letters and digits (no I, O or Q)"
+        return f"{VIN_LENGTH} letters and digits (no I, O or Q)"
     return f"text, up to {car_field.max_len:,} characters"
 
 
@@ -151,8 +153,7 @@ def read_car_rows(data: bytes) -> SheetRows:
     try:
         return _read_book(data)
     except UNREADABLE as error:
-        raise WorkbookRejected("This workbook is damaged and cannot be read. Open it in Excel, save it "
-                               "again as “Excel Workbook (.xlsx)”, and upload that copy.") from error
+        raise WorkbookRejected(DAMAGED) from error
 
 
 def _check_container(data: bytes) -> None:
@@ -187,13 +188,14 @@ def _sheet_rows(rows: Iterator[Sequence[Any]]) -> SheetRows:
     if _blank(header):
         raise WorkbookRejected(_empty_message(rows))
     columns = _columns(header)
+    unheaded = [index for index in range(MAX_COLUMNS) if index not in columns]
     found: SheetRows = []
     for number, cells in enumerate(rows, start=2):
         if number > LAST_SHEET_ROW:
-            raise WorkbookRejected(NOT_XLSX)
+            raise WorkbookRejected(DAMAGED)
         if _blank(cells):
             continue  # empty rows (often at the end) carry no car
-        _refuse_unheaded(cells, columns, number)
+        _refuse_unheaded(cells, unheaded, number)
         found.append(_sheet_row(number, cells, columns))
         if len(found) > MAX_ROWS:
             raise WorkbookRejected(f"This workbook has more than {MAX_ROWS:,} cars; the limit is "
@@ -247,10 +249,10 @@ def _label_key(text: Any) -> str:
     return " ".join(str(text).split()).casefold()
 
 
-def _refuse_unheaded(cells: Sequence[Any], columns: dict[int, str], number: int) -> None:
+def _refuse_unheaded(cells: Sequence[Any], unheaded: list[int], number: int) -> None:
     """Values under no header would be silently lost; the dealer should decide what they are."""
-    for index, cell in enumerate(cells):
-        if index not in columns and not _blank((cell,)):
+    for index in unheaded:
+        if index < len(cells) and not _blank((cells[index],)):
             raise WorkbookRejected(f"Cell {get_column_letter(index + 1)}{number} has a value but its "
                                    "column has no header. Delete that column or name it as in the template.")
 

@@ -48,6 +48,7 @@ def lot_card(lot: LotRow) -> None:
                    + (" · extended" if lot.extended else "")
                    + (f" · {lot.outcome.replace('_', ' ')}" if lot.outcome else "")
                    + (" · updated after bidding started" if lot.changed_after_bids else ""))
+        link("pages/lot.py", "Open lot and bid", "gavel", query={"id": str(lot.id)})
         link("pages/car.py", "Car details", "directions_car", query={"id": str(lot.car_id)})
 
 

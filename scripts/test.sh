@@ -21,4 +21,4 @@ fi
 .venv/bin/ruff check .
 .venv/bin/mypy .
 # pytest exits non-zero (5) when it collects nothing, and `set -e` turns that into a failure.
-.venv/bin/python -m pytest -n 2 "$@"
+.venv/bin/python -m pytest -n 2 --dist loadfile "$@"

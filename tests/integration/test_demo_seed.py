@@ -6,17 +6,21 @@ from __future__ import annotations
 import io
 import itertools
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from PIL import Image
 from sqlmodel import SQLModel, func, select
 
 from data.demo import seed_demo
+from tests.conftest import STORES
+from tests.support import stores
 from data.demo_accounts import DEMO_ACCOUNTS
 from data.media import get_media_store
-from data.models import Auction, AuditLog, Car, ChangeLog, Dealer, Lot, User, UserRole
+from data.models import Auction, AuditLog, Bid, Car, ChangeLog, Dealer, Lot, Sale, User, UserRole
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.types import AuctionStatus, DealerStatus
@@ -43,10 +47,19 @@ def load() -> Demo:
     return Demo(cars, auctions, by_auction)
 
 
-def seeded() -> Demo:
+@pytest.fixture(scope="module", params=STORES)
+def demo(request: pytest.FixtureRequest, store_urls: dict[str, str]) -> Iterator[Demo]:
+    """Seeding is slow (pictures, bids through the real engine): seed once per store, then read.
+    (scripts/test.sh distributes tests by file, so no other test touches this store meanwhile.)"""
+    if request.param not in store_urls:
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
+    engine = stores.use_store(store_urls[request.param])
+    stores.wipe(engine)
     report = seed_demo()
     assert report.created
-    return load()
+    yield load()
+    stores.wipe(engine)
+    stores.reset_caches()
 
 
 def state(auction: Auction, lots: list[Lot], now: datetime) -> str:
@@ -63,20 +76,17 @@ def counts() -> dict[str, int]:
         return {t.__name__: int(uow.session.exec(select(func.count()).select_from(t)).one()) for t in TABLES}
 
 
-def test_seed_creates_the_accounts_and_verified_dealers(store: str) -> None:
-    report = seed_demo()
+def test_seed_creates_the_accounts_and_verified_dealers(demo: Demo) -> None:
     with UnitOfWork(write=False) as uow:
         emails = set(uow.session.exec(select(User.email)).all())
         dealers = uow.session.exec(select(Dealer)).all()
-    assert report.created
     assert {account.email for account in DEMO_ACCOUNTS} <= emails
-    assert len(dealers) == report.dealers == 12
+    assert len(dealers) == 12
     assert {dealer.status for dealer in dealers} == {DealerStatus.VERIFIED}
     assert len({dealer.store_name for dealer in dealers}) == len(dealers)
 
 
-def test_seed_lists_about_300_cars_with_unique_valid_vins(store: str) -> None:
-    demo = seeded()
+def test_seed_lists_about_300_cars_with_unique_valid_vins(demo: Demo) -> None:
     vins = [car.vin for car in demo.cars]
     assert 250 <= len(demo.cars) <= 350
     assert len(set(vins)) == len(vins)
@@ -86,16 +96,15 @@ def test_seed_lists_about_300_cars_with_unique_valid_vins(store: str) -> None:
     assert all(2 <= len(car.photos) <= 3 and car.description for car in demo.cars)
 
 
-def test_every_picture_is_a_readable_image(store: str) -> None:
-    demo = seeded()
+def test_every_picture_is_a_readable_image(demo: Demo) -> None:
     media = get_media_store()
     for key in {key for car in demo.cars for key in car.photos}:
         with Image.open(io.BytesIO(media.read(key))) as picture:
             picture.verify()  # raises on a truncated or corrupt file
 
 
-def test_auctions_exist_in_every_state(store: str) -> None:
-    demo, now = seeded(), utcnow()
+def test_auctions_exist_in_every_state(demo: Demo) -> None:
+    now = utcnow()
     states = Counter(state(a, demo.lots[a.id or 0], now) for a in demo.auctions)
     assert set(states) == {"draft", "scheduled", "live", "ended", "cancelled"}
     assert states["cancelled"] >= 2
@@ -109,25 +118,38 @@ def test_auctions_exist_in_every_state(store: str) -> None:
         assert (auction.premium_min, auction.premium_max) == (Decimal("2000"), Decimal("25000"))
 
 
-def test_each_car_is_in_at_most_one_open_auction_and_some_are_unlisted(store: str) -> None:
-    demo = seeded()
+def test_each_car_is_in_at_most_one_open_auction_and_some_are_unlisted(demo: Demo) -> None:
     open_ids = {a.id for a in demo.auctions if a.status != AuctionStatus.CANCELLED}
     listed = Counter(lot.car_id for auction_id in open_ids for lot in demo.lots[auction_id or 0])
     assert max(listed.values()) == 1
     assert len(listed) < len(demo.cars)
 
 
-def test_lots_are_priced_below_value_and_have_no_bids_yet(store: str) -> None:
-    demo = seeded()
+def test_lots_are_priced_below_value(demo: Demo) -> None:
     for lot in (lot for lots in demo.lots.values() for lot in lots):
         assert lot.starting_price > 0 and lot.starting_price % 1000 == 0
         assert lot.reserve_price is None or lot.reserve_price > lot.starting_price
         assert lot.buy_now_price is None or lot.buy_now_price > (lot.reserve_price or lot.starting_price)
-        assert lot.current_price is None and lot.bid_count == 0
 
 
-def test_live_lots_close_one_after_another_in_the_future(store: str) -> None:
-    demo, now = seeded(), utcnow()
+def test_bidding_history_is_real_and_ended_lots_are_settled(demo: Demo) -> None:
+    now = utcnow()
+    with UnitOfWork(write=False) as uow:
+        bids = Counter(uow.session.exec(select(Bid.lot_id)).all())
+        sales = uow.session.exec(select(func.count()).select_from(Sale)).one()
+    by_state: dict[str, list[Lot]] = {}
+    for auction in demo.auctions:
+        by_state.setdefault(state(auction, demo.lots[auction.id or 0], now), []).extend(demo.lots[auction.id or 0])
+    assert all(bids[lot.id] == 0 for lot in by_state.get("scheduled", []) + by_state.get("draft", []))
+    assert any(bids[lot.id] for lot in by_state["live"]), "live auctions have bids in progress"
+    assert all(lot.outcome for lot in by_state["ended"]), "every ended lot is settled"
+    assert sales == sum(lot.outcome == "sold" for lot in by_state["ended"]) > 0
+    for lot in (lot for lots in demo.lots.values() for lot in lots):
+        assert lot.bid_count == bids[lot.id]
+
+
+def test_live_lots_close_one_after_another_in_the_future(demo: Demo) -> None:
+    now = utcnow()
     live = [a for a in demo.auctions if state(a, demo.lots[a.id or 0], now) == "live"]
     assert live
     for auction in live:
@@ -138,8 +160,7 @@ def test_live_lots_close_one_after_another_in_the_future(store: str) -> None:
                    for earlier, later in itertools.pairwise(ends))
 
 
-def test_seeding_again_changes_nothing(store: str) -> None:
-    seeded()
+def test_seeding_again_changes_nothing(demo: Demo) -> None:
     before = counts()
     report = seed_demo()
     assert not report.created

@@ -31,7 +31,8 @@ class TextCell(str):
 
 def valid_cars(count: int, *, seed: int = 7) -> list[dict[str, Any]]:
     """`count` valid cars, as a dealer would type them, each with its own valid VIN."""
-    rng, vins, cars = random.Random(seed), set[str](), []
+    rng, vins = random.Random(seed), set[str]()
+    cars: list[dict[str, Any]] = []
     while len(cars) < count:
         car = _car(rng)
         if car["vin"] not in vins:
