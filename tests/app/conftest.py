@@ -49,10 +49,12 @@ def app_signed_in(actor: Actor) -> AppTest:
     return at
 
 
-def page_as(actor: Actor | None, page: str) -> AppTest:
+def page_as(actor: Actor | None, page: str, **query: object) -> AppTest:
     """Run one page script on its own, without the frame and its navigation (as a direct hit would),
     signed in through session state: the page's own guard is all that stands in the way."""
     at = AppTest.from_file(f"../../{page}", default_timeout=TIMEOUT)
+    for name, value in query.items():
+        at.query_params[name] = str(value)
     if actor is not None:
         signed = auth.user_login(email=actor.email, password=PASSWORD, address="127.0.0.1")
         at.session_state[TOKEN_KEY] = signed.token

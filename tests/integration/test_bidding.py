@@ -17,7 +17,7 @@ from domain.bidding import service
 from domain.bidding.retraction import RetractReason, bid_retract, bid_void
 from domain.bidding.rules import BidTooLow, Outcome
 from domain.bidding.settlement import expire_decisions, lot_decide, settle_due, settle_lot
-from domain.errors import Forbidden, InvalidTransition, ValidationFailed
+from domain.errors import DomainError, Forbidden, InvalidTransition, ValidationFailed
 from domain.types import CarStatus, LotOutcome, Role
 from tests.support.factories import live_lot, lot_now, make_admin, make_dealer, make_user
 
@@ -197,3 +197,41 @@ def test_no_retraction_in_the_last_hour_but_an_admin_may_void(store: str) -> Non
         actions = uow.session.exec(select(AuditLog.action)).all()
     assert voided is not None and voided.status == "voided" and "Shill" in (voided.status_reason or "")
     assert {"bid_place", "bid_void"} <= set(actions)
+
+
+def test_admin_changes_the_ladder_and_new_bids_follow_it(store: str) -> None:
+    from domain.bidding.ladder import ladder_current, ladder_update
+
+    with pytest.raises(Forbidden):
+        ladder_update(make_user(), [(D(0), D(100))])
+    with pytest.raises(DomainError):
+        ladder_update(make_admin(), [(D(100), D(100))])
+    ladder_update(make_admin(), [(D(0), D(100)), (D(1_000_000), D(50_000))])
+    assert ladder_current().step(D(300_000)) == D(100)
+    lot = live_lot()
+    bid(make_user(), lot.id, "300000")
+    assert bid(make_user(), lot.id, "300100").price == D(300100)
+
+
+def test_watchers_are_reminded_once_when_a_lot_nears_its_end(store: str) -> None:
+    from domain import watchlist
+
+    lot = live_lot(closes_in=timedelta(minutes=45))
+    fan = make_user()
+    watchlist.watch(fan, lot.id)
+    watchlist.watch(fan, lot.id)  # twice is once
+    assert [w.lot_id for w in watchlist.watchlist_of(fan)] == [lot.id]
+    assert watchlist.remind_ending_soon() == 1
+    assert watchlist.remind_ending_soon() == 0
+    assert count(Notification, user_id=fan.id, kind="ending_soon") == 1
+    watchlist.unwatch(fan, lot.id)
+    assert watchlist.watchlist_of(fan) == []
+
+
+def test_worker_round_settles_due_lots(store: str) -> None:
+    from domain.bidding import worker
+
+    lot = live_lot(closes_in=timedelta(seconds=-1))
+    assert lot_now(lot.id).outcome is None
+    assert worker.run_once()["settled"] == 1
+    assert lot_now(lot.id).outcome == LotOutcome.UNSOLD

@@ -1,0 +1,105 @@
+"""Auctions, an auction, a lot (board and bid form), my bids, notifications: as bidders use them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+from domain.bidding import service
+from domain.types import Role
+from tests.app.conftest import page_as, texts
+from tests.support.factories import (
+    live_lot,
+    lot_now,
+    make_admin,
+    make_auction,
+    make_dealer,
+    make_user,
+    move_auction,
+)
+
+
+def test_auctions_page_lists_live_and_upcoming() -> None:
+    dealer = make_dealer()
+    live = make_auction(dealer, title="Live Sunday sale")
+    move_auction(live.id or 0, starts=-timedelta(minutes=5), first_close=timedelta(hours=1))
+    make_auction(dealer, title="Next week sale")
+    at = page_as(make_user(), "pages/auctions.py")
+    assert not at.exception
+    assert "Live Sunday sale" in texts(at) and "Next week sale" in texts(at)
+
+
+def test_auction_page_shows_lots_without_the_reserve_amount() -> None:
+    dealer = make_dealer()
+    auction = make_auction(dealer, cars_=2)
+    at = page_as(make_user(), "pages/auction.py", id=auction.id)
+    assert not at.exception
+    page = texts(at) + " ".join(str(m.value) for m in at.markdown)
+    assert "Lot 1" in page and "Lot 2" in page
+    assert "reserve not met" in page
+    assert "4,00,000" not in page  # the reserve (₹4,00,000) is never shown
+
+
+def test_lot_page_bids_and_shows_the_outcome_at_once() -> None:
+    lot = live_lot()
+    bidder = make_user()
+    at = page_as(bidder, "pages/lot.py", id=lot.id)
+    assert not at.exception
+    assert "Current price" in [m.label for m in at.metric]
+    at.number_input(key="bid_amount").set_value(350000)
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    assert "You lead" in texts(at)
+    state = lot_now(lot.id)
+    assert state.leader_id == bidder.id and state.bid_count == 1
+    leader = next(m for m in at.metric if m.label == "Leader")
+    assert leader.value == "you"
+
+
+def test_a_too_low_bid_is_refused_with_the_minimum() -> None:
+    lot = live_lot()
+    at = page_as(make_user(), "pages/lot.py", id=lot.id)
+    at.number_input(key="bid_amount").set_value(1000)
+    at.button[0].click()
+    at.run()
+    assert "lowest bid now is 300,000" in at.error[0].value
+    assert lot_now(lot.id).bid_count == 0
+
+
+def test_dealer_sees_no_bid_form_on_own_lot_and_others_see_handles() -> None:
+    dealer = make_dealer()
+    lot = live_lot(dealer)
+    rival = make_user()
+    service.bid_place(rival, lot_id=lot.id, maximum=Decimal(350000), key=uuid.uuid4().hex)
+    at = page_as(dealer, "pages/lot.py", id=lot.id)
+    assert not at.exception
+    assert not [n for n in at.number_input if n.key == "bid_amount"]
+    leader = next(m for m in at.metric if m.label == "Leader")
+    assert leader.value.startswith("Bidder ") and rival.email not in texts(at)
+
+
+def test_my_bids_and_notifications_show_being_outbid() -> None:
+    lot = live_lot()
+    asha, ben = make_user(), make_user()
+    service.bid_place(asha, lot_id=lot.id, maximum=Decimal(350000), key=uuid.uuid4().hex)
+    service.bid_place(ben, lot_id=lot.id, maximum=Decimal(380000), key=uuid.uuid4().hex)
+    mine = page_as(asha, "pages/my_bids.py")
+    assert not mine.exception and "outbid" in " ".join(m.value for m in mine.markdown)
+    notes = page_as(asha, "pages/notifications.py")
+    assert "You were outbid" in " ".join(m.value for m in notes.markdown)
+
+
+def test_only_admins_edit_the_ladder() -> None:
+    refused = page_as(make_user(Role.BIDDER), "pages/admin_ladder.py")
+    assert "does not have access" in texts(refused)
+    at = page_as(make_admin(), "pages/admin_ladder.py")
+    assert not at.exception and "Bid increments" in texts(at)
+
+
+def test_analyst_cannot_bid_even_on_the_lot_page() -> None:
+    lot = live_lot()
+    at = page_as(make_user(Role.ANALYST), "pages/lot.py", id=lot.id)
+    assert not at.exception
+    assert not [n for n in at.number_input if n.key == "bid_amount"]
