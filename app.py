@@ -9,9 +9,9 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 if get_script_run_ctx(suppress_warning=True) is None:
-    from ui.http import MIDDLEWARE, ROUTES
+    from ui.http import MIDDLEWARE, ROUTES, prepare_on_start
 
-    app = st.App(__file__, routes=ROUTES, middleware=MIDDLEWARE)
+    app = st.App(__file__, routes=ROUTES, middleware=MIDDLEWARE, lifespan=prepare_on_start)
 else:
     from ui.shell import run_frame
 

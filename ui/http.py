@@ -6,6 +6,9 @@ injected script) never see it. The login page hands over through a one-minute, o
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
@@ -13,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from data.bootstrap import prepare_store
 from data.settings import get_settings
 from domain import auth
 from domain.errors import SessionExpired
@@ -70,6 +74,14 @@ async def end_session(request: Request) -> Response:
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(COOKIE_NAME, path="/")
     return response
+
+
+@asynccontextmanager
+async def prepare_on_start(_app: object) -> AsyncIterator[None]:
+    """Migrate (embedded store) and seed the demo before the server takes its first request, so no
+    visitor waits on a half-built marketplace."""
+    await run_in_threadpool(prepare_store)
+    yield
 
 
 ROUTES = [

@@ -41,12 +41,17 @@ def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout: float = 60
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("e2e-var")
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory, app_data_dir: Path) -> Iterator[str]:
     """The app as a newcomer starts it: embedded store, demo mode, nothing else configured."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "JWT_SECRET", "COOKIE_KEY", "DEMO_MODE", "BCRYPT_ROUNDS"}}
-    env["DATA_DIR"] = str(tmp_path_factory.mktemp("e2e-var"))
+    env["DATA_DIR"] = str(app_data_dir)
     log = (tmp_path_factory.mktemp("e2e-log") / "server.log").open("wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
@@ -75,8 +80,38 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
+    yield from _tab(browser)
+
+
+@pytest.fixture
+def second_page(browser: Browser) -> Iterator[Page]:
+    """Another person, in their own browser context (own cookies)."""
+    yield from _tab(browser)
+
+
+def _tab(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     tab.set_default_timeout(30_000)
     yield tab
     context.close()
+
+
+def demo_accounts(page: Page, app_url: str) -> dict[str, tuple[str, str]]:
+    """Role -> (email, password), read from the sign-in page as a visitor reads them."""
+    page.goto(app_url)
+    table = page.locator("table").first
+    table.wait_for()
+    accounts = {}
+    for row in table.locator("tbody tr").all():
+        role, email, password = (cell.strip() for cell in row.locator("td").all_inner_texts())
+        accounts[role] = (email, password)
+    return accounts
+
+
+def sign_in(page: Page, app_url: str, email: str, password: str) -> None:
+    page.goto(app_url)
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Welcome,").wait_for()
