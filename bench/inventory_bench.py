@@ -62,12 +62,18 @@ class Plan:
     dealers: int
     owner: list[int] = field(default_factory=list)
     status: list[str] = field(default_factory=list)
-    lots: dict[int, tuple[int, int, int, datetime]] = field(default_factory=dict)  # car: lot, auction, n, end
-    auctions: list[tuple[int, int, datetime, datetime]] = field(default_factory=list)  # id, dealer, start, end
+    # car id: (lot id, auction id, lot number, end); auctions: (id, dealer, start, end)
+    lots: dict[int, tuple[int, int, int, datetime]] = field(default_factory=dict)
+    auctions: list[tuple[int, int, datetime, datetime]] = field(default_factory=list)
     prices: dict[int, tuple[int, int, int]] = field(default_factory=dict)  # car: start, current, bids
 
     def verified(self, dealer: int) -> bool:
         return dealer % 20 != 0  # every twentieth store is still pending: its cars must not show
+
+    def city(self, dealer: int) -> str:
+        from data.demo_catalog import CITIES
+
+        return CITIES[dealer % len(CITIES)].name
 
 
 def make_plan(rng: random.Random, cars: int, auctions: int) -> Plan:
@@ -90,12 +96,13 @@ def _plan_auction(rng: random.Random, plan: Plan, auction_id: int, dealer: int, 
     first_end = NOW + timedelta(minutes=rng.uniform(5, 7 * 24 * 60))
     count = min(len(free), rng.randint(3, 7))
     for number in range(1, count + 1):
-        plan.lots[free.pop()] = (len(plan.lots) + 1, auction_id, number, first_end + timedelta(minutes=number))
+        ends = first_end + timedelta(minutes=number)
+        plan.lots[free.pop()] = (len(plan.lots) + 1, auction_id, number, ends)
     plan.auctions.append((auction_id, dealer, start, first_end + timedelta(minutes=count)))
 
 
 def car_rows(rng: random.Random, plan: Plan, stamp: Stamp) -> Iterator[tuple[Any, ...]]:
-    from data.demo_catalog import CITIES, COLOURS, MODELS, used_price_inr
+    from data.demo_catalog import COLOURS, MODELS, used_price_inr
 
     for car_id in range(1, plan.cars + 1):
         model = rng.choice(MODELS)
@@ -115,19 +122,18 @@ def car_rows(rng: random.Random, plan: Plan, stamp: Stamp) -> Iterator[tuple[Any
                        f"{variant}, {fuel}, {km} km, {rng.choice(PHRASES)}.")
         yield (car_id, plan.owner[car_id - 1], f"BNCH{car_id:013d}", model.make, model.model, variant, year,
                str(model.body_type), fuel, str(rng.choice(model.transmissions)), model.engine_cc, km, year,
-               rng.randint(1, 3), rng.choice(COLOURS).name, CITIES[plan.owner[car_id - 1] % len(CITIES)].name,
+               rng.randint(1, 3), rng.choice(COLOURS).name, plan.city(plan.owner[car_id - 1]),
                "clean", "none", grade, description, "[]", plan.status[car_id - 1], *listing,
                stamp(created), stamp(created))
 
 
 def people_rows(plan: Plan, stamp: Stamp) -> dict[str, tuple[tuple[str, ...], list[tuple[Any, ...]]]]:
-    from data.demo_catalog import CITIES
-
     now = stamp(NOW)
     users = [(d, f"dealer{d}@bench.test", f"Bench Dealer {d}", "Asia/Kolkata", "!", "active", now, now, now)
              for d in range(1, plan.dealers + 1)]
-    dealers = [(d, d, f"Bench Motors {d}", f"{d} Main Road", CITIES[d % len(CITIES)].name, "411001",
-                "verified" if plan.verified(d) else "pending", "0", now, now) for d in range(1, plan.dealers + 1)]
+    dealers = [(d, d, f"Bench Motors {d}", f"{d} Main Road", plan.city(d), "411001",
+                "verified" if plan.verified(d) else "pending", "0", now, now)
+               for d in range(1, plan.dealers + 1)]
     return {"users": (("id", "email", "name", "timezone", "password_hash", "status", "created_at",
                        "updated_at", "password_changed_at"), users),
             "dealers": (("id", "user_id", "store_name", "address", "city", "postal_code", "status",
@@ -142,7 +148,8 @@ def auction_rows(plan: Plan, stamp: Stamp) -> list[tuple[Any, ...]]:
 def lot_rows(plan: Plan, stamp: Stamp) -> Iterator[tuple[Any, ...]]:
     for car_id, (lot_id, auction_id, number, ends) in plan.lots.items():
         start, current, bids = plan.prices[car_id]
-        yield (lot_id, auction_id, car_id, number, start * 100, current * 110, current * 100 if bids else None,
+        reserve = current * 110  # in paise: 10% over the price, so most lots show "reserve not met"
+        yield (lot_id, auction_id, car_id, number, start * 100, reserve, current * 100 if bids else None,
                bids, min(bids, 4), stamp(ends), False, 0)
 
 
@@ -252,13 +259,13 @@ def shapes(plan: Plan) -> dict[str, Callable[[], Any]]:
     cursor = None
     for _ in range(49):  # page 50: the cursor after 49 pages of the broadest list
         cursor = car_browse(bidder, broad, SortKey.NEWEST, cursor).next_cursor
-    pune = CarFilters(city="Pune", price_min=Decimal(300_000), price_max=Decimal(800_000))
+    city = CarFilters(city=plan.city(1), price_min=Decimal(300_000), price_max=Decimal(800_000))
     return {
         "make_year_ending": lambda: car_browse(
             bidder, CarFilters(make="Maruti Suzuki", year_min=2018, year_max=2022), SortKey.ENDING_SOONEST),
         "text_swift_vxi_diesel": lambda: car_browse(bidder, CarFilters(text="swift vxi diesel"),
                                                     SortKey.NEWEST),
-        "price_city": lambda: car_browse(bidder, pune, SortKey.NEWEST),
+        "price_city": lambda: car_browse(bidder, city, SortKey.NEWEST),
         "body_fuel_trans_by_price": lambda: car_browse(
             bidder, CarFilters(body_type="suv", fuel="diesel", transmission="manual"), SortKey.PRICE_LOW),
         "dealer_own_cars": lambda: car_browse_own(dealer, 1, broad, SortKey.NEWEST),
@@ -334,7 +341,7 @@ def workbook(rows: int) -> bytes:
     from domain.vin import make_vin
 
     rng, book = random.Random(9), Workbook(write_only=True)
-    sheet, vins = book.create_sheet("Cars"), set()
+    sheet, vins = book.create_sheet("Cars"), set[str]()
     sheet.append([car_field.label for car_field in CAR_FIELDS])
     while len(vins) < rows:
         model = rng.choice(MODELS)

@@ -27,8 +27,12 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from domain.car_rules import CAR_FIELDS, FIELDS_BY_NAME, CarField
-from domain.car_rules import _year_high as year_high  # the rolling upper bound lives with the rules
+from domain.car_rules import (
+    CAR_FIELDS,
+    FIELDS_BY_NAME,
+    CarField,
+    year_high,  # the rolling upper bound lives with the rules
+)
 from domain.errors import DomainError
 from domain.vin import VIN_LENGTH
 

@@ -46,8 +46,7 @@ class CellProblem:
 @dataclass(frozen=True)
 class RowResult:
     row: int  # the spreadsheet's row number
-    raw: Mapping[str, Any]
-    car: dict[str, Any] | None  # the cleaned record, when every field passed
+    values: Mapping[str, Any]  # the cleaned car when the row is valid, else its cells as read
     problems: tuple[CellProblem, ...] = ()
 
     @property
@@ -98,7 +97,9 @@ def upload_preview(actor: Actor, dealer_id: int, data: bytes,
     with UnitOfWork(write=False) as uow:  # refuse before reading a byte of someone else's upload
         require_verified_store(uow, actor, dealer_id)
     tell(0.0)
-    checks = _check_rows(read_car_rows(data), tell)
+    rows = read_car_rows(data)
+    tell(READ_DONE)
+    checks = _check_rows(rows, tell)
     _flag_repeated_vins(checks)
     _flag_known_vins(checks, tell)
     tell(1.0)
@@ -110,20 +111,20 @@ def upload_import(actor: Actor, dealer_id: int, report: UploadReport) -> int:
     if not report.all_valid:
         raise UploadHasProblems(f"{report.invalid_count} of {report.total} rows have problems, so nothing "
                                 "was imported. Fix them in your workbook and upload it again.")
-    return cars_import(actor, dealer_id, [row.car for row in report.rows if row.car is not None])
+    return cars_import(actor, dealer_id, [row.values for row in report.rows])
 
 
 def report_rows(report: UploadReport) -> list[dict[str, Any]]:
     """The preview table: one line per row, its status, the car, and what to fix."""
     return [{"Row": result.row, "Status": "valid" if result.valid else "invalid",
-             "VIN": _shown(result.raw.get("vin")),
-             "Car": f"{_shown(result.raw.get('make'))} {_shown(result.raw.get('model'))}".strip(),
+             "VIN": _shown(result.values.get("vin")),
+             "Car": f"{_shown(result.values.get('make'))} {_shown(result.values.get('model'))}".strip(),
              "Problems": " • ".join(_problem_text(problem) for problem in result.problems)}
             for result in report.rows]
 
 
 def _check_rows(rows: Sequence[SheetRow], tell: Progress) -> list[_Check]:
-    checks = []
+    checks: list[_Check] = []
     for done, row in enumerate(rows, start=1):
         checks.append(_check_row(row))
         if done % CHECK_EVERY == 0:
@@ -173,8 +174,8 @@ def _flag_known_vins(checks: list[_Check], tell: Progress) -> None:
         tell(CHECK_DONE + (1 - CHECK_DONE) * min(1.0, (start + VIN_BATCH) / len(vins)))
     for check in checks:
         if check.vin in known:
-            check.problems.append(("vin", f"VIN {check.vin} is already listed on AutoGavel; delete this "
-                                          "row, or edit the existing listing instead."))
+            check.problems.append(("vin", f"VIN {check.vin} is already listed; a car is listed once, so "
+                                          "delete this row (to change your own listing, edit it instead)."))
 
 
 def _result(check: _Check) -> RowResult:
@@ -182,7 +183,9 @@ def _result(check: _Check) -> RowResult:
     problems = tuple(CellProblem(column=FIELDS_BY_NAME[name].label,
                                  value=_shown(check.sheet.values.get(name)), message=message)
                      for name, message in ordered)
-    return RowResult(row=check.sheet.number, raw=check.sheet.values, car=check.car, problems=problems)
+    # one copy per row, not two: a 10,000-row preview is kept in the session until imported
+    values = check.car if check.car is not None and not problems else check.sheet.values
+    return RowResult(row=check.sheet.number, values=values, problems=problems)
 
 
 def _listed(numbers: list[int]) -> str:

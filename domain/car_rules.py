@@ -35,7 +35,7 @@ class CarField:
     hint: str = ""
 
 
-def _year_high() -> int:
+def year_high() -> int:
     return date.today().year + 1
 
 
@@ -109,7 +109,7 @@ def _text(field: CarField, value: Any) -> str:
 
 def _integer(field: CarField, value: Any) -> int:
     number = _as_int(field, value)
-    high = field.high or _year_high()
+    high = field.high or year_high()
     if not field.low <= number <= high:
         raise ValueError(f"{field.label} is {number}; it must be between {field.low} and {high}.")
     return number

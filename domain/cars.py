@@ -7,13 +7,16 @@ frozen. Photos go through `domain.photos` and into the media store.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, or_, select
 
+from data.bulk import cars_insert_many
 from data.media import get_media_store
 from data.models import Auction, Car, CarUpdate, Dealer, Lot
 from data.types import utcnow
@@ -53,7 +56,8 @@ def car_create(actor: Actor, dealer_id: int, fields: Mapping[str, Any],
         _refuse_known_vins(uow, [clean["vin"]])
         car = Car(dealer_id=dealer_id, photos=keys, **clean)
         uow.session.add(car)
-        uow.session.flush()
+        with _vin_race_reported():
+            uow.session.flush()
         uow.audit(actor_id=actor.id, action="car_create", entity="cars", entity_id=car.id,
                   after=car_snapshot(car))
         uow.commit()
@@ -62,16 +66,29 @@ def car_create(actor: Actor, dealer_id: int, fields: Mapping[str, Any],
 
 def cars_import(actor: Actor, dealer_id: int, records: Sequence[Mapping[str, Any]]) -> int:
     """Add many already-validated cars in one transaction: wholly in or wholly out."""
-    cleaned = [clean_car(record) for record in records]
+    cleaned = [clean_car(record) for record in records]  # the API calls this too: never trust the caller
+    now = utcnow()
+    rows = [{**record, "dealer_id": dealer_id, "photos": [], "status": CarStatus.AVAILABLE,
+             "created_at": now, "updated_at": now} for record in cleaned]
     with UnitOfWork() as uow:
         require_verified_store(uow, actor, dealer_id)
         _refuse_known_vins(uow, [record["vin"] for record in cleaned])
-        uow.session.add_all(Car(dealer_id=dealer_id, **record) for record in cleaned)
-        uow.session.flush()
+        with _vin_race_reported():
+            cars_insert_many(uow, rows)
         uow.audit(actor_id=actor.id, action="cars_import", entity="dealers", entity_id=dealer_id,
                   after={"cars": len(cleaned), "vins": [r["vin"] for r in cleaned][:50]})
         uow.commit()
     return len(cleaned)
+
+
+@contextmanager
+def _vin_race_reported() -> Iterator[None]:
+    """Two listings of one VIN at the same moment: the unique index decides, and the loser is told."""
+    try:
+        yield
+    except IntegrityError:
+        raise ValidationFailed({"vin": "A car with this VIN was listed a moment ago; "
+                                       "each car is listed once."}) from None
 
 
 def vins_known(vins: Sequence[str]) -> set[str]:

@@ -39,7 +39,7 @@ from domain.bidding.rules import BidTooLow
 from domain.bidding.service import LotClosed, bid_place
 from domain.errors import DomainError
 from domain.permissions import Actor
-from tests.support.factories import live_lot, make_admin, make_dealer, make_user
+from tests.support.factories import live_lot, lot_now, make_admin, make_dealer, make_user
 
 # ============================================================================================
 # The reference model. Nothing from domain/ below this line until the state machine.
@@ -238,10 +238,9 @@ def engine_steps(starting: D, reserve: D | None, bids: Sequence[tuple[int, D]]) 
 
 
 @pytest.mark.parametrize("steps", [model_steps, engine_steps], ids=["reference", "engine"])
-@pytest.mark.parametrize(("name", "starting", "reserve", "bids", "expected"), EBAY_EXAMPLES,
-                         ids=[row[0][:40] for row in EBAY_EXAMPLES])
-def test_ebay_published_examples(steps: Any, name: str, starting: str, reserve: str | None,
-                                 bids: list[tuple[int, str]], expected: list[tuple[str, int] | None]) -> None:
+@pytest.mark.parametrize("example", EBAY_EXAMPLES, ids=[row[0][:40] for row in EBAY_EXAMPLES])
+def test_ebay_published_examples(steps: Any, example: tuple[Any, ...]) -> None:
+    name, starting, reserve, bids, expected = example
     got = steps(D(starting), D(reserve) if reserve else None, [(who, D(amount)) for who, amount in bids])
     assert got == [None if step is None else (D(step[0]), step[1]) for step in expected], name
 
@@ -270,6 +269,10 @@ class Cast:
 
 class BiddingMachine(RuleBasedStateMachine):
     cast: ClassVar[Cast]
+
+    @staticmethod
+    def people(count: int) -> list[Actor]:
+        return [make_user() for _ in range(count)]
 
     def __init__(self) -> None:
         super().__init__()
@@ -410,3 +413,17 @@ def test_the_service_follows_the_reference_model(store: str) -> None:
     run_state_machine_as_test(BiddingMachine, settings=settings(
         max_examples=25, stateful_step_count=40, deadline=None, database=None,
         suppress_health_check=list(HealthCheck)))
+
+
+@pytest.mark.xfail(strict=True, reason="engine bug: recompute_lot resets bidder_count but leaves the "
+                   "lot_bidders row, so a bidder who comes back is not counted again (see the report)")
+def test_a_bidder_who_comes_back_after_retracting_counts_again(store: str) -> None:
+    asha, ben = BiddingMachine.people(2)
+    lot = live_lot(closes_in=timedelta(hours=5))
+    assert lot.id is not None
+    bid_place(asha, lot_id=lot.id, maximum="310000", key=uuid.uuid4().hex)
+    typo = bid_place(ben, lot_id=lot.id, maximum="3200000", key=uuid.uuid4().hex)
+    bid_retract(ben, typo.bid_id, reason=RetractReason.MISTYPED, note="one zero too many")
+    assert lot_now(lot.id).bidder_count == 1
+    bid_place(ben, lot_id=lot.id, maximum="320000", key=uuid.uuid4().hex)
+    assert lot_now(lot.id).bidder_count == 2  # asha and ben both have a standing bid

@@ -127,6 +127,7 @@ def test_an_unusable_file_is_refused_with_a_reason_and_changes_nothing(dealer: A
 BAD_CELLS: dict[str, tuple[dict[str, Any], str]] = {
     "formula": ({"make": '=CONCAT("Maru","ti")'}, "Make contains a formula; paste the value instead"),
     "text that looks like a formula": ({"colour": TextCell("=Red")}, "Colour contains a formula"),
+    "error value": ({"make": "#N/A"}, "Make shows the error #N/A"),
     "date in Year": ({"year": datetime(2019, 4, 1)}, "Year must be a whole number, not a date"),
     "number in Make": ({"make": 1234}, "Make must be text, not a number"),
     "text in Odometer": ({"odometer_km": "about 40k"}, "Odometer (km) must be a whole number"),
