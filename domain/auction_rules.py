@@ -63,12 +63,16 @@ def money(value: Any, *, label: str, required: bool = True) -> Decimal | None:
     return amount
 
 
-def lots_from_rows(rows: Sequence[Mapping[str, Any]]) -> tuple[LotSpec, ...]:
-    """Lots typed into a table (car id, starting price, optional reserve and buy-now) as LotSpecs."""
+def lots_from_rows(rows: Sequence[Mapping[str, Any]], *,
+                   default_start: object = None) -> tuple[LotSpec, ...]:
+    """Lots typed into a table (car id, starting price, optional reserve and buy-now) as LotSpecs;
+    a blank starting price takes `default_start` when one is given."""
     lots, problems = [], {}
     for number, row in enumerate(rows, start=1):
         try:
-            starting = _required(money(row.get("starting_price"), label="Starting price"))
+            given = row.get("starting_price")
+            blank = given is None or (isinstance(given, float) and math.isnan(given)) or given == ""
+            starting = _required(money(default_start if blank else given, label="Starting price"))
             lots.append(LotSpec(int(row["car_id"]), starting,
                                 money(row.get("reserve_price"), label="Reserve", required=False),
                                 money(row.get("buy_now_price"), label="Buy-now price", required=False)))

@@ -38,6 +38,8 @@ with st.expander("Create an auction", expanded=not mine):
         window = st.number_input("Closing window (minutes)", 0, 10, 2, key="a_window")
         extension = st.number_input("Extension per late bid (minutes)", 1, 10, 2, key="a_extension")
         premium = st.number_input("Buyer's premium (%)", 0.0, 20.0, 5.0, 0.5, key="a_premium")
+        default_start = st.number_input("Starting price for lots left blank below", 0, None, 0, 1000,
+                                        key="a_default_start")
         prices = st.data_editor(
             [{"car_id": car_id, "car": ready[car_id], "starting_price": None, "reserve_price": None,
               "buy_now_price": None} for car_id in picked],
@@ -47,7 +49,8 @@ with st.expander("Create an auction", expanded=not mine):
                 starts = datetime.combine(day, start, tzinfo=zone)
                 first_close = starts + timedelta(hours=float(hours))
                 spec = AuctionSpec(title=title, description=description, starts_at=starts,
-                                   ends_at=first_close, lots=lots_from_rows(prices),
+                                   ends_at=first_close,
+                                   lots=lots_from_rows(prices, default_start=default_start or None),
                                    lot_interval_s=int(interval), soft_close_window_s=int(window) * 60,
                                    soft_close_extension_s=int(extension) * 60,
                                    buyer_premium_pct=Decimal(str(premium)))
