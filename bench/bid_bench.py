@@ -48,7 +48,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -66,7 +66,7 @@ LOTS_PER_AUCTION = 5
 USERS_PER_BIDDER = 8  # each bidder thread bids as one of its own few users
 HOT_LOT = 1
 DEALER_USER = 1
-OPEN_WORKERS = 24  # per process: under the engine's pool of 30, so bids never queue for a connection
+OPEN_WORKERS = 12  # per process: 4 x 12 connections leave room under max_connections = 100
 PROFILE_BIDS = 300
 CHILD_TIMEOUT_S = 300
 NOW = datetime.now(UTC)
@@ -305,6 +305,7 @@ def one_bid(actor: Any, lot_id: int, origin_ns: int, tally: Tally, lock: threadi
 
 def closed_loop(job: Job, barrier: Barrier, out: Any) -> None:
     """`job.threads` bidders, each bidding again as soon as it has its answer."""
+    @reporting
     def bidder(index: int, gate: Gate, tally: Tally, lock: threading.Lock) -> None:
         rng = random.Random(job.seed * 1_000 + index)
         mine = job.actors[index * USERS_PER_BIDDER:(index + 1) * USERS_PER_BIDDER]
@@ -330,6 +331,7 @@ def closed_loop(job: Job, barrier: Barrier, out: Any) -> None:
 
 def open_loop(job: Job, barrier: Barrier, out: Any) -> None:
     """Bids fall due on a Poisson schedule at the job's rates, answered or not; latency counts from due."""
+    @reporting
     def dispatcher(_n: int, gate: Gate, tally: Tally, lock: threading.Lock) -> None:
         rng = random.Random(job.seed)
         schedule = arrivals(rng, job.rates, job.seconds)
@@ -387,6 +389,23 @@ def warm_up() -> None:
     ladder_current()
 
 
+ThreadBody = Callable[[int, "Gate", Tally, threading.Lock], None]
+
+
+def reporting(body: ThreadBody) -> ThreadBody:
+    """A thread that fails puts its traceback in the tally (the parent raises it) and lets the others
+    go: it breaks the gate, which releases everyone waiting there."""
+    def run(index: int, gate: Gate, tally: Tally, lock: threading.Lock) -> None:
+        try:
+            body(index, gate, tally, lock)
+        except BaseException:
+            with lock:
+                tally.errors.append(traceback.format_exc())
+            gate.ready.abort()
+            gate.go.abort()
+    return run
+
+
 class Gate:
     """Threads warm up, then wait; they go together once every process has warmed up too."""
 
@@ -407,9 +426,14 @@ Threads = Callable[[Tally, threading.Lock, Gate], list[threading.Thread]]
 
 
 def run_child(job: Job, barrier: Barrier, out: Any, make_threads: Threads, count: int) -> None:
+    from data.db import get_engine
+
     tally, lock = Tally(), threading.Lock()
     try:
         use_store(job.url)
+        # Make the engine here, once: get_engine's lru_cache does not lock, so threads calling it first
+        # at the same moment would each build an engine and pool of their own.
+        get_engine()
         gate = Gate(count)
         threads = make_threads(tally, lock, gate)
         for thread in threads:
@@ -419,6 +443,7 @@ def run_child(job: Job, barrier: Barrier, out: Any, make_threads: Threads, count
             thread.join()
     except BaseException:  # reported by the parent, which would otherwise wait for a silent child
         tally.errors.append(traceback.format_exc())
+        barrier.abort()  # the other processes stop waiting for this one
     out.put(tally)
 
 
@@ -432,7 +457,8 @@ def run_service(plan: Plan, url: str, actors: Sequence[Any], target: Callable[[J
                                                      barrier, out)) for p in range(plan.processes)]
     for child in children:
         child.start()
-    barrier.wait(CHILD_TIMEOUT_S)
+    with suppress(threading.BrokenBarrierError):  # a child failed before the start: its tally says why
+        barrier.wait(CHILD_TIMEOUT_S)
     began = time.monotonic()
     total = Tally()
     for _ in children:

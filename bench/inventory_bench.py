@@ -48,6 +48,7 @@ AUCTION_COLUMNS = ("id", "dealer_id", "title", "description", "status", "starts_
                    "created_at", "updated_at")
 PHRASES = ("full service history", "single key, spare lost", "new tyres", "insurance valid",
            "non-accidental", "minor scratches", "company maintained", "second owner")
+TITLES, TITLE_WEIGHTS = ("clean", "hypothecated", "rebuilt", "salvage"), (80, 14, 4, 2)
 Stamp = Callable[[datetime], Any]
 
 
@@ -123,7 +124,8 @@ def car_rows(rng: random.Random, plan: Plan, stamp: Stamp) -> Iterator[tuple[Any
         yield (car_id, plan.owner[car_id - 1], f"BNCH{car_id:013d}", model.make, model.model, variant, year,
                str(model.body_type), fuel, str(rng.choice(model.transmissions)), model.engine_cc, km, year,
                rng.randint(1, 3), rng.choice(COLOURS).name, plan.city(plan.owner[car_id - 1]),
-               "clean", "none", grade, description, "[]", plan.status[car_id - 1], *listing,
+               rng.choices(TITLES, TITLE_WEIGHTS)[0], "none", grade, description, "[]",
+               plan.status[car_id - 1], *listing,
                stamp(created), stamp(created))
 
 
@@ -235,16 +237,18 @@ def analyse(engine: Engine) -> None:
 # --- measuring -------------------------------------------------------------------
 
 
-def use_store(url: str) -> None:
-    """Point the application (settings, engine) at `url`, as the app reads DATABASE_URL."""
+def use_store(url: str | None) -> None:
+    """Point the application (settings, engine) at `url`, as the app reads DATABASE_URL; None lets
+    go of the current store's connections."""
     from data.db import get_engine
     from data.settings import get_settings
 
-    if get_settings.cache_info().currsize and get_engine.cache_info().currsize:
+    if get_engine.cache_info().currsize:
         get_engine().dispose()
-    os.environ["DATABASE_URL"] = url
     get_settings.cache_clear()
     get_engine.cache_clear()
+    if url:
+        os.environ["DATABASE_URL"] = url
 
 
 def shapes(plan: Plan) -> dict[str, Callable[[], Any]]:
@@ -394,7 +398,7 @@ def scratch_store(kind: str, folder: Path, server: str) -> Iterator[str]:
     try:
         yield admin_url.set(database=name).render_as_string(hide_password=False)
     finally:
-        use_store(f"sqlite:///{folder / 'idle.db'}")  # let go of the scratch database's pool
+        use_store(None)  # the scratch database cannot be dropped while the app's pool holds it
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()

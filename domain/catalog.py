@@ -73,8 +73,23 @@ class SortKey(StrEnum):
 
 
 @dataclass(frozen=True)
+class CarCard:
+    """A car as a list shows it; price and end time are its lot's, when it is in an auction."""
+
+    id: int
+    title: str
+    vin: str
+    city: str
+    odometer_km: int
+    status: str
+    photo: str | None  # the first photo's media key
+    price: Decimal | None
+    ends_at: datetime | None
+
+
+@dataclass(frozen=True)
 class BrowsePage:
-    items: list[Car]
+    items: list[CarCard]
     next_cursor: str | None  # None on the last page
 
 
@@ -126,18 +141,19 @@ _SORTS: dict[SortKey, tuple[Order, Callable[[object], Any]]] = {
 }
 
 
-def car_browse(actor: Actor | None, filters: CarFilters, sort: SortKey, cursor: str | None = None,
-               limit: int = PAGE_SIZE) -> BrowsePage:
+def car_browse(actor: Actor | None, filters: CarFilters | None = None, sort: SortKey = SortKey.NEWEST,
+               cursor: str | None = None, limit: int = PAGE_SIZE) -> BrowsePage:
     """Available cars of verified stores, one page at a time."""
     _signed_in(actor)
-    return _browse(filters, sort, cursor, limit, dealer_id=None)
+    return _browse(filters or CarFilters(), sort, cursor, limit, dealer_id=None)
 
 
-def car_browse_own(actor: Actor, dealer_id: int, filters: CarFilters, sort: SortKey, *,
-                   cursor: str | None = None, limit: int = PAGE_SIZE) -> BrowsePage:
-    """A store's cars in stock and sold (not withdrawn), whatever the store's own status."""
+def car_browse_own(actor: Actor, dealer_id: int, filters: CarFilters | None = None,
+                   sort: SortKey = SortKey.NEWEST, *, cursor: str | None = None,
+                   limit: int = PAGE_SIZE) -> BrowsePage:
+    """A store's cars in stock and sold (not withdrawn), for its dealer or an admin."""
     require_store_owner(actor, dealer_id)
-    return _browse(filters, sort, cursor, limit, dealer_id=dealer_id)
+    return _browse(filters or CarFilters(), sort, cursor, limit, dealer_id=dealer_id)
 
 
 def _browse(filters: CarFilters, sort: SortKey, cursor: str | None, limit: int, *,
@@ -147,8 +163,13 @@ def _browse(filters: CarFilters, sort: SortKey, cursor: str | None, limit: int, 
     with UnitOfWork(write=False) as uow:  # one row more than the page tells whether another follows
         rows = car_search(uow.session, checked, _SORTS[key][0], after=after, limit=size + 1,
                           now=utcnow(), dealer_id=dealer_id)
-    items = rows[:size]
-    return BrowsePage(items, cursor_encode(key, items[-1]) if len(rows) > size else None)
+    more = cursor_encode(key, rows[size - 1]) if len(rows) > size else None
+    return BrowsePage([car_card(car) for car in rows[:size]], more)
+
+
+def car_card(car: Car) -> CarCard:
+    return CarCard(car.id or 0, car_title(car), car.vin, car.city, car.odometer_km, car.status,
+                   car.photos[0] if car.photos else None, car.listing_price, car.listing_ends_at)
 
 
 def _signed_in(actor: Actor | None) -> Actor:

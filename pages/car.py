@@ -40,6 +40,7 @@ def _auction(detail: CarDetail, zone: str) -> None:
     reserve.metric("Reserve", _reserve(lot))
     st.markdown(f"Ends **{local_time(lot.ends_at, zone)}**"
                 + (f" · Buy now for **{money(lot.buy_now_price)}**" if lot.buy_now_price else ""))
+    link("pages/lot.py", "Open the lot to bid", "gavel", query={"id": str(lot.id)})
 
 
 def _updates(detail: CarDetail, zone: str) -> None:
@@ -60,8 +61,9 @@ def _show(detail: CarDetail, zone: str) -> None:
     _auction(detail, zone)
     _updates(detail, zone)
     st.subheader("Specification")
-    spec = [{"": f.label, "Value": str(getattr(car, f.name) or "—")} for f in CAR_FIELDS
-            if f.name != "description"]
+    values = {f.label: getattr(car, f.name) for f in CAR_FIELDS if f.name != "description"}
+    spec = [{"": label, "Value": "—" if value in (None, "") else str(value)}
+            for label, value in values.items()]
     st.dataframe(spec, hide_index=True, width="stretch")  # a dataframe shows text as text, never markdown
     if car.description:
         st.subheader("Description")

@@ -4,14 +4,13 @@ from decimal import Decimal
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
-from streamlit.errors import StreamlitAPIException
 
-from data.models import Car
 from domain import catalog
-from domain.catalog import BrowsePage, CarFilters, SortKey
+from domain.catalog import BrowsePage, CarCard, CarFilters, SortKey
 from domain.vehicle import BodyType, Fuel, TitleStatus, Transmission
 from ui.feedback import reporting_errors
 from ui.format import local_time, md_escape, money
+from ui.nav import link
 from ui.session import guard
 
 GRID_COLUMNS = 3
@@ -39,8 +38,8 @@ def _read_filters(text: str) -> CarFilters:
     with st.expander("Filters", icon=":material/filter_list:"):
         left, middle, right = st.columns(3)
         make = _any(left, "Make", list(makes), "f_make")
-        price_min, price_max = (_number(middle, f"Price {end} (₹)", f"f_price_{end}", 50_000)
-                                for end in ("min", "max"))
+        price_min, price_max = (_number(middle, f"Price {end}", f"f_price_{end}", 50_000)
+                                for end in ("from", "to"))
         return CarFilters(
             text=text, make=make,
             model=_any(left, "Model", makes.get(make or "", []), "f_model"),
@@ -61,21 +60,17 @@ def _go(cursor: str | None, number: int) -> None:
     st.session_state["browse_cursor"], st.session_state["browse_page"] = cursor, number
 
 
-def _card(car: Car, zone: str) -> None:
+def _card(car: CarCard, zone: str) -> None:
     with st.container(border=True):
-        picture = catalog.photo_bytes(car.photos[0]) if car.photos else None
+        picture = catalog.photo_bytes(car.photo) if car.photo else None
         if picture:
             st.image(picture, width="stretch")
-        st.markdown(f"**{md_escape(catalog.car_title(car))}**")
-        st.markdown(money(car.listing_price) if car.listing_price is not None else "Not in an auction")
+        st.markdown(f"**{md_escape(car.title)}**")
+        st.markdown(money(car.price) if car.price is not None else "Not in an auction")
         st.caption(f"{md_escape(car.city)} · {car.odometer_km:,} km")
-        if car.listing_ends_at is not None:
-            st.caption(f"Ends {local_time(car.listing_ends_at, zone)}")
-        try:
-            st.page_link("pages/car.py", label="View car", icon=":material/open_in_new:",
-                         query_params={"id": str(car.id)})
-        except StreamlitAPIException:  # the page runs on its own, without the frame's navigation
-            st.caption(f"Car #{car.id}")
+        if car.ends_at is not None:
+            st.caption(f"Ends {local_time(car.ends_at, zone)}")
+        link("pages/car.py", "View car", "open_in_new", query={"id": str(car.id)})
 
 
 actor = guard()

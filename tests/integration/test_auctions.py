@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
@@ -9,7 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from data.models import AuditLog, Auction, Car, Lot
+from data.models import Auction, AuditLog, Car, Lot
 from data.uow import UnitOfWork
 from domain import auctions
 from domain.auction_queries import auction_browse, auction_detail
@@ -17,7 +18,13 @@ from domain.auction_rules import LotSpec
 from domain.errors import Forbidden, InvalidTransition, NotFound, NotYourStore, ValidationFailed
 from domain.lifecycle import Phase
 from tests.support.factories import (
-    auction_spec, make_admin, make_auction, make_car, make_dealer, make_user, move_auction,
+    auction_spec,
+    make_admin,
+    make_auction,
+    make_car,
+    make_dealer,
+    make_user,
+    move_auction,
 )
 
 
@@ -44,7 +51,7 @@ def test_lots_close_one_by_one(store: str) -> None:
     dealer = make_dealer()
     auction = make_auction(dealer, cars_=3, lot_interval_s=120)
     lots = auction_detail(dealer, auction.id or 0).lots
-    gaps = [(b.ends_at - a.ends_at).total_seconds() for a, b in zip(lots, lots[1:], strict=False)]
+    gaps = [(b.ends_at - a.ends_at).total_seconds() for a, b in itertools.pairwise(lots)]
     assert gaps == [120, 120]
 
 

@@ -16,7 +16,13 @@ from domain import cars, dealers
 from domain.errors import DealerNotVerified, Forbidden, InvalidTransition, NotYourStore, ValidationFailed
 from domain.types import CarStatus, DealerStatus
 from tests.support.factories import (
-    car_fields, make_admin, make_auction, make_car, make_dealer, make_user, move_auction,
+    car_fields,
+    make_admin,
+    make_auction,
+    make_car,
+    make_dealer,
+    make_user,
+    move_auction,
 )
 
 

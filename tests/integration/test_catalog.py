@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import col, func, select
 
+from data import car_search
 from data.models import Car, Dealer
 from data.types import utcnow
 from data.uow import UnitOfWork
@@ -191,6 +192,18 @@ def test_free_text_matches_every_word_in_make_model_variant_or_description(store
     assert browse_all(bidder, CarFilters(text="swift creta"), limit=100) == []
     own = browse_all(market.pune, CarFilters(text="swift"), own=market.pune.dealer_id, limit=100)
     assert len(own) == 4  # the sold one is the dealer's too; the withdrawn one is gone
+
+
+@pytest.mark.parametrize(("few", "common"), [(1, 0.0), (1, 1.1)])  # probe each row; list all matches
+def test_every_sqlite_search_plan_finds_the_same_cars(sqlite_store: str, monkeypatch: pytest.MonkeyPatch,
+                                                      few: int, common: float) -> None:
+    build_market()
+    bidder = make_user()
+    expected = {sort: browse_all(bidder, CarFilters(text="swift"), sort) for sort in SortKey}
+    monkeypatch.setattr(car_search, "FTS_FEW", few)  # beyond `few` matches SQLite walks the sort index
+    monkeypatch.setattr(car_search, "FTS_COMMON", common)
+    assert {sort: browse_all(bidder, CarFilters(text="swift"), sort) for sort in SortKey} == expected
+    assert len(expected[SortKey.NEWEST]) == 4
 
 
 @pytest.mark.parametrize("text", ['"', "*", "OR", "NEAR(", "'; DROP TABLE cars; --", "swift OR creta",

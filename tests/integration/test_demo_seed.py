@@ -16,8 +16,6 @@ from PIL import Image
 from sqlmodel import SQLModel, func, select
 
 from data.demo import seed_demo
-from tests.conftest import STORES
-from tests.support import stores
 from data.demo_accounts import DEMO_ACCOUNTS
 from data.media import get_media_store
 from data.models import Auction, AuditLog, Bid, Car, ChangeLog, Dealer, Lot, Sale, User, UserRole
@@ -25,6 +23,8 @@ from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.types import AuctionStatus, DealerStatus
 from domain.vin import normalize_vin
+from tests.conftest import STORES
+from tests.support import stores
 
 TABLES: tuple[type[SQLModel], ...] = (User, UserRole, Dealer, Car, Auction, Lot, AuditLog, ChangeLog)
 
@@ -139,7 +139,8 @@ def test_bidding_history_is_real_and_ended_lots_are_settled(demo: Demo) -> None:
         sales = uow.session.exec(select(func.count()).select_from(Sale)).one()
     by_state: dict[str, list[Lot]] = {}
     for auction in demo.auctions:
-        by_state.setdefault(state(auction, demo.lots[auction.id or 0], now), []).extend(demo.lots[auction.id or 0])
+        lots = demo.lots[auction.id or 0]
+        by_state.setdefault(state(auction, lots, now), []).extend(lots)
     assert all(bids[lot.id] == 0 for lot in by_state.get("scheduled", []) + by_state.get("draft", []))
     assert any(bids[lot.id] for lot in by_state["live"]), "live auctions have bids in progress"
     assert all(lot.outcome for lot in by_state["ended"]), "every ended lot is settled"

@@ -3,6 +3,7 @@ exists, so tests exercise the same paths as users."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import random
 from datetime import timedelta
@@ -16,9 +17,9 @@ from data.types import utcnow
 from data.uow import UnitOfWork
 from domain import accounts, auctions, cars, dealers
 from domain.auction_rules import AuctionSpec, LotSpec
-from domain.vin import make_vin
 from domain.permissions import Actor
 from domain.types import DealerStatus, Role
+from domain.vin import make_vin
 
 PASSWORD = "Correct-Horse-42"
 _counter = itertools.count(1)
@@ -109,9 +110,10 @@ def live_lot(dealer: Actor | None = None, *, reserve: Decimal | None = Decimal("
     """A lot open for bidding now: starting price 3,00,000."""
     dealer = dealer or make_dealer()
     car = make_car(dealer)
-    spec = auction_spec([car.id or 0], **overrides)
-    spec = AuctionSpec(**{**spec.__dict__, "lots": (LotSpec(car.id or 0, Decimal("300000"), reserve, buy_now),)})
-    auction = auctions.auction_publish(dealer, auctions.auction_create(dealer, dealer.dealer_id or 0, spec).id or 0)
+    lot = LotSpec(car.id or 0, Decimal("300000"), reserve, buy_now)
+    spec = dataclasses.replace(auction_spec([car.id or 0], **overrides), lots=(lot,))
+    draft = auctions.auction_create(dealer, dealer.dealer_id or 0, spec)
+    auction = auctions.auction_publish(dealer, draft.id or 0)
     move_auction(auction.id or 0, starts=-timedelta(minutes=1), first_close=closes_in)
     with UnitOfWork(write=False) as uow:
         return uow.session.exec(select(Lot).where(Lot.auction_id == auction.id)).one()
