@@ -79,7 +79,11 @@ class Car(SQLModel, table=True):
         Index("ix_cars_status_city_price", "status", "city", "listing_price", "id"),
         Index("ix_cars_body_fuel_trans_price", "body_type", "fuel", "transmission", "listing_price", "id"),
         Index("ix_cars_status_created", "status", "created_at", "id"),
+        Index("ix_cars_status_year", "status", "year", "id"),
+        Index("ix_cars_status_odometer", "status", "odometer_km", "id"),
+        Index("ix_cars_status_make_model", "status", "make", "model"),  # the filter dropdowns
         Index("ix_cars_dealer_id", "dealer_id", "id"),
+        Index("ix_cars_dealer_created", "dealer_id", "created_at", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     dealer_id: int = Field(foreign_key="dealers.id")

@@ -20,5 +20,8 @@ fi
 
 .venv/bin/ruff check .
 .venv/bin/mypy .
+# Every benchmark's tiny size runs here, so none rots (the full sizes: see bench/README.md).
+.venv/bin/python -m bench.inventory_bench --smoke
+
 # pytest exits non-zero (5) when it collects nothing, and `set -e` turns that into a failure.
 .venv/bin/python -m pytest -n 2 --dist loadfile "$@"
