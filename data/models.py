@@ -314,3 +314,31 @@ class LoginFailure(SQLModel, table=True):
 
 
 TRACKED_TABLES = frozenset({"users", "dealers", "cars", "auctions", "lots", "bids", "sales"})
+
+
+class RefreshToken(SQLModel, table=True):
+    """An API refresh token, kept only as its SHA-256. Each use rotates it within its family; a used or
+    revoked token presented again revokes the whole family and its session (api/services/tokens.py)."""
+
+    __tablename__ = "refresh_tokens"
+    id: str = _text(64, primary_key=True)  # hex SHA-256 of the token: the token itself is never stored
+    family: str = _text(43, index=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    session_id: str = Field(sa_type=String(64), foreign_key="sessions.id", index=True)
+    created_at: datetime = _time(default_factory=utcnow)
+    expires_at: datetime = _time()
+    used_at: datetime | None = _time(default=None)
+    revoked_at: datetime | None = _time(default=None)
+
+
+class ApiIdempotency(SQLModel, table=True):
+    """The first answer to an API request sent with an Idempotency-Key, replayed to its retries."""
+
+    __tablename__ = "api_idempotency"
+    user_id: int = Field(foreign_key="users.id", primary_key=True)
+    key: str = _text(64, primary_key=True)
+    endpoint: str = _text(64)
+    fingerprint: str = _text(64)  # SHA-256 of the request: the same key with another body is refused
+    status_code: int | None = None  # None while the first request is still running
+    body: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    created_at: datetime = _time(default_factory=utcnow)

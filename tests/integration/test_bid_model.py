@@ -270,10 +270,6 @@ class Cast:
 class BiddingMachine(RuleBasedStateMachine):
     cast: ClassVar[Cast]
 
-    @staticmethod
-    def people(count: int) -> list[Actor]:
-        return [make_user() for _ in range(count)]
-
     def __init__(self) -> None:
         super().__init__()
         self.lot_id = 0
@@ -415,10 +411,12 @@ def test_the_service_follows_the_reference_model(store: str) -> None:
         suppress_health_check=list(HealthCheck)))
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: recompute_lot resets bidder_count but leaves the "
-                   "lot_bidders row, so a bidder who comes back is not counted again (see the report)")
+@pytest.mark.xfail(strict=True, reason=(
+    "engine bug: recompute_lot (domain/bidding/retraction.py) sets bidder_count to the bidders with an "
+    "active bid but keeps their lot_bidders rows, so a bidder who comes back is never counted again. "
+    "Fix: delete the lot_bidders rows of bidders left with no active bid; then drop this marker."))
 def test_a_bidder_who_comes_back_after_retracting_counts_again(store: str) -> None:
-    asha, ben = BiddingMachine.people(2)
+    asha, ben = make_user(), make_user()
     lot = live_lot(closes_in=timedelta(hours=5))
     assert lot.id is not None
     bid_place(asha, lot_id=lot.id, maximum="310000", key=uuid.uuid4().hex)

@@ -1,0 +1,200 @@
+"""Keeping the analytics copy fresh: `python -m analytics.refresh [--loop] [--rebuild]`.
+
+`refresh_once()` reads the change log since the copy's cursor (`data.changelog.changes_since`, exact
+on both stores, late commits included), fetches the changed rows by id in one read transaction, and
+publishes them as new delta parts plus a new manifest. Deleted rows become tombstones. A changed user
+has their roles re-read too (roles are not in the change log; changing them touches the user row).
+The audit log is append-only and is copied by id (see `analytics.audit_marks`). Only one refresher
+runs at a time across processes (an flock); another caller skips at once instead of waiting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow as pa  # type: ignore[import-untyped]  # no stubs; pyproject is not ours to edit
+from sqlalchemy import Connection, Engine, text
+
+from analytics import audit_marks, extract
+from analytics.compact import compact
+from analytics.reader import freshness
+from analytics.schema import AUDIT, CHANGED, TABLES
+from analytics.storage import (
+    Manifest,
+    TableParts,
+    collect_garbage,
+    manifest_read,
+    manifest_write,
+    part_write,
+    refresher_lock,
+    root,
+)
+from data.changelog import changes_since
+from data.db import get_engine
+from data.types import utcnow
+
+log = logging.getLogger("auction.analytics")
+
+
+@dataclass
+class RefreshReport:
+    skipped: bool = False  # another process holds the refresher lock
+    rebuilt: bool = False
+    changes: int = 0  # change-log rows read
+    rows: dict[str, int] = field(default_factory=dict)  # row versions written per table
+    compacted: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def refresh_once(*, engine: Engine | None = None, folder: Path | None = None) -> RefreshReport:
+    """Bring the copy up to date with the store (builds it the first time); skips if locked."""
+    engine, folder = engine or get_engine(), folder or root()
+    began = time.perf_counter()
+    with refresher_lock(folder) as mine:
+        if not mine:
+            return RefreshReport(skipped=True)
+        manifest = manifest_read(folder)
+        if manifest is None or manifest.store != _store_name(engine):
+            report = _rebuild(engine, folder, manifest)
+        else:
+            report = _apply_changes(engine, folder, manifest)
+    report.seconds = time.perf_counter() - began
+    return report
+
+
+def rebuild(*, engine: Engine | None = None, folder: Path | None = None) -> RefreshReport:
+    """Copy every table afresh (the only full reload); waits for a running refresher to finish."""
+    engine, folder = engine or get_engine(), folder or root()
+    while True:
+        with refresher_lock(folder) as mine:
+            if mine:
+                return _rebuild(engine, folder, manifest_read(folder))
+        time.sleep(0.05)
+
+
+def ensure_fresh(max_age_s: float = 5.0) -> datetime | None:
+    """For pages: refresh when the copy is older than `max_age_s` and nobody else is refreshing."""
+    fresh = freshness()
+    if fresh is None or (utcnow() - fresh).total_seconds() > max_age_s:
+        refresh_once()
+    return freshness()
+
+
+def _store_name(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+@contextmanager
+def _snapshot(engine: Engine) -> Iterator[Connection]:
+    """One read transaction: a REPEATABLE READ snapshot on PostgreSQL, a WAL read snapshot on SQLite."""
+    options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
+    with engine.connect().execution_options(**options) as conn, conn.begin():
+        yield conn
+
+
+def _apply_changes(engine: Engine, folder: Path, manifest: Manifest) -> RefreshReport:
+    started = utcnow()
+    changes, cursor = changes_since(manifest.cursor, engine=engine)
+    keys: dict[str, set[int]] = defaultdict(set)
+    for change in changes:
+        keys[change.entity].add(change.entity_id)
+    seq = manifest.seq + 1
+    mark = audit_marks.mark(engine) if engine.dialect.name == "postgresql" else None
+    with _snapshot(engine) as conn:
+        parts = {name: _changed_rows(conn, name, sorted(keys[name]), seq)
+                 for name in CHANGED if keys.get(name)}
+        if keys.get("users"):
+            parts["user_roles"] = _changed_rows(conn, "user_roles", sorted(keys["users"]), seq)
+        parts["audit_log"] = _new_audit(conn, manifest, mark, seq)
+    report = RefreshReport(changes=len(changes))
+    for name, data in parts.items():
+        if data.num_rows:
+            manifest.tables[name].deltas.append(part_write(name, data, seq, folder))
+            report.rows[name] = data.num_rows
+    manifest.cursor, manifest.seq, manifest.refreshed_at = cursor, seq, started.isoformat()
+    report.compacted = compact(manifest, folder)
+    manifest_write(manifest, folder)
+    collect_garbage(manifest, folder)
+    return report
+
+
+def _changed_rows(conn: Connection, name: str, keys: list[int], seq: int) -> pa.Table:
+    table = TABLES[name]
+    rows = extract.fetch_by_keys(conn, table, keys)
+    found = {row[table.names.index(table.key)] for row in rows}
+    return extract.to_arrow(table, rows, seq, deleted_keys=[k for k in keys if k not in found])
+
+
+def _new_audit(conn: Connection, manifest: Manifest, mark: list[int] | None, seq: int) -> pa.Table:
+    rows = extract.fetch_after(conn, AUDIT, manifest.audit_safe)
+    if mark is None:  # SQLite: whatever is visible is final
+        manifest.audit_safe = max([manifest.audit_safe, *(row[0] for row in rows)])
+    else:
+        manifest.audit_safe, manifest.audit_marks = audit_marks.advance(
+            manifest.audit_safe, [*manifest.audit_marks, mark], audit_marks.horizon(conn))
+    return extract.to_arrow(AUDIT, rows, seq)
+
+
+def _rebuild(engine: Engine, folder: Path, old: Manifest | None) -> RefreshReport:
+    started, seq = utcnow(), (old.seq if old else 0) + 1
+    marks = [audit_marks.mark(engine)] if engine.dialect.name == "postgresql" else []
+    report = RefreshReport(rebuilt=True)
+    with _snapshot(engine) as conn:
+        cursor = _current_cursor(conn)
+        tables = {name: TableParts(_full_part(conn, name, seq, folder, report)) for name in TABLES}
+        # PostgreSQL: re-read the audit log from the start until a later mark proves it final.
+        audit_safe = 0 if marks else _scalar(conn, "SELECT coalesce(max(id), 0) FROM audit_log")
+    manifest = Manifest(store=_store_name(engine), cursor=cursor, seq=seq, refreshed_at=started.isoformat(),
+                        audit_safe=audit_safe, audit_marks=marks, tables=tables)
+    manifest_write(manifest, folder)
+    collect_garbage(manifest, folder)
+    return report
+
+
+def _full_part(conn: Connection, name: str, seq: int, folder: Path, report: RefreshReport) -> str:
+    table = TABLES[name]
+    batches = [extract.to_arrow(table, rows, seq) for rows in extract.scan_all(conn, table)]
+    data = pa.concat_tables(batches) if batches else extract.empty(table)
+    report.rows[name] = data.num_rows
+    return part_write(name, data.sort_by(table.key), seq, folder)
+
+
+def _current_cursor(conn: Connection) -> int:
+    """The change-log cursor matching this snapshot (the same meaning as data.changelog's cursor)."""
+    if conn.dialect.name == "postgresql":
+        return audit_marks.horizon(conn)
+    return _scalar(conn, "SELECT coalesce(max(id), 0) FROM change_log")
+
+
+def _scalar(conn: Connection, sql: str) -> int:
+    return int(conn.execute(text(sql)).scalar_one())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--loop", action="store_true", help="keep refreshing")
+    parser.add_argument("--interval", type=float, default=1.0, help="seconds between refreshes")
+    parser.add_argument("--rebuild", action="store_true", help="copy everything afresh first")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if args.rebuild:
+        log.info("rebuilt: %s", rebuild())
+    while True:
+        report = refresh_once()
+        if report.changes or report.rebuilt:
+            log.info("refresh: %s", report)
+        if not args.loop:
+            return
+        time.sleep(args.interval)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""What the analytics copy holds: which tables, which columns, and their Arrow types.
+
+Derived from the table models, so a new column reaches the copy without a second list to keep. Money
+stays in integer minor units (paise) exactly as stored; queries turn it into rupees. Times are UTC.
+Password hashes and bulky text (descriptions, photo lists) are left out: analytics needs neither, and
+a copy that holds no secrets can be shared more freely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa  # type: ignore[import-untyped]  # no stubs; pyproject is not ours to edit
+from sqlalchemy import JSON, Boolean, Numeric, Text
+from sqlmodel import SQLModel
+
+import data.models  # noqa: F401  (registers the tables on the metadata)
+from data.types import Money, UTCDateTime
+
+LEFT_OUT = {"users": {"password_hash"}, "cars": {"description", "photos"}, "auctions": {"description"}}
+TIME = pa.timestamp("us", tz="UTC")
+PCT = pa.decimal128(5, 2)
+CHANGE = "_change"  # the refresh that wrote a row version: the highest one per key wins
+DELETED = "_deleted"  # a tombstone: the row is gone from the store
+
+
+@dataclass(frozen=True)
+class CopyTable:
+    name: str
+    key: str  # rows are versioned per key; user_roles keeps every role of a user under one version
+    columns: tuple[tuple[str, pa.DataType], ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name, _ in self.columns]
+
+    def arrow_schema(self) -> pa.Schema:
+        fields = [pa.field(n, t) for n, t in self.columns]
+        return pa.schema([*fields, pa.field(CHANGE, pa.int64()), pa.field(DELETED, pa.bool_())])
+
+
+def _arrow_type(column_type: object) -> pa.DataType:
+    if isinstance(column_type, Money):
+        return pa.int64()
+    if isinstance(column_type, UTCDateTime):
+        return TIME
+    if isinstance(column_type, Boolean):
+        return pa.bool_()
+    if isinstance(column_type, Numeric):
+        return PCT
+    if isinstance(column_type, (JSON, Text)):
+        return pa.string()
+    return pa.string() if column_type.__class__.__name__ in {"String", "AutoString"} else pa.int64()
+
+
+def _table(name: str, key: str = "id") -> CopyTable:
+    table = SQLModel.metadata.tables[name]
+    skip = LEFT_OUT.get(name, set())
+    columns = tuple((c.name, _arrow_type(c.type)) for c in table.columns if c.name not in skip)
+    return CopyTable(name, key, columns)
+
+
+# Tables fed from the change log (entity name = table name), then the append-only audit log.
+CHANGED = ("users", "dealers", "cars", "auctions", "lots", "bids", "sales")
+ROLES = _table("user_roles", key="user_id")
+AUDIT = _table("audit_log")
+TABLES: dict[str, CopyTable] = {n: _table(n) for n in CHANGED} | {"user_roles": ROLES, "audit_log": AUDIT}

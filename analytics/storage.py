@@ -1,0 +1,126 @@
+"""The copy on disk: immutable Parquet part files per table and one small JSON manifest.
+
+Readers trust only the manifest: it names, per table, one compacted base part and the delta parts
+written since. Every file is written under a temporary name, fsynced and renamed into place, and the
+manifest is replaced last, so a reader sees either the old copy or the new one, never half of it.
+Parts that a newer manifest no longer names are deleted only after a grace period, so a query that
+started on the old manifest can still finish.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa  # type: ignore[import-untyped]  # no stubs; pyproject is not ours to edit
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+from data.settings import get_settings
+
+MANIFEST = "state.json"
+GRACE_S = 300.0  # a query on an old manifest has this long to finish before its parts go
+
+
+@dataclass
+class TableParts:
+    base: str
+    deltas: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Manifest:
+    store: str  # which database this copies: another one means a rebuild
+    cursor: int  # the change-log cursor (data.changelog) reached by this copy
+    seq: int  # the last refresh number; every row version carries the one that wrote it
+    refreshed_at: str  # ISO UTC time the last refresh started reading: the copy is at least this fresh
+    audit_safe: int  # every audit row with an id up to this is final and copied
+    audit_marks: list[list[int]]  # [allocated id, xid horizon] pairs waiting to make audit_safe safe
+    tables: dict[str, TableParts]
+
+
+def root() -> Path:
+    return get_settings().data_dir / "analytics"
+
+
+def manifest_read(folder: Path | None = None) -> Manifest | None:
+    path = (folder or root()) / MANIFEST
+    try:
+        raw: dict[str, Any] = json.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+    raw["tables"] = {name: TableParts(**parts) for name, parts in raw["tables"].items()}
+    return Manifest(**raw)
+
+
+def manifest_write(manifest: Manifest, folder: Path | None = None) -> None:
+    folder = folder or root()
+    _atomic_write(folder / MANIFEST, json.dumps(asdict(manifest), indent=1).encode())
+
+
+def part_write(table: str, data: pa.Table, seq: int, folder: Path | None = None) -> str:
+    """Write one immutable part; returns its path relative to the copy's folder."""
+    folder = folder or root()
+    name = f"{table}/{seq:012d}-{uuid.uuid4().hex[:8]}.parquet"
+    final = folder / name
+    final.parent.mkdir(parents=True, exist_ok=True)
+    temp = final.with_name(f".tmp-{final.name}")
+    pq.write_table(data, temp, compression="zstd")
+    publish(temp, final)
+    return name
+
+
+def publish(temp: Path, final: Path) -> None:
+    """fsync a finished file, rename it into place, fsync the folder: durable before it is named."""
+    with temp.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temp, final)
+    directory = os.open(final.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def _atomic_write(path: Path, payload: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".tmp-{uuid.uuid4().hex[:8]}-{path.name}")
+    temp.write_bytes(payload)
+    publish(temp, path)
+
+
+@contextlib.contextmanager
+def refresher_lock(folder: Path | None = None) -> Iterator[bool]:
+    """One refresher at a time across processes; yields False (and waits for nobody) when taken."""
+    folder = folder or root()
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".lock").open("a") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def collect_garbage(manifest: Manifest, folder: Path | None = None, *, grace_s: float = GRACE_S) -> int:
+    """Delete parts (and abandoned temp files) no manifest names any more, once they are old enough."""
+    folder = folder or root()
+    named = {p for parts in manifest.tables.values() for p in (parts.base, *parts.deltas)}
+    cutoff, removed = time.time() - grace_s, 0
+    for path in folder.glob("*/*.parquet"):
+        relative = f"{path.parent.name}/{path.name}"
+        if relative not in named and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

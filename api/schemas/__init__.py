@@ -1,0 +1,1 @@
+"""Request and answer shapes, one module per entity. Answers are built from what the domain returns."""

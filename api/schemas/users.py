@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.services.users import UserView
+from domain.admin import UserRow
+from domain.types import Role, UserStatus
+
+
+class RegisterIn(BaseModel):
+    email: str = Field(max_length=254)
+    name: str = Field(max_length=100)
+    password: str = Field(max_length=200)
+
+
+class LoginIn(BaseModel):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=200)
+
+
+class RefreshIn(BaseModel):
+    refresh_token: str = Field(min_length=1, max_length=200)
+
+
+class TokensOut(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"
+    expires_in: int
+    user_id: int
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    email: str
+    name: str
+    phone: str | None = None
+    city: str | None = None
+    timezone: str = ""
+    status: str
+    roles: list[Role]
+    dealer_id: int | None = None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, view: UserView | UserRow) -> UserOut:
+        data = {name: getattr(view, name, None) for name in cls.model_fields}
+        return cls.model_validate(data | {"roles": sorted(view.roles), "timezone": data["timezone"] or ""})
+
+
+class ProfileOut(BaseModel):
+    id: int
+    email: str
+    name: str
+    phone: str | None
+    city: str | None
+    timezone: str
+
+    @classmethod
+    def of(cls, view: UserView) -> ProfileOut:
+        return cls(id=view.id, email=view.email, name=view.name, phone=view.phone, city=view.city,
+                   timezone=view.timezone)
+
+
+class ProfileIn(BaseModel):
+    name: str = Field(max_length=100)
+    phone: str | None = Field(default=None, max_length=20)
+    city: str | None = Field(default=None, max_length=80)
+    timezone: str = Field(default="Asia/Kolkata", max_length=64)
+
+
+class UserChangeIn(BaseModel):
+    """An admin sets roles or status (with a reason); a user changes their own password."""
+
+    roles: list[Role] | None = None
+    status: UserStatus | None = None
+    reason: str = Field(default="", max_length=500)
+    current_password: str | None = Field(default=None, max_length=200)
+    new_password: str | None = Field(default=None, max_length=200)
+
+
+class DeleteAccountIn(BaseModel):
+    password: str = Field(max_length=200)

@@ -1,0 +1,92 @@
+"""Users through the API: a user reaches only their own account, an admin anyone's. A wrong id is
+"no such user" (404), so ids reveal nothing. Changes go through domain.accounts and domain.admin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import select
+
+from data.models import Dealer, User, UserRole
+from data.uow import UnitOfWork
+from domain import accounts, admin
+from domain.errors import Forbidden, NotFound
+from domain.permissions import Actor
+from domain.types import Role, UserStatus
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: int
+    email: str
+    name: str
+    phone: str | None
+    city: str | None
+    timezone: str
+    status: str
+    roles: frozenset[Role]
+    dealer_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class UserChange:
+    roles: set[Role] | None = None
+    status: UserStatus | None = None
+    reason: str = ""
+    current_password: str | None = None
+    new_password: str | None = None
+
+
+def own_or_admin(actor: Actor, user_id: int) -> None:
+    if actor.id != user_id and not actor.is_admin:
+        raise NotFound("No such user.")
+
+
+def user_view(actor: Actor, user_id: int) -> UserView:
+    own_or_admin(actor, user_id)
+    with UnitOfWork(write=False) as uow:
+        user = uow.session.get(User, user_id)
+        if user is None or user.status == UserStatus.DELETED:
+            raise NotFound("No such user.")
+        roles = uow.session.exec(select(UserRole.role).where(UserRole.user_id == user_id)).all()
+        dealer = uow.session.exec(select(Dealer.id).where(Dealer.user_id == user_id)).first()
+    return UserView(user_id, user.email, user.name, user.phone, user.city, user.timezone, user.status,
+                    frozenset(Role(role) for role in roles), dealer, user.created_at)
+
+
+def profile_edit(actor: Actor, user_id: int, *, name: str, phone: str | None, city: str | None,
+                 timezone: str) -> UserView:
+    """A user edits their own profile; an admin anyone's (the domain checks the values)."""
+    own_or_admin(actor, user_id)
+    target = actor if actor.id == user_id else _actor_of(user_id)
+    accounts.profile_update(target, name=name, phone=phone, city=city, timezone=timezone)
+    return user_view(actor, user_id)
+
+
+def user_change(actor: Actor, user_id: int, change: UserChange) -> UserView:
+    own_or_admin(actor, user_id)
+    if change.roles is not None:
+        admin.user_set_roles(actor, user_id, change.roles)
+    if change.status is not None:
+        admin.user_set_status(actor, user_id, status=change.status, reason=change.reason)
+    if change.new_password is not None:
+        if actor.id != user_id:
+            raise Forbidden("Only the account's owner can change its password.")
+        accounts.password_change(actor, current=change.current_password or "", new=change.new_password)
+    return user_view(actor, user_id)
+
+
+def user_remove(actor: Actor, user_id: int, *, password: str) -> None:
+    """The owner deletes their account; for anyone else the domain says to suspend instead."""
+    own_or_admin(actor, user_id)
+    if actor.id == user_id:
+        accounts.account_delete(actor, password=password)
+    else:
+        admin.user_set_status(actor, user_id, status=UserStatus.DELETED, reason="deleted through the API")
+
+
+def _actor_of(user_id: int) -> Actor:
+    with UnitOfWork(write=False) as uow:
+        return accounts.actor_load(uow, user_id)

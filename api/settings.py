@@ -1,0 +1,40 @@
+"""The API's own settings, read from the environment (the store's settings stay in data/settings.py)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+KB, MB = 1024, 1024 * 1024
+
+
+class ApiSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="API_", extra="ignore", case_sensitive=False)
+
+    cors_origins: list[str] = Field(default_factory=list)  # API_CORS_ORIGINS=https://a.example,https://b
+    redis_url: str | None = Field(default=None, validation_alias="REDIS_URL")  # shared rate limits
+    metrics_token: str | None = None  # a scraper's bearer token for /metrics (admins may always read it)
+    refresh_days: int = Field(default=14, ge=1, le=90)
+    max_body_bytes: int = 64 * KB
+    max_upload_bytes: int = 6 * MB
+    page_max: int = 100
+    store_retry_seconds: float = 2.0  # after the store failed, answer 503 at once for this long
+    rate_per_token: str = "600/minute"
+    rate_per_address: str = "300/minute"  # requests without a token (register, login, refresh)
+    rate_login_account: str = "10/minute"
+    rate_login_address: str = "30/minute"
+    rate_bids_user: str = "60/minute"
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip().startswith("["):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_api_settings() -> ApiSettings:
+    return ApiSettings()
