@@ -24,8 +24,8 @@ SCAN_BATCH = 100_000
 def _select_list(table: CopyTable, dialect: str) -> str:
     # JSON columns are read as their stored text on PostgreSQL, so both stores give the same string.
     json_cols = {"before", "after"} if table.name == "audit_log" else set()
-    return ", ".join(f"CAST({n} AS TEXT) AS {n}" if n in json_cols and dialect == "postgresql" else n
-                     for n in table.names)
+    return ", ".join(f'CAST("{n}" AS TEXT) AS "{n}"' if n in json_cols and dialect == "postgresql"
+                     else f'"{n}"' for n in table.names)
 
 
 def fetch_by_keys(conn: Connection, table: CopyTable, keys: Sequence[int]) -> list[tuple[Any, ...]]:

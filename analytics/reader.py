@@ -33,7 +33,7 @@ def _files(folder: Path, names: list[str]) -> str:
 
 def latest_sql(table: CopyTable, parts: TableParts, folder: Path, *, meta: bool = False) -> str:
     """SELECT of the table's current rows; with `meta`, the version column too (for compaction)."""
-    cols = ", ".join(table.names + ([CHANGE] if meta else []))
+    cols = ", ".join(f'"{n}"' for n in table.names + ([CHANGE] if meta else []))  # "at" is reserved
     base = f"SELECT {cols} FROM read_parquet({_files(folder, [parts.base])})"
     if not parts.deltas:
         return base

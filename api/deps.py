@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import unauthorized
@@ -64,6 +64,7 @@ def idempotency_key(idempotency_key: Annotated[str | None, Header(
     return idempotency_key
 
 
+Id = Annotated[int, Path(ge=1, le=2**31 - 1, description="A record's id")]
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 Bidder = Annotated[Actor, Depends(bid_limit)]
 IdempotencyKey = Annotated[str, Depends(idempotency_key)]

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -104,6 +105,14 @@ async def _http(_request: Request, error: Exception) -> JSONResponse:
                         headers=dict(error.headers or {}))
 
 
+async def _bad_value(_request: Request, error: Exception) -> JSONResponse:
+    """Some services check one text with clean_text and let its ValueError out (its message is written
+    for the user): the same answer as a ValidationFailed."""
+    if isinstance(error, PydanticValidationError):  # our own answer failed its model: a bug, not input
+        return await _unexpected(_request, error)
+    return JSONResponse(error_body(str(error), [ErrorItem(message=str(error))]), status_code=422)
+
+
 async def _store_down(request: Request, error: Exception) -> JSONResponse:
     breaker.trip()
     log.warning("store unreachable", extra={"error": type(error).__name__, "path": request.url.path})
@@ -124,6 +133,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(ValueError, _bad_value)
     app.add_exception_handler(OperationalError, _store_down)
     app.add_exception_handler(InterfaceError, _store_down)
     app.add_exception_handler(Exception, _unexpected)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Annotated
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 KB, MB = 1024, 1024 * 1024
 
@@ -13,7 +14,7 @@ KB, MB = 1024, 1024 * 1024
 class ApiSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="API_", extra="ignore", case_sensitive=False)
 
-    cors_origins: list[str] = Field(default_factory=list)  # API_CORS_ORIGINS=https://a.example,https://b
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)  # API_CORS_ORIGINS=https://a.example,https://b
     redis_url: str | None = Field(default=None, validation_alias="REDIS_URL")  # shared rate limits
     metrics_token: str | None = None  # a scraper's bearer token for /metrics (admins may always read it)
     refresh_days: int = Field(default=14, ge=1, le=90)
@@ -21,7 +22,7 @@ class ApiSettings(BaseSettings):
     max_upload_bytes: int = 6 * MB
     page_max: int = 100
     store_retry_seconds: float = 2.0  # after the store failed, answer 503 at once for this long
-    rate_per_token: str = "600/minute"
+    rate_per_token: str = "600/minute"  # noqa: S105 — a rate, not a secret
     rate_per_address: str = "300/minute"  # requests without a token (register, login, refresh)
     rate_login_account: str = "10/minute"
     rate_login_address: str = "30/minute"

@@ -67,7 +67,6 @@ USERS_PER_BIDDER = 8  # each bidder thread bids as one of its own few users
 HOT_LOT = 1
 DEALER_USER = 1
 OPEN_WORKERS = 12  # per process: 4 x 12 connections leave room under max_connections = 100
-PROFILE_BIDS = 300
 CHILD_TIMEOUT_S = 300
 NOW = datetime.now(UTC)
 
@@ -84,6 +83,7 @@ class Plan:
     open_seconds: float
     open_spread_rate: float  # bids/s over the spread lots
     open_hot_rate: float  # bids/s on the hot lot
+    profile_bids: int  # one bidder, statement by statement
 
     @property
     def bidders(self) -> int:
@@ -91,9 +91,9 @@ class Plan:
 
 
 FULL = Plan(lots=10_000, processes=4, threads=16, seconds=20, runs=3, pgbench_clients=64, pgbench_seconds=20,
-            open_seconds=20, open_spread_rate=200, open_hot_rate=20)
+            open_seconds=20, open_spread_rate=200, open_hot_rate=20, profile_bids=300)
 SMOKE = Plan(lots=200, processes=2, threads=4, seconds=2, runs=1, pgbench_clients=8, pgbench_seconds=2,
-             open_seconds=3, open_spread_rate=40, open_hot_rate=5)
+             open_seconds=3, open_spread_rate=40, open_hot_rate=5, profile_bids=50)
 
 
 # --- the scratch store -----------------------------------------------------------------
@@ -575,7 +575,7 @@ def anatomy(url: str, actors: Sequence[Any], plan: Plan) -> Anatomy:
         seen = Anatomy()
         runs.append(seen)
         began = time.perf_counter()
-        for _ in range(PROFILE_BIDS):
+        for _ in range(plan.profile_bids):
             seen.bids += one_bid(actors[rng.randrange(len(actors))], 2 + rng.randrange(plan.lots), origin,
                                  tally, lock)
         seen.wall_ms = (time.perf_counter() - began) * 1_000
@@ -624,10 +624,12 @@ def bench_closed(url: str, plan: Plan, engine: Engine, actors: Sequence[Any],
         rates = []
         for run in range(plan.runs):
             reset(engine)
+            origin = time.time_ns()  # one origin for every process: their amounts are comparable
 
-            def job(p: int, mine: tuple[Any, ...], lots: tuple[int, int] = lots, run: int = run) -> Job:
+            def job(p: int, mine: tuple[Any, ...], lots: tuple[int, int] = lots, run: int = run,
+                    origin: int = origin) -> Job:
                 return Job(url, mine, lots, plan.seconds, threads=plan.threads, seed=run * 100 + p,
-                           origin_ns=time.time_ns())
+                           origin_ns=origin)
 
             tally, _ = run_service(plan, url, actors, closed_loop, job)
             verdict = check(tally.accepted)
@@ -647,10 +649,10 @@ def bench_open(url: str, plan: Plan, engine: Engine, actors: Sequence[Any],
                spread: tuple[int, int]) -> tuple[float, int]:
     reset(engine)
     rates = (plan.open_spread_rate / plan.processes, plan.open_hot_rate / plan.processes)
+    origin = time.time_ns()
 
     def job(p: int, mine: tuple[Any, ...]) -> Job:
-        return Job(url, mine, spread, plan.open_seconds, rates=rates, seed=1_000 + p,
-                   origin_ns=time.time_ns())
+        return Job(url, mine, spread, plan.open_seconds, rates=rates, seed=1_000 + p, origin_ns=origin)
 
     tally, elapsed = run_service(plan, url, actors, open_loop, job)
     verdict = check(tally.accepted)

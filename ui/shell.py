@@ -49,13 +49,17 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]]:  # type: ignore[
         sections["My store"] = [_page("pages/dealer_cars.py", "My cars", "garage"),
                                 _page("pages/dealer_upload.py", "Upload from Excel", "upload_file"),
                                 _page("pages/dealer_auctions.py", "My auctions", "event"),
+                                _page("pages/dealer_analytics.py", "Sales analytics", "monitoring"),
                                 _page("pages/dealer_store.py", "Store details", "storefront")]
     if can(actor, Action.APPLY_AS_DEALER) and not actor.dealer_verified:
         sections["Account"].append(_page("pages/become_dealer.py", "Become a dealer", "storefront"))
     if can(actor, Action.MANAGE_USERS):
         sections["Admin"] = [_page("pages/admin_users.py", "Users", "group"),
                              _page("pages/admin_dealers.py", "Dealer verification", "verified"),
-                             _page("pages/admin_ladder.py", "Bid increments", "stairs")]
+                             _page("pages/admin_ladder.py", "Bid increments", "stairs"),
+                             _page("pages/admin_metrics.py", "Platform metrics", "insights")]
+    if can(actor, Action.EXPORT_REPORTS):
+        sections["Analytics"] = [_page("pages/analyst_exports.py", "Reports", "download")]
     return sections
 
 

@@ -27,7 +27,7 @@ class RefreshIn(BaseModel):
 class TokensOut(BaseModel):
     access_token: str
     refresh_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 — the scheme's name
     expires_in: int
     user_id: int
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +13,7 @@ from sqlmodel import select
 from data.models import Dealer, User, UserRole
 from data.uow import UnitOfWork
 from domain import accounts, admin
-from domain.errors import Forbidden, NotFound
+from domain.errors import Forbidden, InvalidCredentials, NotFound, ValidationFailed
 from domain.permissions import Actor
 from domain.types import Role, UserStatus
 
@@ -74,7 +76,8 @@ def user_change(actor: Actor, user_id: int, change: UserChange) -> UserView:
     if change.new_password is not None:
         if actor.id != user_id:
             raise Forbidden("Only the account's owner can change its password.")
-        accounts.password_change(actor, current=change.current_password or "", new=change.new_password)
+        with _wrong_password("current_password"):
+            accounts.password_change(actor, current=change.current_password or "", new=change.new_password)
     return user_view(actor, user_id)
 
 
@@ -82,7 +85,8 @@ def user_remove(actor: Actor, user_id: int, *, password: str) -> None:
     """The owner deletes their account; for anyone else the domain says to suspend instead."""
     own_or_admin(actor, user_id)
     if actor.id == user_id:
-        accounts.account_delete(actor, password=password)
+        with _wrong_password("password"):
+            accounts.account_delete(actor, password=password)
     else:
         admin.user_set_status(actor, user_id, status=UserStatus.DELETED, reason="deleted through the API")
 
@@ -90,3 +94,12 @@ def user_remove(actor: Actor, user_id: int, *, password: str) -> None:
 def _actor_of(user_id: int) -> Actor:
     with UnitOfWork(write=False) as uow:
         return accounts.actor_load(uow, user_id)
+
+
+@contextmanager
+def _wrong_password(field: str) -> Iterator[None]:
+    """A wrong password on a signed-in request is a bad field (422), not a bad token (401)."""
+    try:
+        yield
+    except InvalidCredentials as error:
+        raise ValidationFailed({field: str(error)}) from None

@@ -18,7 +18,19 @@ log = logging.getLogger("auction.worker")
 
 
 def run_once() -> dict[str, int]:
-    return {"settled": settle_due(), "expired": expire_decisions(), "reminded": remind_ending_soon()}
+    counts = {"settled": settle_due(), "expired": expire_decisions(), "reminded": remind_ending_soon()}
+    return counts | {"analytics": _refresh_analytics()}
+
+
+def _refresh_analytics() -> int:
+    """Keep the analytics copy fresh; a failure there must never stop settling lots."""
+    from analytics.refresh import refresh_once  # lazy: DuckDB and pyarrow load only in the worker
+
+    try:
+        return refresh_once().changes
+    except Exception:
+        log.exception("analytics refresh failed; settlement goes on")
+        return 0
 
 
 def main() -> None:

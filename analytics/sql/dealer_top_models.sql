@@ -1,0 +1,13 @@
+-- name: dealer_top_models
+-- A dealer's best-selling make and model among lots ending in [start, end); rupees.
+SELECT c.make, c.model,
+       count(*) AS sold,
+       CAST(sum(s.hammer) / 100.0 AS NUMERIC(18, 2)) AS total_hammer,
+       CAST(avg(s.hammer) / 100.0 AS NUMERIC(18, 2)) AS avg_hammer
+FROM sales s
+JOIN lots l ON l.id = s.lot_id
+JOIN cars c ON c.id = l.car_id
+WHERE s.dealer_id = $dealer_id AND l.ends_at >= $start AND l.ends_at < $end
+GROUP BY c.make, c.model
+ORDER BY sold DESC, total_hammer DESC, c.make, c.model
+LIMIT $limit

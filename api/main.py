@@ -1,0 +1,65 @@
+"""The HTTP API: a second door onto the same domain services as the pages.
+
+Start it with `uvicorn api.main:app` (see the README for workers and settings). OpenAPI at
+/api/v1/openapi.json, interactive docs at /api/v1/docs (local assets), probes at /healthz and /readyz,
+Prometheus at /metrics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.concurrency import run_in_threadpool
+
+from api.docs import mount_docs
+from api.envelope import ErrorEnvelope
+from api.errors import install_error_handlers
+from api.gate import Gate
+from api.logs import configure_logging
+from api.ratelimit import RateLimits
+from api.routes import auctions, auth, bids, cars, dealers, lots, me, ops, users
+from api.settings import get_api_settings
+from data.bootstrap import prepare_store
+
+PREFIX = "/api/v1"
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorEnvelope, "description": description} for status, description in (
+        (400, "The request cannot be used"), (401, "No valid access token"),
+        (403, "Your roles do not allow this"), (404, "No such record (or not yours)"),
+        (409, "The record's state does not allow this (e.g. a bid that lost a race)"),
+        (413, "The body is too large"), (422, "Invalid fields, one entry each"),
+        (429, "Too many requests: see Retry-After"), (503, "The store is unreachable: retry shortly"))}
+ROUTERS = (auth.router, users.router, cars.router, auctions.router, bids.router, dealers.router,
+           lots.router, me.router)
+
+
+@asynccontextmanager
+async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    await run_in_threadpool(prepare_store)  # migrate the embedded store; refuse a PostgreSQL behind
+    yield
+
+
+def create_app() -> FastAPI:
+    settings = get_api_settings()
+    configure_logging()
+    app = FastAPI(title="Car auction API", version="1.0", openapi_url=f"{PREFIX}/openapi.json",
+                  docs_url=None, redoc_url=None, lifespan=lifespan)
+    app.state.limits = RateLimits(settings)
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router, prefix=PREFIX, responses=ERROR_RESPONSES)
+    app.include_router(ops.router, responses=ERROR_RESPONSES)
+    mount_docs(app, base=f"{PREFIX}/docs", spec=f"{PREFIX}/openapi.json")
+    app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
+                       allow_methods=["GET", "POST", "PUT", "DELETE"],
+                       allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+                       expose_headers=["X-Request-ID", "Retry-After", "Idempotent-Replayed"])
+    app.add_middleware(Gate)
+    return app
+
+
+app = create_app()

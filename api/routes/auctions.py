@@ -1,0 +1,81 @@
+"""GET/POST /auctions, GET/PUT/DELETE /auctions/{id}, GET /auctions/{id}/bids and /participants."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from api.deps import CurrentActor, Id
+from api.envelope import Envelope, PageParams, ok, page_of, page_params, paged
+from api.schemas.auctions import (
+    AuctionCardOut,
+    AuctionCreateIn,
+    AuctionDetailOut,
+    AuctionIn,
+    AuctionOut,
+    AuctionPublishIn,
+    ParticipantOut,
+    ParticipantsOut,
+)
+from api.schemas.bids import PublicBidOut
+from api.services import auctions as auction_ops
+from api.services.bids import bids_of_auction
+from domain import auction_queries, auctions
+from domain.lifecycle import Phase
+
+router = APIRouter(prefix="/auctions", tags=["auctions"])
+
+
+@router.get("")
+def auction_list(actor: CurrentActor, page: Annotated[PageParams, Depends(page_params)],
+                 phase: Phase = Phase.LIVE) -> Envelope[list[AuctionCardOut]]:
+    """Published auctions by phase (drafts are listed per store: /dealers/{id}/auctions)."""
+    cards = auction_queries.auction_browse(actor, phase, limit=auction_queries.MAX_LIST)
+    items, total = page_of(cards, page)
+    return paged([AuctionCardOut.model_validate(c, from_attributes=True) for c in items], total, page)
+
+
+@router.post("", status_code=201)
+def auction_create(actor: CurrentActor, body: AuctionCreateIn) -> Envelope[AuctionOut]:
+    auction = auctions.auction_create(actor, body.dealer_id or actor.dealer_id or 0, body.spec())
+    return ok(AuctionOut.of(auction), "Draft saved: publish it with PUT status=scheduled.")
+
+
+@router.get("/{auction_id}")
+def auction_get(actor: CurrentActor, auction_id: Id) -> Envelope[AuctionDetailOut]:
+    detail = auction_queries.auction_detail(actor, auction_id)
+    return ok(AuctionDetailOut.model_validate(detail, from_attributes=True))
+
+
+@router.put("/{auction_id}")
+def auction_put(actor: CurrentActor, auction_id: Id,
+                body: AuctionPublishIn | AuctionIn) -> Envelope[AuctionOut]:
+    """Publish a draft (`{"status": "scheduled"}`), or change it: everything before the start, only the
+    description while live."""
+    if isinstance(body, AuctionPublishIn):
+        return ok(AuctionOut.of(auctions.auction_publish(actor, auction_id)), "Published.")
+    return ok(AuctionOut.of(auctions.auction_update(actor, auction_id, body.spec())), "Saved.")
+
+
+@router.delete("/{auction_id}")
+def auction_delete(actor: CurrentActor, auction_id: Id,
+                   reason: Annotated[str, Query(max_length=500, description="Shown to bidders when a "
+                                                "published auction is cancelled")] = "") -> Envelope[None]:
+    done = auction_ops.auction_remove(actor, auction_id, reason=reason)
+    return ok(None, f"Auction {done}.")
+
+
+@router.get("/{auction_id}/bids")
+def auction_bids(actor: CurrentActor, auction_id: Id,
+                 page: Annotated[PageParams, Depends(page_params)]) -> Envelope[list[PublicBidOut]]:
+    rows, total = bids_of_auction(actor, auction_id, offset=page.offset, limit=page.limit)
+    return paged([PublicBidOut.model_validate(r, from_attributes=True) for r in rows], total, page)
+
+
+@router.get("/{auction_id}/participants")
+def auction_participants(actor: CurrentActor, auction_id: Id) -> Envelope[ParticipantsOut]:
+    people = auction_ops.participants_of(actor, auction_id)
+    return ok(ParticipantsOut(auction_id=auction_id, count=len(people),
+                              participants=[ParticipantOut.model_validate(p, from_attributes=True)
+                                            for p in people]))

@@ -1,0 +1,52 @@
+"""POST /auth/register, /auth/login, /auth/logout, /auth/refresh."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials
+
+from api.deps import CurrentActor, anonymous, bearer, client_address, limits, token_of
+from api.envelope import Envelope, ok
+from api.schemas.users import LoginIn, RefreshIn, RegisterIn, TokensOut, UserOut
+from api.services import tokens
+from api.services.users import user_view
+from api.settings import get_api_settings
+from domain.accounts import user_register
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+def _tokens(pair: tokens.TokenPair) -> TokensOut:
+    return TokensOut(access_token=pair.access_token, refresh_token=pair.refresh_token,
+                     expires_in=pair.expires_in, user_id=pair.user_id)
+
+
+@router.post("/register", status_code=201, dependencies=[Depends(anonymous)])
+def register(body: RegisterIn) -> Envelope[UserOut]:
+    actor = user_register(email=body.email, name=body.name, password=body.password)
+    return ok(UserOut.of(user_view(actor, actor.id)), "Account created: sign in to get a token.")
+
+
+@router.post("/login", dependencies=[Depends(anonymous)])
+def login(body: LoginIn, request: Request) -> Envelope[TokensOut]:
+    address = client_address(request)
+    limits(request).hit("login_address", address)
+    limits(request).hit("login_account", body.email.strip().lower()[:254])
+    pair = tokens.tokens_login(email=body.email, password=body.password, address=address,
+                               refresh_days=get_api_settings().refresh_days)
+    return ok(_tokens(pair), "Signed in.")
+
+
+@router.post("/refresh", dependencies=[Depends(anonymous)])
+def refresh(body: RefreshIn) -> Envelope[TokensOut]:
+    pair = tokens.tokens_refresh(body.refresh_token, refresh_days=get_api_settings().refresh_days)
+    return ok(_tokens(pair), "Token renewed.")
+
+
+@router.post("/logout")
+def logout(actor: CurrentActor,
+           credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Envelope[None]:
+    tokens.tokens_logout(token_of(credentials), actor.session_id)
+    return ok(None, "Signed out.")

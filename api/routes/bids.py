@@ -1,0 +1,81 @@
+"""GET/POST /bids, GET/PUT/DELETE /bids/{id}, POST /bids/{id}/void, GET /bids/user/{id},
+GET /bids/auction/{id}. Placing goes through domain.bidding.service.bid_place, nothing else."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from api.deps import Bidder, CurrentActor, Id, IdempotencyKey
+from api.envelope import Envelope, PageParams, ok, page_params, paged
+from api.metrics import bid_metered
+from api.schemas.bids import RETRACT_HELP, BidIn, BidOut, BidRaiseIn, PublicBidOut, ReceiptOut, VoidIn
+from api.services import bids as bid_queries
+from domain.bidding import retraction
+from domain.bidding.retraction import RetractReason
+from domain.bidding.service import BidReceipt, bid_place
+
+router = APIRouter(prefix="/bids", tags=["bids"])
+Page = Annotated[PageParams, Depends(page_params)]
+
+
+def _receipt(receipt: BidReceipt, response: Response) -> Envelope[ReceiptOut]:
+    response.status_code = 200 if receipt.repeated else 201
+    message = "This bid was already placed." if receipt.repeated else f"Bid placed: {receipt.outcome}."
+    return ok(ReceiptOut.of(receipt), message)
+
+
+@router.get("")
+def bid_list(actor: CurrentActor, page: Page) -> Envelope[list[BidOut]]:
+    rows, total = bid_queries.bids_of_user(actor, actor.id, offset=page.offset, limit=page.limit)
+    return paged([BidOut.model_validate(r, from_attributes=True) for r in rows], total, page)
+
+
+@router.post("", status_code=201, responses={200: {"description": "A retry of an earlier bid"}})
+def bid_create(actor: Bidder, body: BidIn, key: IdempotencyKey, response: Response) -> Envelope[ReceiptOut]:
+    with bid_metered():
+        receipt = bid_place(actor, lot_id=body.lot_id, maximum=body.max_amount, key=key)
+    return _receipt(receipt, response)
+
+
+@router.get("/user/{user_id}")
+def bids_of_user(actor: CurrentActor, user_id: Id, page: Page) -> Envelope[list[BidOut]]:
+    rows, total = bid_queries.bids_of_user(actor, user_id, offset=page.offset, limit=page.limit)
+    return paged([BidOut.model_validate(r, from_attributes=True) for r in rows], total, page)
+
+
+@router.get("/auction/{auction_id}")
+def bids_of_auction(actor: CurrentActor, auction_id: Id, page: Page) -> Envelope[list[PublicBidOut]]:
+    rows, total = bid_queries.bids_of_auction(actor, auction_id, offset=page.offset, limit=page.limit)
+    return paged([PublicBidOut.model_validate(r, from_attributes=True) for r in rows], total, page)
+
+
+@router.get("/{bid_id}")
+def bid_get(actor: CurrentActor, bid_id: Id) -> Envelope[BidOut]:
+    return ok(BidOut.model_validate(bid_queries.bid_get(actor, bid_id), from_attributes=True))
+
+
+@router.put("/{bid_id}", status_code=201, responses={200: {"description": "A retry of an earlier raise"}})
+def bid_raise(actor: Bidder, bid_id: Id, body: BidRaiseIn, key: IdempotencyKey,
+              response: Response) -> Envelope[ReceiptOut]:
+    """Raise your maximum: a new, higher maximum on the same lot."""
+    with bid_metered():
+        receipt = bid_queries.bid_raise(actor, bid_id, maximum=body.max_amount, key=key)
+    return _receipt(receipt, response)
+
+
+@router.delete("/{bid_id}")
+def bid_retract(actor: CurrentActor, bid_id: Id,
+                reason: Annotated[RetractReason, Query(description=RETRACT_HELP)],
+                note: Annotated[str, Query(max_length=200)] = "") -> Envelope[None]:
+    """Retract your bid: only for a mistyped amount or a listing changed after you bid, never in the
+    lot's last hour."""
+    retraction.bid_retract(actor, bid_id, reason=reason, note=note)
+    return ok(None, "Bid retracted; the lot's price was recomputed without it.")
+
+
+@router.post("/{bid_id}/void")
+def bid_void(actor: CurrentActor, bid_id: Id, body: VoidIn) -> Envelope[None]:
+    retraction.bid_void(actor, bid_id, reason=body.reason)
+    return ok(None, "Bid voided; the bidder was told why.")

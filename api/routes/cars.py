@@ -1,0 +1,120 @@
+"""GET/POST /cars, GET /cars/search, POST /cars/bulk-upload, GET/PUT/DELETE /cars/{id}."""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Header, Query, UploadFile
+from fastapi.responses import JSONResponse
+
+from api.deps import CurrentActor, Id
+from api.envelope import Envelope, ErrorEnvelope, error_body, ok
+from api.idempotent import once
+from api.schemas.cars import (
+    SORT_DESCRIPTION,
+    CarCardOut,
+    CarCreateIn,
+    CarDetailOut,
+    CarFieldsIn,
+    CarOut,
+    CarPageOut,
+    UploadOut,
+)
+from api.services.uploads import cars_upload
+from data.excel_cars import MAX_BYTES
+from domain import cars, catalog
+from domain.catalog import CarFilters, SortKey
+from domain.vehicle import BodyType, Fuel, TitleStatus, Transmission
+
+router = APIRouter(prefix="/cars", tags=["cars"])
+Cursor = Annotated[str | None, Query(max_length=512)]
+Limit = Annotated[int, Query(ge=1, le=100)]
+
+
+def _page(result: catalog.BrowsePage) -> Envelope[CarPageOut]:
+    items = [CarCardOut.model_validate(card, from_attributes=True) for card in result.items]
+    return ok(CarPageOut(items=items, next_cursor=result.next_cursor))
+
+
+@router.get("")
+def car_list(actor: CurrentActor,
+             sort: Annotated[SortKey, Query(description=SORT_DESCRIPTION)] = SortKey.NEWEST,
+             cursor: Cursor = None, limit: Limit = 24) -> Envelope[CarPageOut]:
+    return _page(catalog.car_browse(actor, None, sort, cursor, limit))
+
+
+def search_filters(*, text: Annotated[str | None, Query(max_length=100)] = None,
+                   make: Annotated[str | None, Query(max_length=40)] = None,
+                   model: Annotated[str | None, Query(max_length=60)] = None,
+                   year_min: Annotated[int | None, Query(ge=0, le=9999)] = None,
+                   year_max: Annotated[int | None, Query(ge=0, le=9999)] = None,
+                   price_min: Annotated[Decimal | None, Query(ge=0, le=10**12)] = None,
+                   price_max: Annotated[Decimal | None, Query(ge=0, le=10**12)] = None,
+                   fuel: Fuel | None = None, transmission: Transmission | None = None,
+                   body_type: BodyType | None = None,
+                   city: Annotated[str | None, Query(max_length=80)] = None,
+                   odometer_max: Annotated[int | None, Query(ge=0, le=10_000_000)] = None,
+                   title_status: TitleStatus | None = None,
+                   ending_within_hours: Annotated[int | None, Query(ge=1, le=720)] = None) -> CarFilters:
+    return CarFilters(text, make, model, year_min, year_max, price_min, price_max, fuel, transmission,
+                      body_type, city, odometer_max, title_status, ending_within_hours)
+
+
+@router.get("/search")
+def car_search(actor: CurrentActor, filters: Annotated[CarFilters, Depends(search_filters)],
+               sort: Annotated[SortKey, Query(description=SORT_DESCRIPTION)] = SortKey.NEWEST,
+               cursor: Cursor = None, limit: Limit = 24) -> Envelope[CarPageOut]:
+    return _page(catalog.car_browse(actor, filters, sort, cursor, limit))
+
+
+@router.post("", status_code=201)
+def car_create(actor: CurrentActor, body: CarCreateIn) -> Envelope[CarOut]:
+    fields = body.values()
+    fields.pop("dealer_id", None)
+    car = cars.car_create(actor, body.dealer_id or actor.dealer_id or 0, fields)
+    return ok(CarOut.of(car), "Car listed.")
+
+
+@router.post("/bulk-upload", response_model=Envelope[UploadOut],
+             responses={201: {"model": Envelope[UploadOut]}, 422: {"model": ErrorEnvelope}})
+def car_bulk_upload(actor: CurrentActor, file: Annotated[UploadFile, File(description="The .xlsx workbook")],
+                    dealer_id: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
+                    dry_run: Annotated[bool, Form(description="Check only; import nothing")] = False,
+                    idempotency_key: Annotated[str | None, Header(min_length=8, max_length=64)] = None,
+                    ) -> JSONResponse:
+    data = file.file.read(MAX_BYTES + 1)
+    store = dealer_id or actor.dealer_id
+    fingerprint = hashlib.sha256(data + f"|{store}|{dry_run}".encode()).hexdigest()
+
+    def work() -> JSONResponse:
+        result = UploadOut.of(cars_upload(actor, store, data, dry_run=dry_run))
+        if result.invalid:
+            message = f"{result.invalid} of {result.total} rows have problems, so nothing was imported."
+            return JSONResponse(error_body(message, data=result.model_dump(mode="json")), status_code=422)
+        status = 200 if dry_run else 201
+        message = "Every row is valid." if dry_run else f"Imported {result.imported} cars."
+        return JSONResponse(ok(result, message).model_dump(mode="json"), status_code=status)
+
+    return once(actor.id, idempotency_key, endpoint="cars.bulk-upload", fingerprint=fingerprint,
+                work=work)
+
+
+@router.get("/{car_id}")
+def car_get(actor: CurrentActor, car_id: Id) -> Envelope[CarDetailOut]:
+    detail = catalog.car_detail(actor, car_id)
+    return ok(CarDetailOut.model_validate({
+        "car": CarOut.of(detail.car), "store_name": detail.store_name, "store_city": detail.store_city,
+        "auction": detail.auction, "lot": detail.lot, "updates": detail.updates}, from_attributes=True))
+
+
+@router.put("/{car_id}")
+def car_put(actor: CurrentActor, car_id: Id, body: CarFieldsIn) -> Envelope[CarOut]:
+    return ok(CarOut.of(cars.car_update(actor, car_id, body.values())), "Car saved.")
+
+
+@router.delete("/{car_id}")
+def car_delete(actor: CurrentActor, car_id: Id) -> Envelope[None]:
+    cars.car_delete(actor, car_id)
+    return ok(None, "Car removed.")

@@ -1,0 +1,78 @@
+"""GET/POST /dealers, GET/PUT/DELETE /dealers/{id}, GET /dealers/{id}/statistics, /cars, /auctions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from api.deps import CurrentActor, Id
+from api.envelope import Envelope, PageParams, ok, page_of, page_params, paged
+from api.routes.cars import Cursor, Limit
+from api.schemas.auctions import AuctionCardOut
+from api.schemas.cars import SORT_DESCRIPTION, CarCardOut, CarPageOut
+from api.schemas.dealers import DealerChangeIn, DealerOut, DealerStatsOut, StoreIn
+from api.services import dealers as dealer_ops
+from domain import auction_queries, catalog, dealers
+from domain.catalog import SortKey
+from domain.types import DealerStatus
+
+router = APIRouter(prefix="/dealers", tags=["dealers"])
+
+
+@router.get("")
+def dealer_list(actor: CurrentActor, page: Annotated[PageParams, Depends(page_params)],
+                status: DealerStatus | None = None) -> Envelope[list[DealerOut]]:
+    """Store applications and stores, newest first (admins)."""
+    rows, total = dealers.dealer_list(actor, status=status, limit=page.limit, offset=page.offset)
+    return paged([DealerOut.of(dealer) for dealer, _email in rows], total, page)
+
+
+@router.post("", status_code=201)
+def dealer_apply(actor: CurrentActor, body: StoreIn) -> Envelope[DealerOut]:
+    store = dealers.dealer_apply(actor, **body.model_dump())
+    return ok(DealerOut.of(store), "Application sent: an admin will review your store.")
+
+
+@router.get("/{dealer_id}")
+def dealer_get(actor: CurrentActor, dealer_id: Id) -> Envelope[DealerOut]:
+    dealer, private = dealer_ops.dealer_view(actor, dealer_id)
+    return ok(DealerOut.of(dealer, private=private))
+
+
+@router.put("/{dealer_id}")
+def dealer_put(actor: CurrentActor, dealer_id: Id, body: DealerChangeIn) -> Envelope[DealerOut]:
+    dealer = dealer_ops.dealer_change(actor, dealer_id, status=body.status, note=body.note,
+                                      details=body.details())
+    return ok(DealerOut.of(dealer), "Saved.")
+
+
+@router.delete("/{dealer_id}")
+def dealer_suspend(actor: CurrentActor, dealer_id: Id,
+                   reason: Annotated[str, Query(max_length=500, description="Shown to the dealer")] = "",
+                   ) -> Envelope[DealerOut]:
+    """Suspend a verified store (admins); reinstate with PUT status=verified."""
+    dealer = dealers.dealer_review(actor, dealer_id, to=DealerStatus.SUSPENDED, note=reason)
+    return ok(DealerOut.of(dealer), "Store suspended.")
+
+
+@router.get("/{dealer_id}/statistics")
+def dealer_statistics(actor: CurrentActor, dealer_id: Id) -> Envelope[DealerStatsOut]:
+    stats = dealer_ops.dealer_statistics(actor, dealer_id)
+    return ok(DealerStatsOut.model_validate(stats, from_attributes=True))
+
+
+@router.get("/{dealer_id}/cars")
+def dealer_cars(actor: CurrentActor, dealer_id: Id,
+                sort: Annotated[SortKey, Query(description=SORT_DESCRIPTION)] = SortKey.NEWEST,
+                cursor: Cursor = None, limit: Limit = 24) -> Envelope[CarPageOut]:
+    result = catalog.car_browse_own(actor, dealer_id, None, sort, cursor=cursor, limit=limit)
+    items = [CarCardOut.model_validate(card, from_attributes=True) for card in result.items]
+    return ok(CarPageOut(items=items, next_cursor=result.next_cursor))
+
+
+@router.get("/{dealer_id}/auctions")
+def dealer_auctions(actor: CurrentActor, dealer_id: Id,
+                    page: Annotated[PageParams, Depends(page_params)]) -> Envelope[list[AuctionCardOut]]:
+    items, total = page_of(auction_queries.auctions_of_dealer(actor, dealer_id), page)
+    return paged([AuctionCardOut.model_validate(c, from_attributes=True) for c in items], total, page)

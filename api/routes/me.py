@@ -1,0 +1,45 @@
+"""The signed-in user's watchlist and notifications."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from api.deps import CurrentActor, Id
+from api.envelope import Envelope, PageParams, ok, page_of, page_params, paged
+from api.schemas.lots import NotificationOut, WatchedOut
+from domain import notifications, watchlist
+
+router = APIRouter(tags=["me"])
+Page = Annotated[PageParams, Depends(page_params)]
+
+
+@router.get("/watchlist")
+def watchlist_get(actor: CurrentActor, page: Page) -> Envelope[list[WatchedOut]]:
+    items, total = page_of(watchlist.watchlist_of(actor), page)
+    return paged([WatchedOut.of(item) for item in items], total, page)
+
+
+@router.post("/watchlist/{lot_id}", status_code=201)
+def watchlist_add(actor: CurrentActor, lot_id: Id) -> Envelope[None]:
+    watchlist.watch(actor, lot_id)
+    return ok(None, "Watching this lot.")
+
+
+@router.delete("/watchlist/{lot_id}")
+def watchlist_remove(actor: CurrentActor, lot_id: Id) -> Envelope[None]:
+    watchlist.unwatch(actor, lot_id)
+    return ok(None, "No longer watching this lot.")
+
+
+@router.get("/notifications")
+def notifications_get(actor: CurrentActor, page: Page) -> Envelope[list[NotificationOut]]:
+    items, total = page_of(notifications.notifications_of(actor, limit=notifications.MAX_LIST), page)
+    return paged([NotificationOut.of(item) for item in items], total, page)
+
+
+@router.post("/notifications/read")
+def notifications_read(actor: CurrentActor) -> Envelope[None]:
+    notifications.notifications_mark_read(actor)
+    return ok(None, "All notifications marked read.")

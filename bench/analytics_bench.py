@@ -1,0 +1,197 @@
+"""Analytics benchmark: the dashboards on the DuckDB copy against the same SQL on PostgreSQL, and how
+long a new bid takes to reach the copy.
+
+    python -m bench.analytics_bench [--bids 1000000] [--smoke]
+
+Makes a scratch database on the server named by DATABASE_URL (default
+postgresql://postgres@127.0.0.1:5432/postgres), fills it with `data.generate`, builds the copy, then
+times the dealer dashboard (all its queries, for the biggest dealer) and the admin dashboard, median of
+five warm runs each, on DuckDB and on PostgreSQL. Last line:
+    RESULT bids=<N> dealer_ms=<> admin_ms=<> admin_speedup=<PG/DuckDB> dealer_speedup=<PG/DuckDB> lag_s=<>
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+import psycopg
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+Query = tuple[str, dict[str, Any]]
+
+
+@contextmanager
+def scratch_database() -> Iterator[str]:
+    server = os.environ.get("DATABASE_URL", DEFAULT_SERVER).replace("postgresql://", "postgresql+psycopg://")
+    name = f"bench_analytics_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def use(url: str, data_dir: str) -> None:
+    os.environ.update({"DATABASE_URL": url, "DATA_DIR": data_dir, "DEMO_MODE": "true"})
+    from data.db import get_engine
+    from data.settings import get_settings
+
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+
+
+def dashboards(dealer_id: int, lot_id: int, now: datetime) -> dict[str, list[Query]]:
+    span = {"start": now - timedelta(days=180), "end": now + timedelta(days=1)}
+    dealer = {"dealer_id": dealer_id, **span}
+    return {
+        "dealer": [("dealer_summary", dealer), ("dealer_earnings", {**dealer, "period": "week"}),
+                   ("dealer_top_models", {**dealer, "limit": 10}),
+                   ("dealer_bid_hours", {**dealer, "tz": "Asia/Kolkata"}), ("dealer_lots", dealer),
+                   ("lot_price_curve", {"lot_id": lot_id})],
+        "admin": [("platform_summary", span), ("users_by_role", {"now": now}), ("live_now", {"now": now}),
+                  ("bids_per_hour", {"start": now - timedelta(days=7), "end": now}),
+                  ("top_dealers", {**span, "limit": 10}), ("registrations", {**span, "period": "day"})],
+    }
+
+
+def timed(run: Callable[[], object], repeat: int = 5) -> float:
+    run()  # warm
+    samples = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - began) * 1000)
+    return statistics.median(samples)
+
+
+def duck_runner(queries: list[Query]) -> Callable[[], object]:
+    from analytics.queries import run
+
+    return lambda: [run(name, **params) for name, params in queries]
+
+
+def pg_runner(url: str, queries: list[Query]) -> Callable[[], object]:
+    from analytics.sqlfiles import postgres_text
+
+    conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+    conn.execute("SET TimeZone = 'UTC'")
+    return lambda: [conn.execute(postgres_text(name), params).fetchall() for name, params in queries]
+
+
+def biggest_dealer(url: str) -> tuple[int, int]:
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        dealer = conn.execute("SELECT a.dealer_id FROM lots l JOIN auctions a ON a.id = l.auction_id "
+                              "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()
+        lot = conn.execute("SELECT l.id FROM lots l JOIN auctions a ON a.id = l.auction_id "
+                           "WHERE a.dealer_id = %s ORDER BY l.bid_count DESC LIMIT 1", dealer).fetchone()
+    assert dealer and lot
+    return int(dealer[0]), int(lot[0])
+
+
+def freshness_lag(burst: int) -> float:
+    """Seconds from the commit of the last bid of a burst to its being visible in the copy."""
+    from analytics.reader import connect
+    from analytics.refresh import refresh_once
+    from data.uow import UnitOfWork
+    from domain.accounts import actor_load
+    from domain.bidding.service import bid_place
+
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            refresh_once()
+            time.sleep(0.2)
+
+    with UnitOfWork(write=False) as uow:
+        lots = uow.session.execute(text(
+            "SELECT l.id, coalesce(l.current_price, l.starting_price) FROM lots l JOIN auctions a "
+            "ON a.id = l.auction_id WHERE l.outcome IS NULL AND l.ends_at > now() AND a.starts_at < now() "
+            "LIMIT 20")).all()
+        bidders = [actor_load(uow, row[0]) for row in uow.session.execute(text(
+            "SELECT user_id FROM user_roles WHERE role = 'bidder' AND user_id NOT IN "
+            "(SELECT user_id FROM dealers) LIMIT 20")).all()]
+    refresher = threading.Thread(target=loop, daemon=True)
+    refresher.start()
+    last_id, committed = 0, 0.0
+    for n in range(burst):
+        lot_id, price = lots[n % len(lots)]
+        amount = int(price) // 100 + 100_000 * (n // len(lots) + 1)
+        last_id = bid_place(bidders[n % len(bidders)], lot_id=lot_id, maximum=str(amount),
+                            key=uuid.uuid4().hex).bid_id
+        committed = time.perf_counter()
+    while True:
+        with connect() as cursor:
+            if cursor.execute("SELECT count(*) FROM bids WHERE id = $id", {"id": last_id}).fetchall()[0][0]:
+                break
+        time.sleep(0.05)
+    lag = time.perf_counter() - committed
+    stop.set()
+    refresher.join()
+    return lag
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bids", type=int, default=1_000_000)
+    parser.add_argument("--smoke", action="store_true", help="a tiny size, for CI")
+    args = parser.parse_args()
+    bids = 20_000 if args.smoke else args.bids
+    cars = max(1_000, bids // 10)
+    with scratch_database() as url, tempfile.TemporaryDirectory() as data_dir:
+        use(url, data_dir)
+        report(url, bids, cars)
+
+
+def report(url: str, bids: int, cars: int) -> None:
+    from analytics.refresh import rebuild
+    from data.db import get_engine
+    from data.generate import generate
+    from data.migrate import upgrade_to_head
+    from data.types import utcnow
+
+    upgrade_to_head(get_engine())
+    began = time.perf_counter()
+    generate(get_engine(), dealers=max(10, cars // 500), cars=cars, auctions=max(100, cars // 10), bids=bids)
+    print(f"generate: {time.perf_counter() - began:.1f} s (bids={bids:,}, cars={cars:,})")
+    began = time.perf_counter()
+    rebuild()
+    print(f"build copy: {time.perf_counter() - began:.1f} s")
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    dealer_id, lot_id = biggest_dealer(url)
+    results = {}
+    for board, queries in dashboards(dealer_id, lot_id, utcnow()).items():
+        duck, pg = timed(duck_runner(queries)), timed(pg_runner(url, queries))
+        results[board] = (duck, pg)
+        print(f"{board:7s} DuckDB {duck:8.1f} ms   PostgreSQL {pg:8.1f} ms   "
+              f"ratio PG/DuckDB {pg / duck:5.1f}x")
+        for name, params in queries:
+            d, p = timed(duck_runner([(name, params)]), 3), timed(pg_runner(url, [(name, params)]), 3)
+            print(f"    {name:22s} DuckDB {d:8.1f} ms   PostgreSQL {p:8.1f} ms")
+    lag = freshness_lag(200)
+    print(f"freshness lag after a 200-bid burst: {lag:.2f} s")
+    (dd, dp), (ad, ap) = results["dealer"], results["admin"]
+    print(f"RESULT bids={bids} dealer_ms={dd:.1f} admin_ms={ad:.1f} admin_speedup={ap / ad:.1f} "
+          f"dealer_speedup={dp / dd:.1f} lag_s={lag:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""Who may see which analytics, and the one place pages ask for them (FR23 and the platform metrics).
+
+A dealer sees only their own store's figures, an admin the platform's, an analyst (or an admin)
+exports reports; bidders are pseudonymised in bid exports unless an admin asks. The numbers come from
+the DuckDB copy (`analytics/`), refreshed on demand when it is more than a few seconds old.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+import pandas as pd
+
+from analytics import exports, queries
+from analytics.files import FileFormat, write_report
+from analytics.health import settlement_health
+from analytics.refresh import ensure_fresh
+from data.types import utcnow
+from domain.errors import ValidationFailed
+from domain.permissions import Action, Actor, require, require_store_owner
+
+MAX_RANGE_DAYS = 3660
+
+
+class Report(StrEnum):
+    SALES = "sales"
+    BIDS = "bids"
+    DEALER_STATEMENTS = "dealer_statements"
+    AUDIT = "audit"
+
+
+@dataclass(frozen=True)
+class DealerDashboard:
+    summary: pd.DataFrame
+    earnings: pd.DataFrame
+    top_models: pd.DataFrame
+    bid_hours: pd.DataFrame
+    lots: pd.DataFrame
+    fresh_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PlatformDashboard:
+    summary: pd.DataFrame
+    users: pd.DataFrame
+    live: pd.DataFrame
+    bids_per_hour: pd.DataFrame
+    top_dealers: pd.DataFrame
+    registrations: pd.DataFrame
+    overdue_lots: pd.DataFrame
+    fresh_at: datetime | None
+
+
+def _check_range(start: datetime, end: datetime) -> None:
+    if end <= start:
+        raise ValidationFailed({"dates": "The end date must be after the start date."})
+    if (end - start).days > MAX_RANGE_DAYS:
+        raise ValidationFailed({"dates": "Pick a range of at most ten years."})
+
+
+def dealer_dashboard(actor: Actor, dealer_id: int, start: datetime, end: datetime, *,
+                     period: str = "week", zone: str = "Asia/Kolkata") -> DealerDashboard:
+    if not actor.is_admin:
+        require(actor, Action.VIEW_OWN_SALES)
+    require_store_owner(actor, dealer_id)
+    _check_range(start, end)
+    fresh_at = ensure_fresh()
+    return DealerDashboard(
+        queries.dealer_summary(dealer_id, start, end),
+        queries.dealer_earnings(dealer_id, start, end, "month" if period == "month" else "week"),
+        queries.dealer_top_models(dealer_id, start, end),
+        queries.dealer_bid_hours(dealer_id, start, end, zone),
+        queries.dealer_lots(dealer_id, start, end), fresh_at)
+
+
+def dealer_lot_curve(actor: Actor, dealer_id: int, lot_id: int, lots: pd.DataFrame) -> pd.DataFrame:
+    """A lot's price over its bids, only for a lot of this dealer's (as listed in their dashboard)."""
+    require_store_owner(actor, dealer_id)
+    if lot_id not in set(lots["lot_id"]):
+        raise ValidationFailed({"lot": "Pick one of your lots."})
+    return queries.lot_price_curve(lot_id)
+
+
+def platform_dashboard(actor: Actor, start: datetime, end: datetime) -> PlatformDashboard:
+    require(actor, Action.VIEW_PLATFORM_METRICS)
+    _check_range(start, end)
+    now, fresh_at = utcnow(), ensure_fresh()
+    return PlatformDashboard(
+        queries.platform_summary(start, end), queries.users_by_role(now), queries.live_now(now),
+        queries.bids_per_hour(start, end), queries.top_dealers(start, end),
+        queries.registrations(start, end), settlement_health(now), fresh_at)
+
+
+def report_export(actor: Actor, report: Report, fmt: FileFormat, *, start: datetime, end: datetime,
+                  progress: Callable[[int], None] | None = None) -> Path:
+    """Write a report to a temporary file and return its path (the caller streams and removes it)."""
+    require(actor, Action.EXPORT_REPORTS)
+    _check_range(start, end)
+    ensure_fresh()
+    relation = {
+        Report.SALES: lambda: exports.export_sales(start, end),
+        Report.BIDS: lambda: exports.export_bids(start, end, pseudonymise=not actor.is_admin),
+        Report.DEALER_STATEMENTS: lambda: exports.export_dealer_statements(start, end),
+        Report.AUDIT: lambda: exports.export_audit(start, end),
+    }[report]()
+    handle = tempfile.NamedTemporaryFile(prefix=f"{report}-", suffix=f".{fmt}", delete=False)  # noqa: SIM115
+    handle.close()
+    path = Path(handle.name)
+    write_report(relation, fmt, path, progress)
+    return path

@@ -1,0 +1,40 @@
+"""Reports for analysts (and admins): sales by lot, bids, dealer statements, the audit log."""
+
+import streamlit as st
+
+from analytics.files import FileFormat
+from domain.permissions import Action
+from domain.reports import Report, report_export
+from ui.charts import date_range
+from ui.feedback import reporting_errors
+from ui.session import guard
+
+TITLES = {Report.SALES: "Sales by lot", Report.BIDS: "Bids", Report.DEALER_STATEMENTS: "Dealer statements",
+          Report.AUDIT: "Audit log"}
+MIME = {FileFormat.CSV: "text/csv", FileFormat.PARQUET: "application/vnd.apache.parquet",
+        FileFormat.EXCEL: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+actor = guard(Action.EXPORT_REPORTS)
+st.title("Reports")
+st.caption("Bidders appear as stable pseudonyms in bid reports"
+           + (" (admins see their ids)." if actor.is_admin else ".")
+           + " Cells a spreadsheet would run as formulas are neutralised in CSV and Excel.")
+report = st.selectbox("Report", list(TITLES), format_func=lambda r: TITLES[r], key="report_kind")
+fmt = FileFormat(st.radio("Format", list(FileFormat), horizontal=True, key="report_format",
+                          format_func=lambda f: {"csv": "CSV", "xlsx": "Excel", "parquet": "Parquet"}[f])
+                 or FileFormat.CSV)
+start, end = date_range(actor.timezone, key="report_dates", days=365)
+
+if st.button("Prepare report", type="primary", key="report_go"):
+    bar = st.progress(0.0, text="Writing rows…")
+
+    def show_progress(rows: int) -> None:
+        bar.progress(min(0.99, rows / 1_000_000), text=f"{rows:,} rows written…")
+
+    with reporting_errors():
+        path = report_export(actor, report, fmt, start=start, end=end, progress=show_progress)
+        bar.progress(1.0, text="Ready")
+        with path.open("rb") as handle:  # streamed to the browser from disk, not held in memory
+            st.download_button(f"Download {TITLES[report]}", handle, file_name=f"{report}.{fmt}",
+                               mime=MIME[fmt], key="report_download", on_click="ignore")
+        path.unlink(missing_ok=True)

@@ -1,0 +1,115 @@
+"""Over real HTTP: uvicorn with two worker processes on PostgreSQL, 32 clients bidding on one lot at
+the same moment. Every accepted bid is in the store (none lost, none extra), and the lot's price and
+leader are exactly what replaying the accepted bids in order gives."""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlmodel import col, select
+
+from api.services.tokens import tokens_login
+from data.models import Bid
+from data.uow import UnitOfWork
+from domain.bidding.ladder import ladder_current
+from domain.bidding.rules import LotState, replay
+from tests.support import stores
+from tests.support.factories import PASSWORD, live_lot, lot_now, make_user
+
+ROOT = Path(__file__).resolve().parents[2]
+CLIENTS, BIDS_EACH = 32, 4
+
+
+@pytest.fixture
+def pg_url(store_urls: dict[str, str]) -> Iterator[str]:
+    if "postgresql" not in store_urls:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail("TEST_DATABASE_URL is required here (REQUIRE_POSTGRES=1) but not set")
+        pytest.skip("the multi-worker test needs PostgreSQL (TEST_DATABASE_URL)")
+    stores.wipe(stores.use_store(store_urls["postgresql"]))
+    yield store_urls["postgresql"]
+    stores.reset_caches()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def server(pg_url: str) -> Iterator[str]:
+    port = _free_port()
+    env = os.environ | {"DATABASE_URL": pg_url, "DEMO_MODE": "false", "API_RATE_BIDS_USER": "1000/minute",
+                        "API_RATE_PER_TOKEN": "1000/minute"}
+    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--workers", "2",
+                                "--port", str(port), "--no-access-log", "--log-level", "warning"],
+                               cwd=ROOT, env=env, stdout=open("/tmp/uv.out", "w"), stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(base, process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"uvicorn exited: {process.stderr.read().decode() if process.stderr else ''}")
+        try:
+            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("uvicorn did not become ready")
+
+
+def _bidder(base: str, token: str, lot_id: int, seed: int, start: threading.Barrier,
+            results: list[tuple[int, dict[str, object]]]) -> None:
+    rng = random.Random(seed)
+    amounts = sorted(Decimal(rng.randrange(300, 900)) * 1000 for _ in range(BIDS_EACH))
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
+        start.wait()
+        for number, amount in enumerate(amounts):
+            response = http.post("/api/v1/bids", json={"lot_id": lot_id, "max_amount": str(amount)},
+                                 headers={"Idempotency-Key": f"storm-{seed}-{number}"})
+            results.append((response.status_code, response.json()))
+
+
+def test_32_clients_bid_at_once_through_two_workers(server: str) -> None:
+    lot = live_lot()
+    people = [make_user() for _ in range(CLIENTS)]
+    tokens = [tokens_login(email=p.email, password=PASSWORD, address="storm", refresh_days=1).access_token
+              for p in people]
+    start, results = threading.Barrier(CLIENTS), []
+    threads = [threading.Thread(target=_bidder, args=(server, token, lot.id or 0, seed, start, results))
+               for seed, token in enumerate(tokens)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    statuses = {status for status, _ in results}
+    assert len(results) == CLIENTS * BIDS_EACH and statuses <= {201, 409}, statuses
+    accepted = {int(body["data"]["bid_id"]) for status, body in results if status == 201}  # type: ignore[index]
+    with UnitOfWork(write=False) as uow:
+        stored = uow.session.exec(select(Bid).where(Bid.lot_id == lot.id).order_by(col(Bid.id))).all()
+    assert {bid.id for bid in stored} == accepted
+    final = replay(LotState(lot.starting_price, lot.reserve_price), [(b.bidder_id, b.max_amount) for b in stored],
+                   ladder_current())[-1].state
+    now = lot_now(lot.id or 0)
+    assert (now.current_price, now.leader_id, now.bid_count) == (final.price, final.leader, len(stored))
