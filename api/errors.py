@@ -115,7 +115,9 @@ async def _bad_value(_request: Request, error: Exception) -> JSONResponse:
 
 async def _store_down(request: Request, error: Exception) -> JSONResponse:
     breaker.trip()
-    log.warning("store unreachable", extra={"error": type(error).__name__, "path": request.url.path})
+    cause = getattr(error, "orig", None) or error
+    log.warning("store error", extra={"error": type(cause).__name__, "path": request.url.path,
+                                      "detail": str(cause).splitlines()[0][:200] if str(cause) else ""})
     return store_down_answer()
 
 

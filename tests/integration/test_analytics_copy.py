@@ -159,7 +159,7 @@ def _assert_same_copies(incremental: Path, full: Path) -> None:
         missing = con.execute("SELECT count(*) FROM (SELECT * FROM b EXCEPT ALL SELECT * FROM a)").fetchall()
         assert (name, extra, missing) == (name, [(0,)], [(0,)]), con.execute(
             "(SELECT 'copy' AS side, * FROM (SELECT * FROM a EXCEPT ALL SELECT * FROM b)) UNION ALL "
-            "(SELECT 'rebuild', * FROM (SELECT * FROM b EXCEPT ALL SELECT * FROM a))").fetchall()
+            "(SELECT 'rebuild', * FROM (SELECT * FROM b EXCEPT ALL SELECT * FROM a))").df().to_dict("records")
 
 
 # Independent of the copy's own reader: values straight from the store, compared column by column.
