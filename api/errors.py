@@ -33,6 +33,7 @@ from domain.errors import (
 
 log = logging.getLogger("api")
 STORE_DOWN = "The database is unreachable right now; nothing was changed. Try again in a few seconds."
+BUSY = "The record was busy with other changes and nothing was changed; try again."
 UNEXPECTED = "Something went wrong on our side; nothing was changed. Try again, or contact support."
 
 # First match wins, so subclasses come before their bases (OwnLot is a Forbidden: 403).
@@ -114,11 +115,20 @@ async def _bad_value(_request: Request, error: Exception) -> JSONResponse:
 
 
 async def _store_down(request: Request, error: Exception) -> JSONResponse:
-    breaker.trip()
     cause = getattr(error, "orig", None) or error
     log.warning("store error", extra={"error": type(cause).__name__, "path": request.url.path,
-                                      "detail": str(cause).splitlines()[0][:200] if str(cause) else ""})
+                                      "sqlstate": getattr(cause, "sqlstate", None)})
+    if _contention(cause):
+        return JSONResponse(error_body(BUSY), status_code=409)
+    breaker.trip()
     return store_down_answer()
+
+
+def _contention(cause: object) -> bool:
+    """A deadlock, a serialization failure or a busy SQLite file: the store is up, the request lost a
+    race and may simply be retried. Anything else (no connection, too many clients) is the store down."""
+    sqlstate = str(getattr(cause, "sqlstate", "") or "")
+    return sqlstate.startswith("40") or "database is locked" in str(cause)
 
 
 def store_down_answer() -> JSONResponse:

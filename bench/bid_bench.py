@@ -68,6 +68,8 @@ HOT_LOT = 1
 DEALER_USER = 1
 OPEN_WORKERS = 12  # per process: 4 x 12 connections leave room under max_connections = 100
 CHILD_TIMEOUT_S = 300
+ROOM_WAIT_S = 120  # the server may be shared: wait this long for others' connections to go
+CONNECTION_SLACK = 4  # the parent's own connections
 NOW = datetime.now(UTC)
 
 
@@ -197,8 +199,9 @@ def reserve(lot: int) -> int | None:
     return paise(START_PRICE + 500) if lot % 2 == 0 else None
 
 
-def reset(engine: Engine) -> None:
-    """Back to no bids, then vacuum and checkpoint: every run starts from the same store."""
+def reset(engine: Engine, clients: int) -> None:
+    """Back to no bids, then vacuum and checkpoint: every run starts from the same store. Then wait
+    (a while) until the server has room for this run's connections: it may be shared."""
     with engine.begin() as conn:
         conn.execute(text("TRUNCATE bids, audit_log, change_log, notifications, lot_bidders, "
                           "auction_participants"))
@@ -209,6 +212,18 @@ def reset(engine: Engine) -> None:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))
         conn.execute(text("CHECKPOINT"))
+        wait_for_room(conn, clients)
+
+
+def wait_for_room(conn: Any, clients: int) -> None:
+    free = text("SELECT current_setting('max_connections')::int "
+                "- current_setting('superuser_reserved_connections')::int - count(*) FROM pg_stat_activity")
+    deadline = time.monotonic() + ROOM_WAIT_S
+    while (room := int(conn.execute(free).scalar_one())) < clients + CONNECTION_SLACK:
+        if time.monotonic() > deadline:
+            print(f"warning: the server has room for {room} more connections; this run needs {clients}")
+            return
+        time.sleep(1)
 
 
 # --- (a) pgbench --------------------------------------------------------------------------
@@ -610,7 +625,7 @@ def bench_pgbench(url: str, plan: Plan, engine: Engine, spread: tuple[int, int])
     for name, lots in (("hot", (HOT_LOT, HOT_LOT)), ("spread", spread)):
         rates = []
         for run in range(plan.runs):
-            reset(engine)
+            reset(engine, plan.pgbench_clients)
             rates.append(pgbench(url, plan, lots, plan.pgbench_seconds))
             print(f"(a) pgbench {name} run {run + 1}: {rates[-1] or 0:,.0f} bids/s")
         found[name] = median(rates)
@@ -623,7 +638,7 @@ def bench_closed(url: str, plan: Plan, engine: Engine, actors: Sequence[Any],
     for name, lots in (("hot", (HOT_LOT, HOT_LOT)), ("spread", spread)):
         rates = []
         for run in range(plan.runs):
-            reset(engine)
+            reset(engine, plan.bidders)
             origin = time.time_ns()  # one origin for every process: their amounts are comparable
 
             def job(p: int, mine: tuple[Any, ...], lots: tuple[int, int] = lots, run: int = run,
@@ -647,7 +662,7 @@ def bench_closed(url: str, plan: Plan, engine: Engine, actors: Sequence[Any],
 
 def bench_open(url: str, plan: Plan, engine: Engine, actors: Sequence[Any],
                spread: tuple[int, int]) -> tuple[float, int]:
-    reset(engine)
+    reset(engine, plan.processes * OPEN_WORKERS)
     rates = (plan.open_spread_rate / plan.processes, plan.open_hot_rate / plan.processes)
     origin = time.time_ns()
 
@@ -692,7 +707,7 @@ def run(url: str, plan: Plan) -> str:
     raw = bench_pgbench(url, plan, engine, spread) if plan.pgbench_seconds else {"hot": None, "spread": None}
     service, lost = bench_closed(url, plan, engine, actors, spread)
     p95, open_lost = bench_open(url, plan, engine, actors, spread)
-    reset(engine)
+    reset(engine, 1)
     profile = anatomy(url, actors, plan)
     single_raw = pgbench_latency_ms(url, max(2, plan.pgbench_seconds // 4)) if plan.pgbench_seconds else None
     engine.dispose()

@@ -45,7 +45,8 @@ class AuctionIn(BaseModel):
 
 
 class AuctionCreateIn(AuctionIn):
-    dealer_id: int | None = Field(default=None, ge=1, le=2**31 - 1, description="Your store (default); an admin names any.")
+    dealer_id: int | None = Field(default=None, ge=1, le=2**31 - 1,
+                                 description="Your store (default); an admin names any.")
 
 
 class AuctionPublishIn(BaseModel):

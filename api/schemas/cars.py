@@ -40,7 +40,8 @@ class CarFieldsIn(BaseModel):
 
 
 class CarCreateIn(CarFieldsIn):
-    dealer_id: int | None = Field(default=None, ge=1, le=2**31 - 1, description="Your store (default); an admin names any.")
+    dealer_id: int | None = Field(default=None, ge=1, le=2**31 - 1,
+                                 description="Your store (default); an admin names any.")
 
 
 class CarOut(BaseModel):

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
-from data.models import Auction, AuctionParticipant
+from data.models import AuctionParticipant
 from data.uow import UnitOfWork
 from domain.auction_queries import auction_detail
 from domain.auctions import auction_cancel, auction_delete
@@ -43,7 +43,3 @@ def participants_of(actor: Actor, auction_id: int) -> list[Participant]:
         rows = uow.session.exec(query).all()
     return [Participant(n, row.joined_at, row.bidder_id == actor.id) for n, row in enumerate(rows, 1)]
 
-
-def auction_dealer(auction_id: int) -> int | None:
-    with UnitOfWork(write=False) as uow:
-        return uow.session.exec(select(Auction.dealer_id).where(Auction.id == auction_id)).first()

@@ -47,8 +47,8 @@ def test_invalid_store_fields_are_listed(client: TestClient) -> None:
 def test_admin_suspends_with_delete(client: TestClient) -> None:
     boss = make_admin()
     dealer = make_dealer(boss)
-    body(client.delete(f"{API}/dealers/{dealer.dealer_id}?reason=Fake%20papers", headers=auth(client, dealer)),
-         403)
+    own = auth(client, dealer)
+    body(client.delete(f"{API}/dealers/{dealer.dealer_id}?reason=Fake%20papers", headers=own), 403)
     suspended = body(client.delete(f"{API}/dealers/{dealer.dealer_id}?reason=Fake%20papers",
                                    headers=auth(client, boss)), 200)
     assert suspended["status"] == "suspended"
@@ -59,7 +59,8 @@ def test_statistics_cars_and_auctions_of_a_store(client: TestClient) -> None:
     dealer, buyer = make_dealer(), make_user()
     auction = make_auction(dealer, 1)
     move_auction(auction.id or 0, starts=-timedelta(minutes=5), first_close=timedelta(minutes=1))
-    lot_id = body(client.get(f"{API}/auctions/{auction.id}", headers=auth(client, buyer)), 200)["lots"][0]["id"]
+    shown = body(client.get(f"{API}/auctions/{auction.id}", headers=auth(client, buyer)), 200)
+    lot_id = shown["lots"][0]["id"]
     bid_place(buyer, lot_id=lot_id, maximum=Decimal("450000"), key="stats-bid-1")
     move_auction(auction.id or 0, starts=-timedelta(minutes=5), first_close=-timedelta(seconds=1))
     assert settle_lot(lot_id)

@@ -29,6 +29,7 @@ from tests.support.factories import PASSWORD, live_lot, lot_now, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS, BIDS_EACH = 32, 4
+METRICS_TOKEN = "scraper-token-for-this-test-only-0123456789"
 
 
 @pytest.fixture
@@ -49,27 +50,31 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def server(pg_url: str) -> Iterator[str]:
+def server(pg_url: str, tmp_path: Path) -> Iterator[str]:
     port = _free_port()
+    (tmp_path / "prometheus").mkdir()
     env = os.environ | {"DATABASE_URL": pg_url, "DEMO_MODE": "false", "API_RATE_BIDS_USER": "1000/minute",
-                        "API_RATE_PER_TOKEN": "1000/minute"}
-    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--workers", "2",
-                                "--port", str(port), "--no-access-log", "--log-level", "warning"],
-                               cwd=ROOT, env=env, stdout=open("/tmp/uv.out", "w"), stderr=subprocess.PIPE)
+                        "API_RATE_PER_TOKEN": "1000/minute", "API_METRICS_TOKEN": METRICS_TOKEN,
+                        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus")}
+    log = tmp_path / "uvicorn.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--workers", "2",
+                                    "--port", str(port), "--no-access-log", "--log-level", "warning"],
+                                   cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(base, process)
+        _wait_ready(base, process, log)
         yield base
     finally:
         process.terminate()
         process.wait(timeout=20)
 
 
-def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
+def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"uvicorn exited: {process.stderr.read().decode() if process.stderr else ''}")
+            raise RuntimeError(f"uvicorn exited: {log.read_text()[-2000:]}")
         try:
             if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
                 return
@@ -79,7 +84,7 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("uvicorn did not become ready")
 
 
-def _bidder(base: str, token: str, lot_id: int, seed: int, start: threading.Barrier,
+def _bidder(base: str, token: str, lot_id: int, seed: int, *, start: threading.Barrier,
             results: list[tuple[int, dict[str, object]]]) -> None:
     rng = random.Random(seed)
     amounts = sorted(Decimal(rng.randrange(300, 900)) * 1000 for _ in range(BIDS_EACH))
@@ -97,7 +102,8 @@ def test_32_clients_bid_at_once_through_two_workers(server: str) -> None:
     tokens = [tokens_login(email=p.email, password=PASSWORD, address="storm", refresh_days=1).access_token
               for p in people]
     start, results = threading.Barrier(CLIENTS), []
-    threads = [threading.Thread(target=_bidder, args=(server, token, lot.id or 0, seed, start, results))
+    threads = [threading.Thread(target=_bidder, args=(server, token, lot.id or 0, seed),
+                                kwargs={"start": start, "results": results})
                for seed, token in enumerate(tokens)]
     for thread in threads:
         thread.start()
@@ -109,7 +115,15 @@ def test_32_clients_bid_at_once_through_two_workers(server: str) -> None:
     with UnitOfWork(write=False) as uow:
         stored = uow.session.exec(select(Bid).where(Bid.lot_id == lot.id).order_by(col(Bid.id))).all()
     assert {bid.id for bid in stored} == accepted
-    final = replay(LotState(lot.starting_price, lot.reserve_price), [(b.bidder_id, b.max_amount) for b in stored],
-                   ladder_current())[-1].state
+    bids = [(bid.bidder_id, bid.max_amount) for bid in stored]
+    final = replay(LotState(lot.starting_price, lot.reserve_price), bids, ladder_current())[-1].state
     now = lot_now(lot.id or 0)
     assert (now.current_price, now.leader_id, now.bid_count) == (final.price, final.leader, len(stored))
+    assert _accepted_in_metrics(server) == len(accepted)  # both workers' counts, added up
+
+
+def _accepted_in_metrics(base: str) -> float:
+    text = httpx.get(f"{base}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}).text
+    accepted = 'api_bids_total{reason="",result="accepted"}'
+    line = next(line for line in text.splitlines() if line.startswith(accepted))
+    return float(line.split()[-1])

@@ -20,7 +20,8 @@ from tests.support import stores
 from tests.support.factories import make_admin, make_user
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "car-auction-system-design.md"
-EXTRA = {("GET", "/api/v1/lots/{}"), ("POST", "/api/v1/lots/{}/buy-now"), ("POST", "/api/v1/lots/{}/decision"),
+EXTRA = {("GET", "/api/v1/lots/{}"), ("POST", "/api/v1/lots/{}/buy-now"),
+         ("POST", "/api/v1/lots/{}/decision"),
          ("GET", "/api/v1/watchlist"), ("POST", "/api/v1/watchlist/{}"), ("DELETE", "/api/v1/watchlist/{}"),
          ("GET", "/api/v1/notifications"), ("POST", "/api/v1/notifications/read"),
          ("POST", "/api/v1/bids/{}/void"), ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics")}

@@ -63,6 +63,6 @@ def test_the_api_keeps_its_contract(sqlite_store: str, role: str) -> None:
     for operation in sorted(operations, key=lambda op: op.path.endswith("/logout")):  # it ends the token
         try:
             _check(operation, headers)
-        except (Exception, BaseExceptionGroup) as error:  # collect them all: one run shows every broken operation
+        except (Exception, BaseExceptionGroup) as error:  # collect all: one run shows every broken one
             failures.append(f"{operation.method.upper()} {operation.path}: {str(error)[:1500]}")
     assert not failures, "\n\n".join(failures)

@@ -79,7 +79,17 @@ def bidding(bidders: list, lots: list[int], placed: list, seed: int) -> None:  #
             placed.append((who, bid(who, lot_id, 300_000 + rng.randrange(1, 60) * 5_000)))
 
 
-def test_incremental_copy_equals_rebuild_and_store(store: str, copy_dir: Path) -> None:
+LOG: list = []
+
+
+def test_incremental_copy_equals_rebuild_and_store(store: str, copy_dir: Path, monkeypatch) -> None:
+    real = refresh.changes_since
+
+    def spy(cursor, **kw):
+        rows, new = real(cursor, **kw)
+        LOG.append((cursor, new, [(c.entity, c.entity_id) for c in rows if c.entity == "users"]))
+        return rows, new
+    monkeypatch.setattr(refresh, "changes_since", spy)
     boss, dealer = make_admin(), make_dealer()
     bidders = [make_user() for _ in range(5)]
     lots = [live_lot(dealer).id for _ in range(4)]
@@ -111,6 +121,9 @@ def test_incremental_copy_equals_rebuild_and_store(store: str, copy_dir: Path) -
     assert refresher.error is None and refresher.rounds >= 3
 
     assert not refresh.refresh_once().skipped
+    with get_engine().connect() as conn:
+        print("CL", conn.execute(text("SELECT id, txid, entity_id, at FROM change_log WHERE entity='users'")).all())
+    print("LOG", LOG)
     full = copy_dir.parent / "full"
     refresh.rebuild(folder=full)
     _assert_same_copies(copy_dir, full)
@@ -159,7 +172,7 @@ def _assert_same_copies(incremental: Path, full: Path) -> None:
         missing = con.execute("SELECT count(*) FROM (SELECT * FROM b EXCEPT ALL SELECT * FROM a)").fetchall()
         assert (name, extra, missing) == (name, [(0,)], [(0,)]), con.execute(
             "(SELECT 'copy' AS side, * FROM (SELECT * FROM a EXCEPT ALL SELECT * FROM b)) UNION ALL "
-            "(SELECT 'rebuild', * FROM (SELECT * FROM b EXCEPT ALL SELECT * FROM a))").df().to_dict("records")
+            "(SELECT 'rebuild', * FROM (SELECT * FROM b EXCEPT ALL SELECT * FROM a))").df().to_string()
 
 
 # Independent of the copy's own reader: values straight from the store, compared column by column.
