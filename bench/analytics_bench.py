@@ -49,11 +49,11 @@ def scratch_database() -> Iterator[str]:
 
 def use(url: str, data_dir: str) -> None:
     os.environ.update({"DATABASE_URL": url, "DATA_DIR": data_dir, "DEMO_MODE": "true"})
-    from data.db import get_engine
+    from data.db import reset_engine
     from data.settings import get_settings
 
     get_settings.cache_clear()
-    get_engine.cache_clear()
+    reset_engine()
 
 
 def dashboards(dealer_id: int, lot_id: int, now: datetime) -> dict[str, list[Query]]:

@@ -118,12 +118,12 @@ def scratch_database(server: str) -> Iterator[str]:
 
 def use_store(url: str) -> None:
     """Point this process's settings and engine at `url` (the app reads DATABASE_URL)."""
-    from data.db import get_engine
+    from data.db import reset_engine
     from data.settings import get_settings
 
     os.environ["DATABASE_URL"] = url
     get_settings.cache_clear()
-    get_engine.cache_clear()
+    reset_engine()
 
 
 def paise(rupees: Decimal) -> int:

@@ -240,13 +240,11 @@ def analyse(engine: Engine) -> None:
 def use_store(url: str | None) -> None:
     """Point the application (settings, engine) at `url`, as the app reads DATABASE_URL; None lets
     go of the current store's connections."""
-    from data.db import get_engine
+    from data.db import reset_engine
     from data.settings import get_settings
 
-    if get_engine.cache_info().currsize:
-        get_engine().dispose()
+    reset_engine()
     get_settings.cache_clear()
-    get_engine.cache_clear()
     if url:
         os.environ["DATABASE_URL"] = url
 

@@ -7,7 +7,7 @@ when a reader later tries to upgrade its lock. PostgreSQL: a pre-pinged pool on 
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -49,9 +49,26 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(sqlite_immediate=True)
 
 
-@lru_cache(maxsize=1)
+_engine_lock = threading.Lock()
+_engine: Engine | None = None
+
+
 def get_engine() -> Engine:
-    settings = get_settings()
-    if settings.is_sqlite:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return make_engine(settings.url)
+    """One engine (one pool) per process; the lock stops threads racing to build several."""
+    global _engine  # noqa: PLW0603 — the process's one pool, built on first use
+    with _engine_lock:
+        if _engine is None:
+            settings = get_settings()
+            if settings.is_sqlite:
+                settings.data_dir.mkdir(parents=True, exist_ok=True)
+            _engine = make_engine(settings.url)
+        return _engine
+
+
+def reset_engine() -> None:
+    """Close the pool and forget the engine (tests and benches switch stores)."""
+    global _engine  # noqa: PLW0603
+    with _engine_lock:
+        if _engine is not None:
+            _engine.dispose()
+        _engine = None

@@ -22,6 +22,9 @@ fi
 .venv/bin/mypy .
 # Every benchmark's tiny size runs here, so none rots (the full sizes: see bench/README.md).
 .venv/bin/python -m bench.inventory_bench --smoke
+if [ -n "${TEST_DATABASE_URL:-}" ]; then  # the bid bench measures PostgreSQL only
+  DATABASE_URL="$TEST_DATABASE_URL" .venv/bin/python -m bench.bid_bench --smoke
+fi
 
 # pytest exits non-zero (5) when it collects nothing, and `set -e` turns that into a failure.
 .venv/bin/python -m pytest -n 2 --dist loadfile "$@"

@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import col, select
 
 from data.bid_store import lock_lot
-from data.models import Bid, Car, Lot
+from data.models import Bid, Car, Lot, LotBidder
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.bidding.ladder import ladder_load
@@ -97,8 +97,13 @@ def recompute_lot(uow: UnitOfWork, lot: Lot) -> None:
     decisions = replay(start, [(b.bidder_id, b.max_amount) for b in active], ladder_load(uow))
     final = decisions[-1].state if decisions else start
     lot.current_price, lot.leader_id, lot.leader_max = final.price, final.leader, final.leader_max
+    bidders = {b.bidder_id for b in active}
+    # A bidder left without an active bid is no longer one of the lot's bidders: if they come back,
+    # their next bid counts them again.
+    uow.session.execute(delete(LotBidder).where(col(LotBidder.lot_id) == lot.id,
+                                                col(LotBidder.bidder_id).not_in(bidders)))
     lot.bid_count = len(active)
-    lot.bidder_count = len({b.bidder_id for b in active})
+    lot.bidder_count = len(bidders)
     lot.version += 1
     uow.session.execute(update(Car).where(col(Car.listing_lot_id) == lot.id)
                         .values(listing_price=lot.current_price or lot.starting_price))

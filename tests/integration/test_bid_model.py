@@ -411,10 +411,6 @@ def test_the_service_follows_the_reference_model(store: str) -> None:
         suppress_health_check=list(HealthCheck)))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug: recompute_lot (domain/bidding/retraction.py) sets bidder_count to the bidders with an "
-    "active bid but keeps their lot_bidders rows, so a bidder who comes back is never counted again. "
-    "Fix: delete the lot_bidders rows of bidders left with no active bid; then drop this marker."))
 def test_a_bidder_who_comes_back_after_retracting_counts_again(store: str) -> None:
     asha, ben = make_user(), make_user()
     lot = live_lot(closes_in=timedelta(hours=5))

@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlmodel import col, func, select
 
-from data.db import get_engine
+from data.db import get_engine, reset_engine
 from data.models import AuctionParticipant, AuditLog, Bid, ChangeLog, Lot, LotBidder, Notification, Sale
 from data.settings import get_settings
 from data.types import utcnow
@@ -71,7 +71,7 @@ def use_store_in_child(url: str) -> None:
     """A child starts with the forkserver's environment: point it at this test's store explicitly."""
     os.environ["DATABASE_URL"] = url
     get_settings.cache_clear()
-    get_engine.cache_clear()
+    reset_engine()
 
 
 @dataclass(frozen=True)

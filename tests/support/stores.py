@@ -3,7 +3,6 @@ dropped after it. Each is migrated with Alembic exactly as production is."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import data.models  # noqa: F401
-from data.db import get_engine, make_engine
+from data.db import get_engine, make_engine, reset_engine
 from data.migrate import upgrade_to_head
 from data.settings import get_settings
 
@@ -59,9 +58,7 @@ def use_store(url: str) -> Engine:
 
 
 def reset_caches() -> None:
-    with contextlib.suppress(Exception):  # settings may be mid-change; a new engine follows
-        get_engine().dispose()
-    get_engine.cache_clear()
+    reset_engine()
     get_settings.cache_clear()
 
 

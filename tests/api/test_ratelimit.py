@@ -1,0 +1,52 @@
+"""Rate limits: shared through Redis by every worker, per process in memory, and never an outage."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+
+import pytest
+
+from api.errors import ApiError
+from api.ratelimit import RateLimits
+from api.settings import ApiSettings
+
+REDIS = "redis://127.0.0.1:6379/15"
+
+
+def redis_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def limits(redis_url: str | None) -> RateLimits:
+    return RateLimits(ApiSettings(redis_url=redis_url, rate_bids_user="3/minute"))
+
+
+@pytest.mark.skipif(not redis_up(), reason="needs the Redis server at 127.0.0.1:6379")
+def test_two_workers_share_one_window_in_redis() -> None:
+    first, second, key = limits(REDIS), limits(REDIS), uuid.uuid4().hex
+    first.hit("bids", key)
+    second.hit("bids", key)
+    first.hit("bids", key)
+    with pytest.raises(ApiError) as refused:
+        second.hit("bids", key)
+    assert refused.value.status == 429 and int(refused.value.headers["Retry-After"]) >= 1
+
+
+def test_memory_limits_are_per_process() -> None:
+    first, second, key = limits(None), limits(None), "user-1"
+    for _ in range(3):
+        first.hit("bids", key)
+    second.hit("bids", key)  # another process has its own window
+    with pytest.raises(ApiError):
+        first.hit("bids", key)
+
+
+def test_an_unreachable_limiter_lets_requests_through() -> None:
+    broken = limits("redis://127.0.0.1:1/0")
+    for _ in range(5):
+        broken.hit("bids", "user-1")
