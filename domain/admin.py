@@ -15,7 +15,7 @@ from domain.accounts import sessions_revoke, user_snapshot
 from domain.errors import Forbidden, InvalidTransition, NotFound
 from domain.permissions import Action, Actor, require
 from domain.types import DealerStatus, Role, UserStatus
-from domain.validation import clean_text
+from domain.validation import checked_text
 
 MAX_PAGE = 200
 
@@ -92,7 +92,7 @@ def user_set_status(actor: Actor, user_id: int, *, status: UserStatus, reason: s
         raise InvalidTransition("Accounts are deleted by their owners; suspend instead.")
     if user_id == actor.id:
         raise Forbidden("You cannot change your own account's status.")
-    note = clean_text(reason, label="Reason", max_len=500)
+    note = checked_text("reason", reason, label="Reason", max_len=500)
     with UnitOfWork() as uow:
         user = _live_user(uow, user_id)
         if user.status == status:

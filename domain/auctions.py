@@ -19,7 +19,7 @@ from domain.errors import InvalidTransition, NotFound, ValidationFailed
 from domain.lifecycle import Phase, auction_phase
 from domain.permissions import Actor, require_store_owner
 from domain.types import AuctionStatus, CarStatus
-from domain.validation import clean_text
+from domain.validation import checked_text
 
 AUCTION_FIELDS = ("title", "description", "starts_at", "ends_at", "latest_end_at", "soft_close_window_s",
                   "soft_close_extension_s", "buyer_premium_pct", "premium_min", "premium_max")
@@ -92,7 +92,8 @@ def auction_update(actor: Actor, auction_id: int, spec: AuctionSpec) -> Auction:
         auction = _own_auction(uow, actor, auction_id)
         phase, before = phase_of(uow, auction, now), auction_snapshot(auction)
         if phase == Phase.LIVE:
-            auction.description = clean_text(spec.description, label="Description", max_len=5000, min_len=0)
+            auction.description = checked_text("description", spec.description, label="Description",
+                                               max_len=5000, min_len=0)
         elif phase in (Phase.DRAFT, Phase.UPCOMING):
             check_auction(spec, now=now)
             _replace_lots(uow, auction, spec, now)
@@ -153,7 +154,7 @@ def _unlist_cars(uow: UnitOfWork, auction_id: int) -> None:
 
 def auction_cancel(actor: Actor, auction_id: int, *, reason: str) -> Auction:
     """The dealer cancels before the start; after it, only an admin can, and bidders see why."""
-    note = clean_text(reason, label="Reason", max_len=500, min_len=5)
+    note = checked_text("reason", reason, label="Reason", max_len=500, min_len=5)
     now = utcnow()
     with UnitOfWork() as uow:
         auction = _auction(uow, auction_id)

@@ -12,7 +12,14 @@ from data.uow import UnitOfWork
 from domain.errors import AlreadyApplied, InvalidTransition, NotFound
 from domain.permissions import Action, Actor, require, require_store_owner
 from domain.types import DealerStatus, Role
-from domain.validation import clean_phone, clean_postal_code, clean_store_name, clean_text, collect
+from domain.validation import (
+    checked_text,
+    clean_phone,
+    clean_postal_code,
+    clean_store_name,
+    clean_text,
+    collect,
+)
 
 STORE_FIELDS = ("store_name", "address", "city", "postal_code", "phone")
 
@@ -82,7 +89,7 @@ REVIEW_TARGETS = {
 def dealer_review(actor: Actor, dealer_id: int, *, to: DealerStatus, note: str = "") -> Dealer:
     """Verify, reject, suspend or reinstate a store. Only a verified store's owner is a dealer."""
     require(actor, Action.REVIEW_DEALERS)
-    reason = clean_text(note, label="Note", max_len=500, min_len=0)
+    reason = checked_text("note", note, label="Note", max_len=500, min_len=0)
     if to != DealerStatus.VERIFIED and not reason:
         raise InvalidTransition("Give a reason: the dealer sees it.")
     with UnitOfWork() as uow:

@@ -39,6 +39,14 @@ def collect(checks: dict[str, Callable[[], Any]]) -> dict[str, Any]:
     return cleaned
 
 
+def checked_text(field: str, value: object, *, label: str, max_len: int, min_len: int = 1) -> str:
+    """`clean_text` for a service taking one text argument: a problem is a ValidationFailed naming it."""
+    try:
+        return clean_text(value, label=label, max_len=max_len, min_len=min_len)
+    except ValueError as error:
+        raise ValidationFailed({field: str(error)}) from None
+
+
 def clean_text(value: object, *, label: str, max_len: int, min_len: int = 1) -> str:
     if not isinstance(value, str):
         raise ValueError(f"{label} must be text.")

@@ -24,7 +24,7 @@ from domain.errors import Forbidden, InvalidTransition, NotFound
 from domain.lifecycle import lot_is_open
 from domain.notifications import Kind, notify
 from domain.permissions import Action, Actor, require
-from domain.validation import clean_text
+from domain.validation import checked_text
 
 LAST_HOUR = timedelta(hours=1)
 
@@ -47,7 +47,8 @@ def bid_retract(actor: Actor, bid_id: int, *, reason: RetractReason, note: str =
         if reason == RetractReason.LISTING_CHANGED and not (
                 lot.changed_after_bids_at and lot.changed_after_bids_at > bid.placed_at):
             raise InvalidTransition("The listing has not changed since you bid.")
-        text = f"{reason.value}: {clean_text(note, label='Note', max_len=200, min_len=0)}".rstrip(": ")
+        detail = checked_text("note", note, label="Note", max_len=200, min_len=0)
+        text = f"{reason.value}: {detail}".rstrip(": ")
         _remove(uow, bid, lot, status="retracted", reason=text, now=now)
         uow.audit(actor_id=actor.id, action="bid_retract", entity="bids", entity_id=bid_id,
                   after={"reason": text})
@@ -57,7 +58,7 @@ def bid_retract(actor: Actor, bid_id: int, *, reason: RetractReason, note: str =
 def bid_void(actor: Actor, bid_id: int, *, reason: str, now: datetime | None = None) -> None:
     require(actor, Action.VOID_BIDS)
     now = now or utcnow()
-    text = clean_text(reason, label="Reason", max_len=300, min_len=5)
+    text = checked_text("reason", reason, label="Reason", max_len=300, min_len=5)
     with UnitOfWork() as uow:
         bid, lot = _locked_bid(uow, bid_id, now)
         _remove(uow, bid, lot, status="voided", reason=text, now=now)

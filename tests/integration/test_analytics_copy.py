@@ -127,12 +127,14 @@ def _refresh_until_caught_up(timeout_s: float = 120.0) -> None:
     """
     with get_engine().connect() as conn:
         last = conn.execute(text("SELECT coalesce(max(txid), max(id), 0) FROM change_log")).scalar_one()
+    if get_engine().dialect.name == "postgresql":
+        last += 1  # the PostgreSQL cursor is the first transaction id not yet read; SQLite's, the last id
     deadline = time.monotonic() + timeout_s
     while True:
         assert not refresh.refresh_once().skipped
         manifest = manifest_read()
         assert manifest is not None
-        if manifest.cursor > last or time.monotonic() > deadline:
+        if manifest.cursor >= last or time.monotonic() > deadline:
             break
         time.sleep(0.2)
     assert manifest.cursor >= last, "the change-log horizon never passed this test's changes"
