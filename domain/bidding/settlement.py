@@ -107,10 +107,11 @@ def _unlist(uow: UnitOfWork, lot: Lot) -> None:
 
 def _tell_losers(uow: UnitOfWork, lot: Lot) -> None:
     bidders = uow.session.exec(select(LotBidder.bidder_id).where(LotBidder.lot_id == lot.id)).all()
+    closing = f"at {lot.current_price:,.0f}" if lot.current_price is not None else "without a standing bid"
     for bidder in bidders:
         if bidder != lot.leader_id:
-            notify(uow, bidder, Kind.LOST, f"Lot {lot.lot_number} closed at {lot.current_price:,.0f}; "
-                   "you did not win it.", lot.id)
+            notify(uow, bidder, Kind.LOST, f"Lot {lot.lot_number} closed {closing}; you did not win it.",
+                   lot.id)
 
 
 def settle_due(*, now: datetime | None = None, limit: int = BATCH) -> int:

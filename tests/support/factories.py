@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import delete
 from sqlmodel import col, select
 
-from data.models import Auction, Car, Lot, UserRole
+from data.models import Auction, Car, Lot, User, UserRole
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain import accounts, auctions, cars, dealers
@@ -32,6 +32,9 @@ def make_user(*roles: Role, email: str | None = None, name: str = "Test User") -
         with UnitOfWork() as uow:
             uow.session.execute(delete(UserRole).where(col(UserRole.user_id) == actor.id))
             uow.session.add_all(UserRole(user_id=actor.id, role=r) for r in set(roles))
+            user = uow.session.get(User, actor.id)
+            assert user is not None
+            user.updated_at = utcnow()  # a role change touches the user row, as the admin service does
             uow.commit()
     with UnitOfWork(write=False) as uow:
         return accounts.actor_load(uow, actor.id)
