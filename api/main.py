@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
@@ -23,6 +23,7 @@ from api.logs import configure_logging
 from api.ratelimit import RateLimits
 from api.routes import auctions, auth, bids, cars, dealers, lots, me, ops, users
 from api.settings import get_api_settings
+from api.strict import reject_unknown_query
 from data.bootstrap import prepare_store
 
 PREFIX = "/api/v1"
@@ -47,7 +48,8 @@ def create_app() -> FastAPI:
     settings = get_api_settings()
     configure_logging()
     app = FastAPI(title="Car auction API", version="1.0", openapi_url=f"{PREFIX}/openapi.json",
-                  docs_url=None, redoc_url=None, lifespan=lifespan)
+                  docs_url=None, redoc_url=None, lifespan=lifespan,
+                  dependencies=[Depends(reject_unknown_query)])
     app.state.limits = RateLimits(settings)
     install_error_handlers(app)
     for router in ROUTERS:
