@@ -19,32 +19,22 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
+
+from data.scratch import scratch_postgres
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 Query = tuple[str, dict[str, Any]]
 
 
-@contextmanager
-def scratch_database() -> Iterator[str]:
-    server = os.environ.get("DATABASE_URL", DEFAULT_SERVER).replace("postgresql://", "postgresql+psycopg://")
-    name = f"bench_analytics_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def scratch_database() -> AbstractContextManager[str]:
+    return scratch_postgres(os.environ.get("DATABASE_URL", DEFAULT_SERVER), prefix="bench_analytics")
 
 
 def use(url: str, data_dir: str) -> None:

@@ -34,14 +34,14 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+
+from data.scratch import scratch_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "api.txt"
@@ -65,19 +65,8 @@ SMOKE = Plan(users=30, rate=30, seconds=4, ramp=(4, 8), ramp_seconds=2)
 # --- the store and the server -------------------------------------------------------------
 
 
-@contextmanager
-def scratch_database(server: str) -> Iterator[str]:
-    admin_url = make_url(server).set(drivername="postgresql+psycopg")
-    name = f"bench_api_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def scratch_database(server: str) -> AbstractContextManager[str]:
+    return scratch_postgres(server, prefix="bench_api")
 
 
 def prepare(url: str, plan: Plan) -> tuple[list[str], list[int]]:

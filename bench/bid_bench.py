@@ -46,9 +46,9 @@ import time
 import traceback
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -56,8 +56,10 @@ from multiprocessing.synchronize import Barrier
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
+
+from data.scratch import scratch_postgres
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 BID_SQL = Path(__file__).with_name("bid_txn.sql")
@@ -101,19 +103,8 @@ SMOKE = Plan(lots=200, processes=2, threads=4, seconds=2, runs=1, pgbench_client
 # --- the scratch store -----------------------------------------------------------------
 
 
-@contextmanager
-def scratch_database(server: str) -> Iterator[str]:
-    admin_url = make_url(server).set(drivername="postgresql+psycopg")
-    name = f"bench_bid_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def scratch_database(server: str) -> AbstractContextManager[str]:
+    return scratch_postgres(server, prefix="bench_bid")
 
 
 def use_store(url: str) -> None:

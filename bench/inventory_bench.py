@@ -19,7 +19,6 @@ import os
 import random
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,8 +28,9 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, event, text
+
+from data.scratch import scratch_postgres
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 WARM_UP = 3
@@ -388,18 +388,9 @@ def scratch_store(kind: str, folder: Path, server: str) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{folder / 'bench.db'}"
         return
-    admin_url = make_url(server).set(drivername="postgresql+psycopg")
-    name = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        use_store(None)  # the scratch database cannot be dropped while the app's pool holds it
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    # the scratch database cannot be dropped while the app's pool holds it
+    with scratch_postgres(server, prefix="bench", before_drop=lambda: use_store(None)) as url:
+        yield url
 
 
 def run_store(kind: str, url: str, args: argparse.Namespace) -> tuple[float, float]:

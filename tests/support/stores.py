@@ -4,18 +4,16 @@ dropped after it. Each is migrated with Alembic exactly as production is."""
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, text
 from sqlmodel import SQLModel
 
 import data.models  # noqa: F401
 from data.db import get_engine, make_engine, reset_engine
 from data.migrate import upgrade_to_head
+from data.scratch import scratch_postgres
 from data.settings import get_settings
 
 
@@ -23,20 +21,9 @@ def pg_server_url() -> str | None:
     return os.environ.get("TEST_DATABASE_URL")
 
 
-@contextmanager
-def postgres_database() -> Iterator[str]:
+def postgres_database() -> AbstractContextManager[str]:
     """CREATE DATABASE test_<random> on the test server; DROP it afterwards."""
-    admin_url = make_url(get_settings_url(pg_server_url() or ""))
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    return scratch_postgres(pg_server_url() or "", prefix="test")
 
 
 def get_settings_url(url: str) -> str:
