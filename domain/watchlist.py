@@ -10,12 +10,13 @@ from sqlalchemy import delete, update
 from sqlmodel import col, select
 
 from data.bid_store import insert_once
-from data.models import Car, Lot, WatchItem
+from data.models import Auction, Car, Lot, WatchItem
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.errors import NotFound
 from domain.notifications import Kind, notify
 from domain.permissions import Actor
+from domain.types import AuctionStatus
 
 REMIND_BEFORE = timedelta(hours=1)
 
@@ -31,7 +32,9 @@ class WatchedLot:
 
 def watch(actor: Actor, lot_id: int) -> None:
     with UnitOfWork() as uow:
-        if uow.session.get(Lot, lot_id) is None:
+        lot = uow.session.get(Lot, lot_id)
+        auction = uow.session.get(Auction, lot.auction_id) if lot else None
+        if auction is None or auction.status == AuctionStatus.DRAFT:  # drafts are their dealer's secret
             raise NotFound("No such lot.")
         insert_once(uow.session, WatchItem, {"user_id": actor.id, "lot_id": lot_id, "added_at": utcnow()})
         uow.commit()

@@ -235,3 +235,18 @@ def test_worker_round_settles_due_lots(store: str) -> None:
     assert lot_now(lot.id).outcome is None
     assert worker.run_once()["settled"] == 1
     assert lot_now(lot.id).outcome == LotOutcome.UNSOLD
+
+
+def test_a_draft_lot_cannot_be_watched(store: str) -> None:
+    from domain import watchlist
+    from domain.errors import NotFound
+    from tests.support.factories import make_auction
+
+    dealer = make_dealer()
+    draft = make_auction(dealer, publish=False)
+    with UnitOfWork(write=False) as uow:
+        from data.models import Lot
+
+        lot_id = uow.session.exec(select(Lot.id).where(Lot.auction_id == draft.id)).first()
+    with pytest.raises(NotFound):
+        watchlist.watch(make_user(), lot_id or 0)
