@@ -10,16 +10,16 @@ from decimal import Decimal as D
 import pytest
 from sqlmodel import func, select
 
-from data.models import AuctionParticipant, AuditLog, Bid, Car, Notification, Sale
+from data.models import AuctionParticipant, AuditLog, Bid, Car, Lot, Notification, Sale
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.bidding import service
 from domain.bidding.retraction import RetractReason, bid_retract, bid_void
 from domain.bidding.rules import BidTooLow, Outcome
 from domain.bidding.settlement import expire_decisions, lot_decide, settle_due, settle_lot
-from domain.errors import DomainError, Forbidden, InvalidTransition, ValidationFailed
+from domain.errors import DomainError, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from domain.types import CarStatus, LotOutcome, Role
-from tests.support.factories import live_lot, lot_now, make_admin, make_dealer, make_user
+from tests.support.factories import live_lot, lot_now, make_admin, make_auction, make_dealer, make_user
 
 
 def bid(actor, lot_id: int, amount: str, key: str | None = None):  # type: ignore[no-untyped-def]
@@ -239,14 +239,9 @@ def test_worker_round_settles_due_lots(store: str) -> None:
 
 def test_a_draft_lot_cannot_be_watched(store: str) -> None:
     from domain import watchlist
-    from domain.errors import NotFound
-    from tests.support.factories import make_auction
 
-    dealer = make_dealer()
-    draft = make_auction(dealer, publish=False)
+    draft = make_auction(make_dealer(), publish=False)
     with UnitOfWork(write=False) as uow:
-        from data.models import Lot
-
         lot_id = uow.session.exec(select(Lot.id).where(Lot.auction_id == draft.id)).first()
     with pytest.raises(NotFound):
         watchlist.watch(make_user(), lot_id or 0)
