@@ -13,11 +13,14 @@ import multiprocessing
 import os
 import queue
 import random
+import sys
 import threading
 import traceback
+import types
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -172,12 +175,26 @@ def storm_context() -> BaseContext:
     return context
 
 
+@contextmanager
+def plain_main() -> Iterator[None]:
+    """multiprocessing re-imports the parent's `__main__` in each child (and in the forkserver). Streamlit's
+    AppTest, run earlier in this process by page tests, leaves a page script there, which a child would
+    execute; a bare module keeps the children to what they were given."""
+    saved = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = saved
+
+
 def run_children(context: BaseContext, target: Callable[..., None], jobs: list[Any], barrier: Barrier,
                  out: Any) -> list[tuple[Any, Any]]:
     """Start every child, collect one answer each, and fail loudly on an error or a hang."""
     children = [context.Process(target=target, args=(job, barrier, out)) for job in jobs]  # type: ignore[attr-defined]
-    for child in children:
-        child.start()
+    with plain_main():
+        for child in children:
+            child.start()
     answers: list[tuple[Any, Any]] = []
     errors: list[str] = []
     try:
@@ -188,7 +205,8 @@ def run_children(context: BaseContext, target: Callable[..., None], jobs: list[A
             answers.append((who, answer))
     except queue.Empty:
         barrier.abort()
-        raise AssertionError("a child never answered") from None
+        codes = [child.exitcode for child in children]
+        raise AssertionError(f"a child never answered; exit codes {codes}") from None
     finally:
         for child in children:
             child.join(10)
