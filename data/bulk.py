@@ -16,7 +16,7 @@ BATCH = 1000
 
 
 def cars_insert_many(uow: UnitOfWork, rows: Sequence[Mapping[str, Any]]) -> list[int]:
-    uow.session.execute(insert(Car), [dict(row) for row in rows])
+    uow.session.execute(insert(Car.__table__), [dict(row) for row in rows])  # type: ignore[attr-defined]
     vins = [row["vin"] for row in rows]
     ids: list[int] = []
     for start in range(0, len(vins), BATCH):
