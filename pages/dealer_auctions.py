@@ -22,6 +22,8 @@ if actor.dealer_id is None or not actor.dealer_verified:
     st.info("Your store must be verified before you can run auctions.")
     st.stop()
 zone = ZoneInfo(actor.timezone)
+if flash := st.session_state.pop("auction_flash", None):
+    st.success(flash)
 mine = auctions_of_dealer(actor, actor.dealer_id)
 
 with st.expander("Create an auction", expanded=not mine):
@@ -37,6 +39,8 @@ with st.expander("Create an auction", expanded=not mine):
         interval = st.number_input("Seconds between lot closings", 0, 600, 60, key="a_interval")
         window = st.number_input("Closing window (minutes)", 0, 10, 2, key="a_window")
         extension = st.number_input("Extension per late bid (minutes)", 1, 10, 2, key="a_extension")
+        cap = st.number_input("Latest end, hours after the first lot closes (0: no limit)", 0.0, 72.0, 0.0,
+                              0.5, key="a_latest")
         premium = st.number_input("Buyer's premium (%)", 0.0, 20.0, 5.0, 0.5, key="a_premium")
         default_start = st.number_input("Starting price for lots left blank below", 0, None, 0, 1000,
                                         key="a_default_start")
@@ -53,9 +57,11 @@ with st.expander("Create an auction", expanded=not mine):
                                    lots=lots_from_rows(prices, default_start=default_start or None),
                                    lot_interval_s=int(interval), soft_close_window_s=int(window) * 60,
                                    soft_close_extension_s=int(extension) * 60,
-                                   buyer_premium_pct=Decimal(str(premium)))
+                                   buyer_premium_pct=Decimal(str(premium)),
+                                   latest_end_at=first_close + timedelta(hours=float(cap)) if cap else None)
                 auctions.auction_create(actor, actor.dealer_id, spec)
-                st.success("Draft saved. Publish it when you are ready.")
+                st.session_state["auction_flash"] = "Draft saved. Publish it when you are ready."
+                st.rerun()  # the list below shows the new draft
 
 for card in mine:
     auction_card(card, actor.timezone)
