@@ -14,7 +14,7 @@ from data.settings import get_settings
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.errors import EmailTaken, InvalidCredentials, NotFound
-from domain.permissions import Actor
+from domain.permissions import Action, Actor, require
 from domain.security import hash_password, verify_password
 from domain.types import DealerStatus, Role, UserStatus
 from domain.validation import (
@@ -86,7 +86,11 @@ def _flush_unique(uow: UnitOfWork) -> None:
 
 
 def profile_update(actor: Actor, *, name: str, phone: str | None, city: str | None,
-                   timezone: str) -> Actor:
+                   timezone: str, user_id: int | None = None) -> Actor:
+    """A user edits their own profile; an admin may edit anyone's (`user_id`), audited as the admin."""
+    target = actor.id if user_id is None else user_id
+    if target != actor.id:
+        require(actor, Action.MANAGE_USERS)
     fields = collect({
         "name": lambda: clean_person_name(name),
         "phone": lambda: clean_phone(phone),
@@ -94,15 +98,15 @@ def profile_update(actor: Actor, *, name: str, phone: str | None, city: str | No
         "timezone": lambda: clean_timezone(timezone),
     })
     with UnitOfWork() as uow:
-        user = _user(uow, actor.id)
+        user = _user(uow, target)
         before = user_snapshot(user)
         for field, value in fields.items():
             setattr(user, field, value)
         user.updated_at = utcnow()
-        uow.audit(actor_id=actor.id, action="update_profile", entity="users", entity_id=actor.id,
+        uow.audit(actor_id=actor.id, action="update_profile", entity="users", entity_id=target,
                   before=before, after=user_snapshot(user))
         uow.commit()
-        return actor_load(uow, actor.id, session_id=actor.session_id)
+        return actor_load(uow, target, session_id=actor.session_id if target == actor.id else None)
 
 
 def password_change(actor: Actor, *, current: str, new: str) -> None:

@@ -62,8 +62,7 @@ def profile_edit(actor: Actor, user_id: int, *, name: str, phone: str | None, ci
                  timezone: str) -> UserView:
     """A user edits their own profile; an admin anyone's (the domain checks the values)."""
     own_or_admin(actor, user_id)
-    target = actor if actor.id == user_id else _actor_of(user_id)
-    accounts.profile_update(target, name=name, phone=phone, city=city, timezone=timezone)
+    accounts.profile_update(actor, user_id=user_id, name=name, phone=phone, city=city, timezone=timezone)
     return user_view(actor, user_id)
 
 
@@ -89,11 +88,6 @@ def user_remove(actor: Actor, user_id: int, *, password: str) -> None:
             accounts.account_delete(actor, password=password)
     else:
         admin.user_set_status(actor, user_id, status=UserStatus.DELETED, reason="deleted through the API")
-
-
-def _actor_of(user_id: int) -> Actor:
-    with UnitOfWork(write=False) as uow:
-        return accounts.actor_load(uow, user_id)
 
 
 @contextmanager

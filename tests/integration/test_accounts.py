@@ -98,3 +98,20 @@ def test_delete_account_anonymises_and_signs_out(store: str) -> None:
         auth.user_login(email="gone@example.com", password=PASSWORD, address="10.0.0.1")
     # the email is free again for a new account
     assert accounts.user_register(email="gone@example.com", name="New Person", password=PASSWORD)
+
+
+def test_an_admin_edits_someone_elses_profile_and_the_audit_names_the_admin(store: str) -> None:
+    from domain.errors import Forbidden
+    from tests.support.factories import make_admin
+
+    boss, user, other = make_admin(), make_user(), make_user()
+    with pytest.raises(Forbidden):
+        accounts.profile_update(other, user_id=user.id, name="Hacked Name", phone=None, city=None,
+                                timezone="Asia/Kolkata")
+    accounts.profile_update(boss, user_id=user.id, name="Fixed Name", phone=None, city=None,
+                            timezone="Asia/Kolkata")
+    with UnitOfWork(write=False) as uow:
+        entry = uow.session.exec(select(AuditLog).where(AuditLog.action == "update_profile")).one()
+        stored = uow.session.get(User, user.id)
+    assert (entry.actor_id, entry.entity_id) == (boss.id, user.id)
+    assert stored is not None and stored.name == "Fixed Name"
