@@ -26,13 +26,6 @@ def postgres_database() -> AbstractContextManager[str]:
     return scratch_postgres(pg_server_url() or "", prefix="test")
 
 
-def get_settings_url(url: str) -> str:
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
-    return url
-
-
 def sqlite_url(folder: Path) -> str:
     return f"sqlite:///{folder / 'test.db'}"
 
