@@ -1,30 +1,312 @@
-"""The store side of bidding: the lot lock and the insert-once rows. Dialect differences live here.
+"""The store side of bidding: the lot lock, a bid's writes and the insert-once rows.
 
-PostgreSQL: the lot row is locked (SELECT ... FOR UPDATE OF lots) for the few statements of a bid.
-SQLite has no row locks; its write units of work start with BEGIN IMMEDIATE (data/db.py), which
-serialises writers for the whole transaction, so the same code is safe there.
+Every dialect difference of the bid path lives here. A bid holds its lot's lock for as few round trips as
+possible, because on a busy lot the round trips made while the row is locked set the ceiling:
+
+- PostgreSQL: one query locks the lot (SELECT ... FOR UPDATE OF lots) and reads all a bid needs (the
+  auction's soft-close settings, the selling store, the bidder's status, an earlier submission with the
+  same key, the increment ladder); one statement then writes everything (the lot, its counters, the bid,
+  the car's listing, the outbid notification, the audit entry, the change log) as a chain of
+  data-modifying CTEs; then COMMIT. Three round trips under the lock, however many tables a bid touches.
+- SQLite has no row locks and no writable CTEs: its write transactions start with BEGIN IMMEDIATE
+  (data/db.py), which serialises writers, and the same statements run one after another.
+
+The statements are built once, at import, from the tables' own columns (so money and times go through
+their column types), and each bid only binds its values.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import literal
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Integer,
+    String,
+    Table,
+    and_,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, SQLModel, col, select
+from sqlalchemy.engine import Connection
+from sqlmodel import Session, SQLModel, col
+from sqlmodel import select as orm_select
 
-from data.models import Auction, Dealer, Lot
+from data.models import (
+    Auction,
+    AuctionParticipant,
+    AuditLog,
+    Bid,
+    Car,
+    ChangeLog,
+    Dealer,
+    IncrementBand,
+    Lot,
+    LotBidder,
+    Notification,
+    User,
+)
+from data.types import Money, UTCDateTime, money_from_minor
+
+
+def _table(model: type[SQLModel]) -> Table:
+    return model.__table__  # type: ignore[attr-defined, no-any-return]
+
+
+_lots, _auctions, _dealers, _users = _table(Lot), _table(Auction), _table(Dealer), _table(User)
+_bids, _bands, _cars, _changes = _table(Bid), _table(IncrementBand), _table(Car), _table(ChangeLog)
+_lot_bidders, _participants = _table(LotBidder), _table(AuctionParticipant)
+_notes, _audit = _table(Notification), _table(AuditLog)
+
+# --- reading the lot, locked ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LotForBid:
+    """All a bid needs to know, read in one query with the lot locked."""
+
+    lot_id: int
+    auction_id: int
+    car_id: int
+    lot_number: int
+    starting_price: Decimal
+    reserve_price: Decimal | None
+    buy_now_price: Decimal | None
+    current_price: Decimal | None
+    leader_id: int | None
+    leader_max: Decimal | None
+    ends_at: datetime
+    extended: bool
+    outcome: str | None
+    auction_status: str
+    starts_at: datetime
+    latest_end_at: datetime | None
+    soft_close_window_s: int
+    soft_close_extension_s: int
+    dealer_id: int
+    dealer_user_id: int
+    bidder_status: str | None  # None: no such user
+    earlier_bid_id: int | None  # this bidder's submission with the same key, if any
+    earlier_lot_id: int | None
+    earlier_price: Decimal | None
+    earlier_leader: int | None
+    ladder: tuple[tuple[Decimal, Decimal], ...]  # (from price, step), rising; empty: none stored
+
+
+def _param(name: str, type_: Any) -> Any:
+    """A bound value. The prefix keeps its name apart from every column's: given a value under a column's
+    own name, SQLAlchemy would add that column to an INSERT's or UPDATE's SET list."""
+    return bindparam(f"{_PREFIX}{name}", type_=type_)
+
+
+def _bound(values: dict[str, Any]) -> dict[str, Any]:
+    return {f"{_PREFIX}{name}": value for name, value in values.items()}
+
+
+_PREFIX = "v_"
+_LOT, _BIDDER, _KEY = _param("lot_id", Integer), _param("bidder_id", Integer), _param("key", String)
+_earlier = _bids.alias("earlier")
+# The ladder travels as text ("from:step,..." in minor units): one scalar for the whole table, on both stores.
+_ladder_text = select(func.aggregate_strings(
+    cast(_bands.c.min_price, String) + ":" + cast(_bands.c.step, String), ",")).scalar_subquery()
+
+_LOCK_QUERY = (
+    select(_lots.c.id.label("lot_id"), _lots.c.auction_id, _lots.c.car_id, _lots.c.lot_number,
+           _lots.c.starting_price, _lots.c.reserve_price, _lots.c.buy_now_price, _lots.c.current_price,
+           _lots.c.leader_id, _lots.c.leader_max, _lots.c.ends_at, _lots.c.extended, _lots.c.outcome,
+           _auctions.c.status.label("auction_status"), _auctions.c.starts_at, _auctions.c.latest_end_at,
+           _auctions.c.soft_close_window_s, _auctions.c.soft_close_extension_s,
+           _dealers.c.id.label("dealer_id"), _dealers.c.user_id.label("dealer_user_id"),
+           _users.c.status.label("bidder_status"), _earlier.c.id.label("earlier_bid_id"),
+           _earlier.c.lot_id.label("earlier_lot_id"), _earlier.c.price_after.label("earlier_price"),
+           _earlier.c.leader_after.label("earlier_leader"), _ladder_text.label("ladder"))
+    .select_from(
+        _lots.join(_auctions, _auctions.c.id == _lots.c.auction_id)
+        .join(_dealers, _dealers.c.id == _auctions.c.dealer_id)
+        .outerjoin(_users, _users.c.id == _BIDDER)
+        .outerjoin(_earlier, and_(_earlier.c.bidder_id == _BIDDER, _earlier.c.idempotency_key == _KEY)))
+    .where(_lots.c.id == _LOT)
+    .with_for_update(of=_lots)  # SQLite renders no FOR UPDATE: BEGIN IMMEDIATE already serialises
+)
+
+
+def lot_for_bid(conn: Connection, lot_id: int, bidder_id: int, key: str) -> LotForBid | None:
+    """Lock the lot until commit and read it with what a bid needs; None if there is no such lot.
+
+    On PostgreSQL the lot's own columns are read after the lock is granted (its latest committed
+    version); the other tables come from the statement's snapshot. That is enough: an earlier submission
+    committed while this one waited still trips the bids' unique key at insert, and the caller retries.
+    """
+    row = conn.execute(_LOCK_QUERY, _bound({"lot_id": lot_id, "bidder_id": bidder_id, "key": key})).first()
+    if row is None:
+        return None
+    values = row._asdict()
+    values["ladder"] = _ladder_bands(values["ladder"] or "")
+    return LotForBid(**values)
+
+
+@lru_cache(maxsize=16)
+def _ladder_bands(text: str) -> tuple[tuple[Decimal, Decimal], ...]:
+    pairs = (band.split(":") for band in text.split(",") if band)
+    return tuple(sorted((money_from_minor(int(low)), money_from_minor(int(step))) for low, step in pairs))
 
 
 def lock_lot(session: Session, lot_id: int) -> tuple[Lot, Auction, Dealer] | None:
-    """The lot (locked until commit), its auction and the selling store."""
-    query = (select(Lot, Auction, Dealer)
+    """The lot as ORM objects (locked until commit), its auction and the selling store: for the rarer
+    writes (buy now, retraction, void, settlement) that change more than a bid does."""
+    query = (orm_select(Lot, Auction, Dealer)
              .join(Auction, col(Auction.id) == Lot.auction_id)
              .join(Dealer, col(Dealer.id) == Auction.dealer_id)
              .where(Lot.id == lot_id)
              .with_for_update(of=Lot))  # type: ignore[arg-type]
     row = session.exec(query).first()
     return (row[0], row[1], row[2]) if row else None
+
+
+# --- writing an accepted bid ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BidWrite:
+    """An accepted bid and the lot's state after it, as the rules decided it."""
+
+    lot_id: int
+    auction_id: int
+    car_id: int
+    bidder_id: int
+    max_amount: Decimal
+    price: Decimal
+    leader_id: int
+    leader_max: Decimal
+    ends_at: datetime
+    extended: bool  # the lot has been extended by soft close (now or before)
+    now: datetime
+    key: str
+    audit_after: dict[str, Any]
+    outbid_user: int | None = None  # the leader this bid displaced, told so by ...
+    outbid_message: str | None = None  # ... this notification
+
+
+_AUCTION, _CAR = _param("auction_id", Integer), _param("car_id", Integer)
+_PRICE, _ENDS, _NOW = _param("price", Money()), _param("ends_at", UTCDateTime()), _param("now", UTCDateTime())
+_OUTBID_USER = cast(_param("outbid_user", Integer), Integer)  # typed even when NULL (PostgreSQL asks)
+
+
+def _lot_update(bidders_added: Any) -> Any:
+    return (update(_lots).where(_lots.c.id == _LOT)
+            .values(current_price=_PRICE, leader_id=_param("leader_id", Integer),
+                    leader_max=_param("leader_max", Money()), ends_at=_ENDS,
+                    extended=_param("extended", _lots.c.extended.type), bid_count=_lots.c.bid_count + 1,
+                    bidder_count=_lots.c.bidder_count + bidders_added, version=_lots.c.version + 1))
+
+
+def _car_update() -> Any:
+    return update(_cars).where(_cars.c.id == _CAR).values(listing_price=_PRICE, listing_ends_at=_ENDS)
+
+
+def _auction_extend() -> Any:
+    """A lot extended past its auction's end carries the auction's end with it."""
+    return (update(_auctions).where(_auctions.c.id == _AUCTION, _auctions.c.ends_at < _ENDS)
+            .values(ends_at=_ENDS).returning(_auctions.c.id))
+
+
+def _bid_insert() -> Any:
+    return insert(_bids).values(
+        lot_id=_LOT, auction_id=_AUCTION, bidder_id=_BIDDER, max_amount=_param("max_amount", Money()),
+        price_after=_PRICE, leader_after=_param("leader_id", Integer), placed_at=_NOW, status="active",
+        idempotency_key=_KEY).returning(_bids.c.id)
+
+
+def _outbid_note() -> Any:
+    message = cast(_param("outbid_message", String), String)
+    return insert(_notes).from_select(
+        ["user_id", "kind", "lot_id", "message", "created_at"],
+        select(_OUTBID_USER, literal("outbid"), _LOT, message, _NOW).where(_OUTBID_USER.is_not(None)))
+
+
+def _audit_entry() -> Any:
+    return insert(_audit).values(at=_NOW, actor_id=_BIDDER, action="bid_place", entity="lots", entity_id=_LOT,
+                                 after=_param("audit_after", JSON()))
+
+
+def _insert_once(dialect: Any, table: Any, **values: Any) -> Any:
+    return dialect.insert(table).values(**values).on_conflict_do_nothing()
+
+
+def _first_on_lot(dialect: Any) -> Any:
+    return _insert_once(dialect, _lot_bidders, lot_id=_LOT, bidder_id=_BIDDER).returning(literal(1))
+
+
+def _joined(dialect: Any) -> Any:
+    return _insert_once(dialect, _participants, auction_id=_AUCTION, bidder_id=_BIDDER, joined_at=_NOW)
+
+
+def _postgres_write() -> Any:
+    """The whole bid as one statement; it answers with the new bid's id."""
+    first = _first_on_lot(postgresql).cte("first_on_lot")
+    bid = _bid_insert().cte("bid")
+    auction = _auction_extend().cte("auction")
+    txid = cast(cast(func.pg_current_xact_id(), String), BigInteger)
+
+    def change(entity: str, entity_id: Any, op: str) -> Any:
+        return select(txid, _NOW, literal(entity), entity_id, literal(op))
+
+    changes = insert(_changes).from_select(
+        ["txid", "at", "entity", "entity_id", "op"],
+        union_all(change("lots", _LOT, "update"), change("cars", _CAR, "update"),
+                  change("bids", bid.c.id, "insert").select_from(bid),
+                  change("auctions", auction.c.id, "update").select_from(auction)))
+    added = select(func.count()).select_from(first).scalar_subquery()
+    return select(bid.c.id).add_cte(
+        first, _joined(postgresql).cte("joined"), _lot_update(added).cte("lot"), _car_update().cte("car"),
+        auction, _outbid_note().cte("note"), _audit_entry().cte("audit"), changes.cte("changes"))
+
+
+_POSTGRES_WRITE = _postgres_write()
+_SQLITE_FIRST_ON_LOT, _SQLITE_JOINED = _first_on_lot(sqlite), _joined(sqlite)
+_SQLITE_LOT_UPDATE = _lot_update(_param("bidders_added", Integer))
+_CAR_UPDATE, _AUCTION_EXTEND, _BID_INSERT = _car_update(), _auction_extend(), _bid_insert()
+_OUTBID_NOTE, _AUDIT_ENTRY = _outbid_note(), _audit_entry()
+
+
+def bid_write(conn: Connection, write: BidWrite) -> int:
+    """Write an accepted bid and everything it changes; the new bid's id. The caller commits."""
+    params = _bound(vars(write))  # shallow: asdict would deep-copy the audit snapshot on every bid
+    if conn.dialect.name == "postgresql":
+        return int(conn.execute(_POSTGRES_WRITE, params).scalar_one())
+    return _sqlite_write(conn, write, params)
+
+
+def _sqlite_write(conn: Connection, write: BidWrite, params: dict[str, Any]) -> int:
+    params[f"{_PREFIX}bidders_added"] = int(conn.execute(_SQLITE_FIRST_ON_LOT, params).first() is not None)
+    conn.execute(_SQLITE_JOINED, params)
+    conn.execute(_SQLITE_LOT_UPDATE, params)
+    conn.execute(_CAR_UPDATE, params)
+    auction_extended = conn.execute(_AUCTION_EXTEND, params).first() is not None
+    bid_id = int(conn.execute(_BID_INSERT, params).scalar_one())
+    conn.execute(_OUTBID_NOTE, params)
+    conn.execute(_AUDIT_ENTRY, params)
+    changes = [("lots", write.lot_id, "update"), ("cars", write.car_id, "update"), ("bids", bid_id, "insert")]
+    if auction_extended:
+        changes.append(("auctions", write.auction_id, "update"))
+    conn.execute(insert(_changes), [{"txid": None, "at": write.now, "entity": entity, "entity_id": id_,
+                                     "op": op} for entity, id_, op in changes])
+    return bid_id
+
+
+# --- insert-once rows ------------------------------------------------------------------------------
 
 
 def insert_once(session: Session, model: type[SQLModel], values: dict[str, Any]) -> bool:

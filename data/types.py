@@ -28,7 +28,12 @@ class Money(TypeDecorator[Decimal]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        return (Decimal(int(value)) / MINOR_UNITS).quantize(Decimal("0.01"))
+        return money_from_minor(int(value))
+
+
+def money_from_minor(minor: int) -> Decimal:
+    """An amount stored as minor units, as the Decimal the code works with."""
+    return (Decimal(minor) / MINOR_UNITS).quantize(Decimal("0.01"))
 
 
 class UTCDateTime(TypeDecorator[datetime]):

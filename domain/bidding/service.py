@@ -1,9 +1,12 @@
 """Placing a bid (FR16, FR17) and buying now: one short transaction with the lot locked.
 
-`bid_place` checks the bidder and the amount, locks the lot (a row lock on PostgreSQL, an immediate
-transaction on SQLite: data/bid_store.py), asks the pure rules what happens, and writes the lot, the
-bid, the counters, the notifications, the audit entry and the change log together. A resubmitted form
-(the same idempotency key) returns the first answer and places nothing twice.
+`bid_place` checks the amount, locks the lot and reads with it all a bid needs (a row lock on
+PostgreSQL, an immediate transaction on SQLite: data/bid_store.py), checks the bidder and the clock, asks
+the pure rules what happens, and writes the lot, the bid, the counters, the notification, the audit entry
+and the change log together (one statement on PostgreSQL), then commits: the lot stays locked for three
+round trips. A resubmitted form (the same idempotency key) returns the first answer and places nothing
+twice: the lock query finds the earlier bid, and the bids' unique key catches a double click that
+commits while the second copy waits for the lock.
 """
 
 from __future__ import annotations
@@ -14,23 +17,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
 
-from data.bid_store import insert_once, lock_lot
-from data.models import Auction, AuctionParticipant, Bid, Car, Dealer, Lot, LotBidder, User
+from data.bid_store import BidWrite, LotForBid, bid_write, insert_once, lot_for_bid
+from data.models import Auction, AuctionParticipant, Bid, Dealer, Lot, LotBidder
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.auction_rules import money
 from domain.bidding import hooks
-from domain.bidding.ladder import ladder_load
-from domain.bidding.rules import Decision, LotState, Outcome, apply_bid, minimum_bid, soft_close
+from domain.bidding.rules import Decision, Ladder, LotState, Outcome, apply_bid, minimum_bid, soft_close
 from domain.bidding.settlement import book_sale
 from domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from domain.lifecycle import lot_is_open
-from domain.notifications import Kind, notify
 from domain.permissions import Action, Actor, require
 from domain.types import LotOutcome, UserStatus
 
@@ -72,16 +73,14 @@ class BidReceipt:
 
 def bid_place(actor: Actor, *, lot_id: int, maximum: object, key: str,
               now: datetime | None = None) -> BidReceipt:
+    """Place a bid of up to `maximum`; `now` defaults to the moment the lot's lock is granted."""
     require(actor, Action.BID)
     amount = _amount(maximum)
     key = _key(key)
     for _ in range(RETRIES):
-        earlier = _earlier_submission(actor.id, key)
-        if earlier is not None:
-            return earlier
         try:
             with lot_gate(lot_id):
-                return _place(actor, lot_id, amount, key, now or utcnow())
+                return _place(actor, lot_id, amount, key, now)
         except IntegrityError:  # the same key committed by a concurrent double click: answer with it
             continue
     raise DomainError("Your bid could not be confirmed; please look at the lot and try again.")
@@ -102,101 +101,82 @@ def _key(key: str) -> str:
     return key
 
 
-def _place(actor: Actor, lot_id: int, amount: Decimal, key: str, now: datetime) -> BidReceipt:
+def _place(actor: Actor, lot_id: int, amount: Decimal, key: str, now: datetime | None) -> BidReceipt:
     with UnitOfWork() as uow:
-        _require_active(uow, actor.id)
-        ladder = ladder_load(uow)
-        lot, auction, dealer = _locked_open_lot(uow, lot_id, now)
-        if dealer.id == actor.dealer_id or dealer.user_id == actor.id:
-            raise OwnLot("This lot is from your own store: you cannot bid on it.")
-        decision = apply_bid(_state(lot), actor.id, amount, ladder)
-        previous_leader = lot.leader_id
-        extended = _apply(uow, lot, auction, decision, bidder=actor.id, now=now)
-        bid = Bid(lot_id=lot_id, auction_id=auction.id or 0, bidder_id=actor.id, max_amount=amount,
-                  price_after=decision.state.price or amount, leader_after=decision.state.leader or actor.id,
-                  placed_at=now, idempotency_key=key)
-        uow.session.add(bid)
-        _tell_outbid(uow, previous_leader, decision, lot)
-        uow.audit(actor_id=actor.id, action="bid_place", entity="lots", entity_id=lot_id,
-                  after={"outcome": decision.outcome, "price": decision.state.price, "key": key})
-        uow.session.flush()
+        conn = uow.session.connection()
+        lot = _locked_lot(conn, actor, lot_id, key)
+        if lot.earlier_bid_id is not None:
+            return _repeated(lot, actor.id)
+        now = now or utcnow()
+        _check_open(lot, now)
+        decision, write = _decide(lot, actor.id, amount, key, now)
+        bid_id = bid_write(conn, write)
         hooks.inside_bid_transaction(lot_id)
         uow.commit()
-        return _receipt(bid, decision, lot, ladder_min=minimum_bid(decision.state, ladder),
-                        extended=extended, bidder=actor.id)
+    return BidReceipt(bid_id, decision.outcome, write.price, write.leader_id == actor.id,
+                      minimum_bid(decision.state, _ladder(lot)), write.ends_at, write.ends_at > lot.ends_at)
 
 
-def _require_active(uow: UnitOfWork, user_id: int) -> None:
-    status = uow.session.exec(select(User.status).where(User.id == user_id)).first()
-    if status != UserStatus.ACTIVE:
-        raise Forbidden("Your account cannot bid right now.")
+def _decide(lot: LotForBid, bidder: int, amount: Decimal, key: str,
+            now: datetime) -> tuple[Decision, BidWrite]:
+    """What the rules make of this bid, and the writes that record it."""
+    decision = apply_bid(_state(lot), bidder, amount, _ladder(lot))
+    state = decision.state
+    assert state.price is not None and state.leader is not None and state.leader_max is not None
+    ends_at = soft_close(lot.ends_at, now, window=timedelta(seconds=lot.soft_close_window_s),
+                         extension=timedelta(seconds=lot.soft_close_extension_s), latest=lot.latest_end_at)
+    audit = {"outcome": str(decision.outcome), "price": str(state.price), "key": key}
+    return decision, BidWrite(
+        lot_id=lot.lot_id, auction_id=lot.auction_id, car_id=lot.car_id, bidder_id=bidder, max_amount=amount,
+        price=state.price, leader_id=state.leader, leader_max=state.leader_max, ends_at=ends_at,
+        extended=lot.extended or ends_at > lot.ends_at, now=now, key=key, audit_after=audit,
+        **_outbid_notice(lot, decision))
 
 
-def _locked_open_lot(uow: UnitOfWork, lot_id: int, now: datetime) -> tuple[Lot, Auction, Dealer]:
-    row = lock_lot(uow.session, lot_id)
-    if row is None:
+def _locked_lot(conn: Connection, actor: Actor, lot_id: int, key: str) -> LotForBid:
+    """The lot, locked, after the checks that do not depend on the clock."""
+    lot = lot_for_bid(conn, lot_id, actor.id, key)
+    if lot is None:
         raise NotFound("No such lot.")
-    lot, auction, dealer = row
-    if not lot_is_open(auction.status, auction.starts_at, lot.ends_at, lot.outcome, now):
-        if now < auction.starts_at:
+    if lot.earlier_bid_id is not None and lot.earlier_lot_id != lot_id:
+        raise ValidationFailed({"key": "This submission key was already used for a bid on another lot."})
+    if lot.bidder_status != UserStatus.ACTIVE:
+        raise Forbidden("Your account cannot bid right now.")
+    if lot.dealer_id == actor.dealer_id or lot.dealer_user_id == actor.id:
+        raise OwnLot("This lot is from your own store: you cannot bid on it.")
+    return lot
+
+
+def _check_open(lot: LotForBid, now: datetime) -> None:
+    if not lot_is_open(lot.auction_status, lot.starts_at, lot.ends_at, lot.outcome, now):
+        if now < lot.starts_at:
             raise LotClosed("Bidding on this lot has not started yet.")
         raise LotClosed("Bidding on this lot has closed.")
-    return lot, auction, dealer
 
 
-def _state(lot: Lot) -> LotState:
+def _state(lot: LotForBid) -> LotState:
     return LotState(lot.starting_price, lot.reserve_price, lot.current_price, lot.leader_id, lot.leader_max)
 
 
-def _apply(uow: UnitOfWork, lot: Lot, auction: Auction, decision: Decision, *, bidder: int,
-           now: datetime) -> bool:
-    """Write the new state on the lot, its counters, and the car's listing; true if it was extended."""
-    first_on_lot = insert_once(uow.session, LotBidder, {"lot_id": lot.id, "bidder_id": bidder})
-    insert_once(uow.session, AuctionParticipant, {"auction_id": auction.id, "bidder_id": bidder,
-                                                  "joined_at": now})
-    new_end = soft_close(lot.ends_at, now, window=timedelta(seconds=auction.soft_close_window_s),
-                         extension=timedelta(seconds=auction.soft_close_extension_s),
-                         latest=auction.latest_end_at)
-    extended = new_end > lot.ends_at
-    lot.current_price, lot.leader_id = decision.state.price, decision.state.leader
-    lot.leader_max, lot.ends_at = decision.state.leader_max, new_end
-    lot.bid_count += 1
-    lot.bidder_count += int(first_on_lot)
-    lot.extended = lot.extended or extended
-    lot.version += 1
-    if extended and new_end > auction.ends_at:
-        auction.ends_at = new_end
-    uow.session.execute(update(Car).where(col(Car.id) == lot.car_id)
-                        .values(listing_price=lot.current_price, listing_ends_at=new_end))
-    uow.record_change("cars", [lot.car_id])
-    return extended
+def _ladder(lot: LotForBid) -> Ladder:
+    return Ladder(lot.ladder) if lot.ladder else Ladder()
 
 
-def _tell_outbid(uow: UnitOfWork, previous: int | None, decision: Decision, lot: Lot) -> None:
-    if previous is not None and previous != decision.state.leader:
-        notify(uow, previous, Kind.OUTBID, f"You were outbid on lot {lot.lot_number}: the price is now "
-               f"{decision.state.price:,.0f}.", lot.id)
+def _outbid_notice(lot: LotForBid, decision: Decision) -> dict[str, Any]:
+    """The displaced leader, if this bid displaced one, and what they are told."""
+    previous, price = lot.leader_id, decision.state.price
+    if previous is None or previous == decision.state.leader:
+        return {}
+    return {"outbid_user": previous,
+            "outbid_message": f"You were outbid on lot {lot.lot_number}: the price is now {price:,.0f}."}
 
 
-def _receipt(bid: Bid, decision: Decision, lot: Lot, *, ladder_min: Decimal, extended: bool,
-             bidder: int, repeated: bool = False) -> BidReceipt:
-    price = decision.state.price or lot.starting_price
-    return BidReceipt(bid.id or 0, decision.outcome, price, decision.state.leader == bidder, ladder_min,
-                      lot.ends_at, extended, repeated)
-
-
-def _earlier_submission(bidder: int, key: str) -> BidReceipt | None:
-    with UnitOfWork(write=False) as uow:
-        row = uow.session.exec(select(Bid, Lot).join(Lot, col(Lot.id) == Bid.lot_id)
-                               .where(Bid.bidder_id == bidder, Bid.idempotency_key == key)).first()
-        if row is None:
-            return None
-        bid, lot = row
-        ladder = ladder_load(uow)
-        outcome = Outcome.LEADING if bid.leader_after == bidder else Outcome.OUTBID
-        state = LotState(lot.starting_price, lot.reserve_price, lot.current_price, lot.leader_id)
-        return BidReceipt(bid.id or 0, outcome, bid.price_after, lot.leader_id == bidder,
-                          minimum_bid(state, ladder), lot.ends_at, lot.extended, repeated=True)
+def _repeated(lot: LotForBid, bidder: int) -> BidReceipt:
+    """The answer to a submission that arrived again: the first answer, with the lot as it is now."""
+    assert lot.earlier_bid_id is not None and lot.earlier_price is not None
+    outcome = Outcome.LEADING if lot.earlier_leader == bidder else Outcome.OUTBID
+    return BidReceipt(lot.earlier_bid_id, outcome, lot.earlier_price, lot.leader_id == bidder,
+                      minimum_bid(_state(lot), _ladder(lot)), lot.ends_at, lot.extended, repeated=True)
 
 
 def buy_now_available(lot: Lot) -> bool:
@@ -211,15 +191,16 @@ def buy_now_available(lot: Lot) -> bool:
 def lot_buy_now(actor: Actor, *, lot_id: int, key: str, now: datetime | None = None) -> BidReceipt:
     """Buy at the buy-now price: the lot ends at once, sold to this bidder."""
     require(actor, Action.BID)
-    key, now = _key(key), now or utcnow()
-    earlier = _earlier_submission(actor.id, key)
-    if earlier is not None:
-        return earlier
+    key = _key(key)
     with UnitOfWork() as uow:
-        _require_active(uow, actor.id)
-        lot, auction, dealer = _locked_open_lot(uow, lot_id, now)
-        if dealer.id == actor.dealer_id or dealer.user_id == actor.id:
-            raise OwnLot("This lot is from your own store: you cannot buy it.")
+        checked = _locked_lot(uow.session.connection(), actor, lot_id, key)
+        if checked.earlier_bid_id is not None:
+            return _repeated(checked, actor.id)
+        now = now or utcnow()
+        _check_open(checked, now)
+        lot, auction, dealer = (uow.session.get(Lot, lot_id), uow.session.get(Auction, checked.auction_id),
+                                uow.session.get(Dealer, checked.dealer_id))
+        assert lot is not None and auction is not None and dealer is not None  # locked just above
         if not buy_now_available(lot) or lot.buy_now_price is None:
             raise LotClosed("Buy now is no longer available on this lot.")
         price = lot.buy_now_price
