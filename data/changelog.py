@@ -4,8 +4,13 @@ The cursor says how far a reader has got. On SQLite writers are serialised, so e
 highest visible one is final: the cursor is that id. On PostgreSQL ids are handed out before commit,
 so a later-committing transaction can show up below ids already read; there the cursor is a
 transaction-id horizon instead: each read returns the changes of transactions with ids in
-[cursor, xmin), where xmin is the oldest transaction still running — every transaction in that range
-has finished, so nothing below the new cursor can appear later.
+[cursor, horizon), where the horizon is the oldest transaction still running in the reader's snapshot —
+every transaction in that range has finished, so nothing below the new cursor can appear later.
+
+The snapshot's running transactions are the whole server's. One that is known to run in *another*
+database cannot have written this database's change log, so it does not hold the horizon back (a long
+job elsewhere on a shared server would otherwise stall the analytics here); one whose database is not
+known (it ended since the snapshot, or is prepared, or hidden) still does.
 """
 
 from __future__ import annotations
@@ -40,8 +45,18 @@ def _sqlite_changes(engine: Engine, cursor: int) -> tuple[list[Change], int]:
     return rows, rows[-1].id if rows else cursor
 
 
+_HORIZON = """
+WITH snap AS (SELECT pg_current_snapshot() AS s)
+SELECT least((SELECT pg_snapshot_xmax(s)::text::bigint FROM snap),
+             (SELECT min(running::text::bigint) FROM snap, pg_snapshot_xip(s) AS running
+               WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity elsewhere
+                                  WHERE elsewhere.backend_xid = running::xid
+                                    AND elsewhere.datname <> current_database())))
+"""
+
+
 def _postgres_changes(engine: Engine, cursor: int) -> tuple[list[Change], int]:
-    horizon = text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+    horizon = text(_HORIZON)
     query = text("SELECT id, entity, entity_id, op FROM change_log "
                  "WHERE txid >= :low AND txid < :high ORDER BY id")
     # One snapshot for both statements, so the horizon and the rows agree.
