@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from data.models import Auction, AuctionParticipant, Car, Dealer, Lot
 from data.types import utcnow
 from data.uow import UnitOfWork
+from domain.cars import lot_holds_its_car
 from domain.errors import Forbidden, NotFound
 from domain.lifecycle import Phase, auction_phase
 from domain.permissions import Actor, require_store_owner
@@ -127,9 +128,7 @@ def _card(auction: Auction, dealer: Dealer, stats: tuple[int, int, datetime] | N
 def cars_ready_for_auction(actor: Actor, dealer_id: int) -> list[tuple[int, str]]:
     """The store's cars in stock and in no open auction: what a new auction can offer."""
     require_store_owner(actor, dealer_id)
-    busy = (select(Lot.car_id).join(Auction, col(Auction.id) == Lot.auction_id)
-            .where(col(Lot.outcome).is_(None),
-                   col(Auction.status).in_([AuctionStatus.DRAFT, AuctionStatus.SCHEDULED])))
+    busy = select(Lot.car_id).join(Auction, col(Auction.id) == Lot.auction_id).where(lot_holds_its_car())
     query = (select(Car).where(Car.dealer_id == dealer_id, Car.status == CarStatus.AVAILABLE,
                                col(Car.id).not_in(busy)).order_by(col(Car.id).desc()).limit(500))
     with UnitOfWork(write=False) as uow:

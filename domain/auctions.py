@@ -14,7 +14,7 @@ from data.models import Auction, Car, Lot
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.auction_rules import AuctionSpec, check_auction
-from domain.cars import require_verified_store
+from domain.cars import lot_holds_its_car, require_verified_store
 from domain.errors import InvalidTransition, NotFound, ValidationFailed
 from domain.lifecycle import Phase, auction_phase
 from domain.permissions import Actor, require_store_owner
@@ -77,8 +77,7 @@ def _check_cars_free(uow: UnitOfWork, car_ids: list[int], dealer_id: int, auctio
             problems[f"car {car_id}"] = "Not one of your cars in stock."
     busy = uow.session.exec(
         select(Lot.car_id).join(Auction, col(Auction.id) == Lot.auction_id).where(
-            col(Lot.car_id).in_(car_ids), col(Lot.outcome).is_(None), Lot.auction_id != (auction_id or 0),
-            col(Auction.status).in_([AuctionStatus.DRAFT, AuctionStatus.SCHEDULED]))).all()
+            col(Lot.car_id).in_(car_ids), Lot.auction_id != (auction_id or 0), lot_holds_its_car())).all()
     for car_id in busy:
         problems.setdefault(f"car {car_id}", "Already in another open auction.")
     if problems:

@@ -13,8 +13,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, or_, select
+from sqlmodel import and_, col, or_, select
 
 from data.bulk import cars_insert_many
 from data.media import get_media_store
@@ -198,12 +199,18 @@ def car_lock(uow: UnitOfWork, car: Car, now: datetime) -> CarLock:
     return CarLock.LIVE if lot_row.ends_at > now and lot_row.outcome is None else CarLock.FROZEN
 
 
+def lot_holds_its_car() -> ColumnElement[bool]:
+    """The one definition of a lot that holds its car (over lots joined to their auctions): in a draft or
+    published auction and not yet closed, or closed below reserve with the dealer's answer pending
+    (accepting would sell the car). Such a car can be in no other auction and edits follow the lot."""
+    return and_(col(Auction.status).in_([AuctionStatus.DRAFT, AuctionStatus.SCHEDULED]),
+                or_(col(Lot.outcome).is_(None), col(Lot.decision) == "pending"))
+
+
 def _open_lot(uow: UnitOfWork, car_id: int) -> tuple[Lot, Auction] | None:
-    """The car's lot in a draft or published auction that has not been settled away."""
+    """The lot that holds the car, if one does."""
     query = (select(Lot, Auction).join(Auction, col(Auction.id) == Lot.auction_id)
-             .where(Lot.car_id == car_id, col(Auction.status).in_([AuctionStatus.DRAFT,
-                                                                   AuctionStatus.SCHEDULED]),
-                    or_(col(Lot.outcome).is_(None), col(Lot.decision) == "pending")))
+             .where(Lot.car_id == car_id, lot_holds_its_car()))
     row = uow.session.exec(query).first()
     return (row[0], row[1]) if row else None
 

@@ -11,14 +11,19 @@ import pytest
 from sqlmodel import select
 
 from data.models import Auction, AuditLog, Car, Lot
+from data.types import utcnow
 from data.uow import UnitOfWork
 from domain import auctions
-from domain.auction_queries import auction_browse, auction_detail
+from domain.auction_queries import auction_browse, auction_detail, cars_ready_for_auction
 from domain.auction_rules import LotSpec
+from domain.bidding.service import bid_place
+from domain.bidding.settlement import lot_decide, settle_lot
 from domain.errors import Forbidden, InvalidTransition, NotFound, NotYourStore, ValidationFailed
 from domain.lifecycle import Phase
 from tests.support.factories import (
     auction_spec,
+    live_lot,
+    lot_now,
     make_admin,
     make_auction,
     make_car,
@@ -145,3 +150,18 @@ def test_upcoming_auction_is_fully_editable_and_every_change_audited(store: str)
     with UnitOfWork(write=False) as uow:
         actions = uow.session.exec(select(AuditLog.action)).all()
     assert {"auction_create", "auction_publish", "auction_update"} <= set(actions)
+
+
+def test_a_car_awaiting_the_dealers_answer_is_still_held(store: str) -> None:
+    """Ended below reserve, the dealer may still accept: until then the car is in no other auction."""
+    dealer = make_dealer()
+    lot = live_lot(dealer, closes_in=timedelta(minutes=5))
+    bid_place(make_user(), lot_id=lot.id or 0, maximum="350000", key="held-car-bid")
+    settle_lot(lot.id or 0, now=utcnow() + timedelta(minutes=10))
+    assert lot_now(lot.id or 0).decision == "pending"
+    assert lot.car_id not in [car_id for car_id, _ in cars_ready_for_auction(dealer, dealer.dealer_id or 0)]
+    with pytest.raises(ValidationFailed, match="another open auction"):
+        auctions.auction_create(dealer, dealer.dealer_id or 0, auction_spec([lot.car_id]))
+    lot_decide(dealer, lot.id or 0, accept=False)
+    assert lot.car_id in [car_id for car_id, _ in cars_ready_for_auction(dealer, dealer.dealer_id or 0)]
+    auctions.auction_create(dealer, dealer.dealer_id or 0, auction_spec([lot.car_id]))
