@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analytics.files import FileFormat
+from domain.downloads import download_offer
 from domain.permissions import Action
 from domain.reports import Report, report_export
 from ui.charts import date_range
@@ -11,8 +12,6 @@ from ui.session import guard
 
 TITLES = {Report.SALES: "Sales by lot", Report.BIDS: "Bids", Report.DEALER_STATEMENTS: "Dealer statements",
           Report.AUDIT: "Audit log"}
-MIME = {FileFormat.CSV: "text/csv", FileFormat.PARQUET: "application/vnd.apache.parquet",
-        FileFormat.EXCEL: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 actor = guard(Action.EXPORT_REPORTS)
 st.title("Reports")
@@ -34,7 +33,7 @@ if st.button("Prepare report", type="primary", key="report_go"):
     with reporting_errors():
         path = report_export(actor, report, fmt, start=start, end=end, progress=show_progress)
         bar.progress(1.0, text="Ready")
-        with path.open("rb") as handle:  # streamed to the browser from disk, not held in memory
-            st.download_button(f"Download {TITLES[report]}", handle, file_name=f"{report}.{fmt}",
-                               mime=MIME[fmt], key="report_download", on_click="ignore")
-        path.unlink(missing_ok=True)
+        # Streamed from disk by the app's /downloads route, never held in the server's memory.
+        ticket = download_offer(actor, path, f"{report}.{fmt}")
+        st.link_button(f"Download {TITLES[report]}", f"/downloads?ticket={ticket}", type="primary")
+        st.caption("The link works once, for you, for ten minutes.")

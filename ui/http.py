@@ -9,17 +9,19 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from data.bootstrap import prepare_store
 from data.settings import get_settings
 from domain import auth
-from domain.errors import SessionExpired
+from domain.downloads import download_claim, download_done
+from domain.errors import Forbidden, NotFound, SessionExpired
 from ui.session import COOKIE_NAME
 
 SECURITY_HEADERS = {
@@ -76,6 +78,20 @@ async def end_session(request: Request) -> Response:
     return response
 
 
+async def download(request: Request) -> Response:
+    """A prepared report, streamed from disk to the user it was prepared for (domain/downloads.py)."""
+    try:
+        found = await run_in_threadpool(download_claim, request.query_params.get("ticket", ""),
+                                        request.cookies.get(COOKIE_NAME, ""))
+    except SessionExpired as error:
+        return PlainTextResponse(f"{error} Then prepare the report again.", status_code=401)
+    except Forbidden as error:
+        return PlainTextResponse(str(error), status_code=403)
+    except NotFound as error:
+        return PlainTextResponse(str(error), status_code=404)
+    return FileResponse(found.path, filename=found.file_name, background=BackgroundTask(download_done, found))
+
+
 @asynccontextmanager
 async def prepare_on_start(_app: object) -> AsyncIterator[None]:
     """Migrate (embedded store) and seed the demo before the server takes its first request, so no
@@ -88,5 +104,6 @@ ROUTES = [
     Route("/auth/session", start_session, methods=["GET"]),
     Route("/auth/refresh", refresh_session, methods=["POST"]),
     Route("/auth/logout", end_session, methods=["GET"]),
+    Route("/downloads", download, methods=["GET"]),
 ]
 MIDDLEWARE = [Middleware(SecurityHeaders)]

@@ -11,6 +11,7 @@ import pytest
 from data.types import utcnow
 from domain.bidding import service
 from domain.bidding.settlement import settle_lot
+from domain.security import read_token
 from domain.types import Role
 from tests.app.conftest import page_as, texts
 from tests.support.factories import live_lot, make_admin, make_dealer, make_user
@@ -59,9 +60,13 @@ def test_admin_sees_platform_metrics_and_settlement_health(one_sale: tuple) -> N
 
 
 def test_analyst_prepares_a_report(one_sale: tuple) -> None:  # type: ignore[type-arg]
-    at = page_as(make_user(Role.ANALYST), "pages/analyst_exports.py")
+    analyst = make_user(Role.ANALYST)
+    at = page_as(analyst, "pages/analyst_exports.py")
     assert not at.exception
     at.button(key="report_go").click()
     at.run()
     assert not at.exception and not at.error
-    assert at.get("download_button")
+    (link,) = at.get("link_button")
+    ticket = link.proto.url.removeprefix("/downloads?ticket=")
+    assert link.proto.url.startswith("/downloads?ticket=") and ticket
+    assert read_token(ticket, purpose="download").user_id == analyst.id
