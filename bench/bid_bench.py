@@ -59,6 +59,7 @@ from typing import Any
 from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 
+from data.db import use_database
 from data.scratch import scratch_postgres
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -105,16 +106,6 @@ SMOKE = Plan(lots=200, processes=2, threads=4, seconds=2, runs=1, pgbench_client
 
 def scratch_database(server: str) -> AbstractContextManager[str]:
     return scratch_postgres(server, prefix="bench_bid")
-
-
-def use_store(url: str) -> None:
-    """Point this process's settings and engine at `url` (the app reads DATABASE_URL)."""
-    from data.db import reset_engine
-    from data.settings import get_settings
-
-    os.environ["DATABASE_URL"] = url
-    get_settings.cache_clear()
-    reset_engine()
 
 
 def paise(rupees: Decimal) -> int:
@@ -436,7 +427,7 @@ def run_child(job: Job, barrier: Barrier, out: Any, make_threads: Threads, count
 
     tally, lock = Tally(), threading.Lock()
     try:
-        use_store(job.url)
+        use_database(job.url)
         # Make the engine here, once: get_engine's lru_cache does not lock, so threads calling it first
         # at the same moment would each build an engine and pool of their own.
         get_engine()
@@ -549,7 +540,7 @@ def anatomy(url: str, actors: Sequence[Any], plan: Plan) -> Anatomy:
 
     from data.db import get_engine
 
-    use_store(url)
+    use_database(url)
     engine, runs = get_engine(), [Anatomy()]
     clock: dict[str, float] = {}
 
@@ -689,7 +680,7 @@ def run(url: str, plan: Plan) -> str:
     upgrade_to_head(engine)
     started = time.monotonic()
     seed(engine, plan)
-    use_store(url)
+    use_database(url)
     actors = load_actors(plan.bidders * USERS_PER_BIDDER)
     spread = (HOT_LOT + 1, HOT_LOT + plan.lots)
     print(f"store: {plan.lots:,} spread lots + 1 hot lot, {len(actors):,} bidders, loaded in "

@@ -30,6 +30,7 @@ from typing import Any
 
 from sqlalchemy import Engine, event, text
 
+from data.db import use_database
 from data.scratch import scratch_postgres
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -237,18 +238,6 @@ def analyse(engine: Engine) -> None:
 # --- measuring -------------------------------------------------------------------
 
 
-def use_store(url: str | None) -> None:
-    """Point the application (settings, engine) at `url`, as the app reads DATABASE_URL; None lets
-    go of the current store's connections."""
-    from data.db import reset_engine
-    from data.settings import get_settings
-
-    reset_engine()
-    get_settings.cache_clear()
-    if url:
-        os.environ["DATABASE_URL"] = url
-
-
 def shapes(plan: Plan) -> dict[str, Callable[[], Any]]:
     from domain.catalog import CarFilters, SortKey, car_browse, car_browse_own
     from domain.permissions import Actor
@@ -389,7 +378,7 @@ def scratch_store(kind: str, folder: Path, server: str) -> Iterator[str]:
         yield f"sqlite:///{folder / 'bench.db'}"
         return
     # the scratch database cannot be dropped while the app's pool holds it
-    with scratch_postgres(server, prefix="bench", before_drop=lambda: use_store(None)) as url:
+    with scratch_postgres(server, prefix="bench", before_drop=lambda: use_database(None)) as url:
         yield url
 
 
@@ -406,7 +395,7 @@ def run_store(kind: str, url: str, args: argparse.Namespace) -> tuple[float, flo
     print(f"{kind}: {args.cars:,} cars, {len(plan.lots):,} listed in {len(plan.auctions):,} live auctions, "
           f"{plan.dealers} stores; loaded in {time.perf_counter() - started:.0f} s "
           f"(cars {seconds['cars']:.0f} s, analyse {seconds['analyse']:.0f} s)")
-    use_store(url)
+    use_database(url)
     p95s = measure(plan, args.runs)
     imported = time_import(args.import_rows)
     return imported, max(p95s.values())

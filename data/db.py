@@ -7,6 +7,7 @@ when a reader later tries to upgrade its lock. PostgreSQL: a pre-pinged pool on 
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
@@ -72,3 +73,12 @@ def reset_engine() -> None:
         if _engine is not None:
             _engine.dispose()
         _engine = None
+
+
+def use_database(url: str | None) -> None:
+    """Point this process's settings and engine at `url`, as the app reads DATABASE_URL (tests and
+    benchmarks switch stores); None only lets go of the current store's connections."""
+    reset_engine()
+    get_settings.cache_clear()
+    if url:
+        os.environ["DATABASE_URL"] = url

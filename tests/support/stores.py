@@ -11,7 +11,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import SQLModel
 
 import data.models  # noqa: F401
-from data.db import get_engine, make_engine, reset_engine
+from data.db import get_engine, make_engine, reset_engine, use_database
 from data.migrate import upgrade_to_head
 from data.scratch import scratch_postgres
 from data.settings import get_settings
@@ -32,8 +32,7 @@ def sqlite_url(folder: Path) -> str:
 
 def use_store(url: str) -> Engine:
     """Point the app's settings and engine at `url` (the app reads DATABASE_URL)."""
-    os.environ["DATABASE_URL"] = url
-    reset_caches()
+    use_database(url)
     return get_engine()
 
 
