@@ -24,8 +24,9 @@ postgresql://postgres@127.0.0.1:5432/postgres), migrated with Alembic, loaded be
 and dropped at the end. Every run starts from the same state: bids, audit, notifications and change log
 emptied, lots back to no bids, then VACUUM ANALYZE and CHECKPOINT.
 
-Bidders bid a maximum that grows with the clock (1 paisa a microsecond), as a crowd chasing a hot car
-does, so nearly every bid is accepted and the figures measure the write path rather than refusals. The
+Bidders bid a maximum that grows with the clock (1 rupee a microsecond), as a crowd chasing a hot car
+does, so nearly every bid is accepted and the figures measure the write path rather than refusals: even
+bids made a few microseconds apart (a batch of answers wakes many bidders at once) differ by a step. The
 bench installs a ladder of seven bands (as many as the default) stepping by 1 rupee, so a hot lot taking
 thousands of bids a run stays far below the largest price a form accepts.
 """
@@ -280,8 +281,8 @@ class Tally:
 
 
 def amount_now(origin_ns: int) -> Decimal:
-    """A maximum that grows with the clock: 1 paisa a microsecond, so later bids beat earlier ones."""
-    return START_PRICE + Decimal((time.time_ns() - origin_ns) // 1_000) / 100
+    """A maximum that grows with the clock: 1 rupee a microsecond, so later bids beat earlier ones."""
+    return START_PRICE + Decimal((time.time_ns() - origin_ns) // 1_000)
 
 
 def one_bid(actor: Any, lot_id: int, origin_ns: int, tally: Tally, lock: threading.Lock) -> bool:

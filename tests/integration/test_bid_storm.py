@@ -20,6 +20,7 @@ import types
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,14 +37,16 @@ from data.models import AuctionParticipant, AuditLog, Bid, ChangeLog, Lot, LotBi
 from data.settings import get_settings
 from data.types import utcnow
 from data.uow import UnitOfWork
+from domain.bidding import hooks
 from domain.bidding.rules import BidTooLow, Ladder, LotState, replay
-from domain.bidding.service import bid_place
+from domain.bidding.service import BidReceipt, bid_place
 from domain.bidding.settlement import settle_due, settle_lot
 from domain.permissions import Actor
 from domain.types import LotOutcome
 from tests.support.factories import live_lot, lot_now, make_auction, make_dealer, make_user, move_auction
 
 BIDDERS = 32
+THREADS = 12  # bidders in one process, batched
 # SQLite serialises whole write transactions and its waiting writers poll with back-off, so 32 writers
 # queue far longer there: fewer attempts each keep the file well under its time budget.
 ATTEMPTS = {"sqlite": 5, "postgresql": 12}
@@ -232,8 +235,67 @@ def test_32_bidder_processes_on_one_lot_lose_and_duplicate_nothing(store: str) -
     answers = run_children(context, bidder_child, jobs, barrier, out)
 
     attempts = [(bidder, attempt) for bidder, made in answers for attempt in made]
-    accepted = {a.bid_id: (bidder, a) for bidder, a in attempts if a.bid_id is not None}
     assert len(attempts) == BIDDERS * ATTEMPTS[store]
+    assert_store_holds_exactly(lot, attempts)
+
+
+def test_bidder_threads_of_one_process_are_batched_and_still_exact(store: str) -> None:
+    """Bids that reach one process together share a transaction (domain/bidding/combiner.py): each is
+    still decided on its own, a refusal inside a batch spoils nothing, and a double click that lands in
+    the same batch as its twin is answered with the same bid."""
+    lot = live_lot()
+    assert lot.id is not None
+    lot_id, bidders = lot.id, [make_user() for _ in range(THREADS)]
+    transactions: list[int] = []
+    hooks.set_inside_bid(transactions.append)
+    start = threading.Barrier(THREADS)
+    made: dict[int, list[Attempt]] = {}
+    errors: list[BaseException] = []
+
+    def bidder(actor: Actor) -> None:
+        try:
+            start.wait(CHILD_TIMEOUT_S)
+            made[actor.id] = bid_repeatedly(actor, lot_id, lot.starting_price, ATTEMPTS[store])
+            made[actor.id].append(double_click(actor, lot_id, Decimal(5_000_000 + actor.id * 1_000)))
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=bidder, args=(actor,)) for actor in bidders]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(CHILD_TIMEOUT_S)
+    finally:
+        hooks.set_inside_bid(None)
+    assert not errors, errors
+    attempts = [(bidder, attempt) for bidder, tries in made.items() for attempt in tries]
+    assert len(transactions) < len(attempts), "no two bids ever shared a transaction: nothing was batched"
+    assert_store_holds_exactly(lot, attempts)
+
+
+def double_click(actor: Actor, lot_id: int, amount: Decimal) -> Attempt:
+    """The same submission sent twice at once: at most one bid, the same answer to both."""
+    key = uuid.uuid4().hex
+
+    def submit(_: int) -> BidReceipt | BidTooLow:
+        try:
+            return bid_place(actor, lot_id=lot_id, maximum=amount, key=key)
+        except BidTooLow as refused:
+            return refused
+
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.map(submit, range(2))
+    if isinstance(first, BidTooLow) or isinstance(second, BidTooLow):
+        assert isinstance(first, BidTooLow) and isinstance(second, BidTooLow)
+        return Attempt(key, amount, None, first.minimum)
+    assert first.bid_id == second.bid_id and {first.repeated, second.repeated} == {False, True}
+    return Attempt(key, amount, first.bid_id)
+
+
+def assert_store_holds_exactly(lot: Lot, attempts: list[tuple[int, Attempt]]) -> None:
+    """The store holds exactly the accepted bids, and the lot is what replaying them gives."""
+    accepted = {a.bid_id: (bidder, a) for bidder, a in attempts if a.bid_id is not None}
     assert any(a.lost_a_race for _, a in attempts), "no bid was ever refused by a collision: no race ran"
     assert len(accepted) == sum(a.bid_id is not None for _, a in attempts), "a bid id was handed out twice"
 
