@@ -17,7 +17,7 @@ from sqlalchemy import Engine, event, insert, text
 from sqlalchemy.orm import Session as SASession
 from sqlmodel import Session
 
-from data.db import get_engine, writer
+from data.db import get_engine, reader, writer
 from data.models import TRACKED_TABLES, AuditLog, ChangeLog
 from data.types import utcnow
 
@@ -27,7 +27,7 @@ class UnitOfWork:
 
     def __init__(self, *, write: bool = True, engine: Engine | None = None) -> None:
         base = engine or get_engine()
-        self._engine = writer(base) if write else base
+        self._engine = writer(base) if write else reader(base)
 
     def __enter__(self) -> UnitOfWork:
         self.session = Session(self._engine, expire_on_commit=False)
