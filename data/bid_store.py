@@ -118,9 +118,21 @@ def _bound(values: dict[str, Any]) -> dict[str, Any]:
 _PREFIX = "v_"
 _LOT, _BIDDER, _KEY = _param("lot_id", Integer), _param("bidder_id", Integer), _param("key", String)
 _earlier = _bids.alias("earlier")
-# The ladder travels as text ("from:step,..." in minor units): one scalar for the whole table, on both stores.
-_ladder_text = select(func.aggregate_strings(
-    cast(_bands.c.min_price, String) + ":" + cast(_bands.c.step, String), ",")).scalar_subquery()
+
+
+def ladder_as_text() -> Any:
+    """The increment ladder as one column of a query ("from:step,..." in minor units), so a read that
+    needs it does not pay a round trip of its own; `ladder_from_text` reads it back."""
+    return select(func.aggregate_strings(
+        cast(_bands.c.min_price, String) + ":" + cast(_bands.c.step, String), ",")).scalar_subquery()
+
+
+@lru_cache(maxsize=16)
+def ladder_from_text(text: str | None) -> tuple[tuple[Decimal, Decimal], ...]:
+    """The bands, rising; empty when the store holds none."""
+    pairs = (band.split(":") for band in (text or "").split(",") if band)
+    return tuple(sorted((money_from_minor(int(low)), money_from_minor(int(step))) for low, step in pairs))
+
 
 _LOCK_QUERY = (
     select(_lots.c.id.label("lot_id"), _lots.c.auction_id, _lots.c.car_id, _lots.c.lot_number,
@@ -131,7 +143,7 @@ _LOCK_QUERY = (
            _dealers.c.id.label("dealer_id"), _dealers.c.user_id.label("dealer_user_id"),
            _users.c.status.label("bidder_status"), _earlier.c.id.label("earlier_bid_id"),
            _earlier.c.lot_id.label("earlier_lot_id"), _earlier.c.price_after.label("earlier_price"),
-           _earlier.c.leader_after.label("earlier_leader"), _ladder_text.label("ladder"))
+           _earlier.c.leader_after.label("earlier_leader"), ladder_as_text().label("ladder"))
     .select_from(
         _lots.join(_auctions, _auctions.c.id == _lots.c.auction_id)
         .join(_dealers, _dealers.c.id == _auctions.c.dealer_id)
@@ -153,14 +165,8 @@ def lot_for_bid(conn: Connection, lot_id: int, bidder_id: int, key: str) -> LotF
     if row is None:
         return None
     values = row._asdict()
-    values["ladder"] = _ladder_bands(values["ladder"] or "")
+    values["ladder"] = ladder_from_text(values["ladder"])
     return LotForBid(**values)
-
-
-@lru_cache(maxsize=16)
-def _ladder_bands(text: str) -> tuple[tuple[Decimal, Decimal], ...]:
-    pairs = (band.split(":") for band in text.split(",") if band)
-    return tuple(sorted((money_from_minor(int(low)), money_from_minor(int(step))) for low, step in pairs))
 
 
 def lock_lot(session: Session, lot_id: int) -> tuple[Lot, Auction, Dealer] | None:

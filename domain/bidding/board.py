@@ -9,16 +9,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
+from data.bid_store import ladder_as_text, ladder_from_text
 from data.models import Auction, Bid, Car, Dealer, Lot, Sale
 from data.settings import get_settings
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.auction_queries import reserve_met
 from domain.bidding.fees import buyer_premium
-from domain.bidding.ladder import ladder_load
-from domain.bidding.rules import LotState, minimum_bid
+from domain.bidding.rules import Ladder, LotState, minimum_bid
 from domain.bidding.service import buy_now_available
 from domain.bidding.settlement import settle_lot
 from domain.errors import Forbidden, NotFound
@@ -106,13 +107,14 @@ def lot_board_snapshot(lot_id: int, *, now: datetime | None = None) -> LotBoard:
 
 def _read_board(lot_id: int, now: datetime) -> LotBoard:
     with UnitOfWork(write=False) as uow:
-        row = uow.session.exec(
-            select(Lot, Auction, Car, Dealer).join(Auction, col(Auction.id) == Lot.auction_id)
+        row = uow.session.execute(  # SQLAlchemy's select: SQLModel's stops at four entities
+            sa_select(Lot, Auction, Car, Dealer, ladder_as_text())
+            .join(Auction, col(Auction.id) == Lot.auction_id)
             .join(Car, col(Car.id) == Lot.car_id).join(Dealer, col(Dealer.id) == Auction.dealer_id)
-            .where(Lot.id == lot_id)).first()
+            .where(col(Lot.id) == lot_id)).first()
         if row is None or row[1].status == AuctionStatus.DRAFT:
             raise NotFound("No such lot.")
-        lot, auction, car, dealer = row
+        lot, auction, car, dealer, ladder = row
         state = LotState(lot.starting_price, lot.reserve_price, lot.current_price, lot.leader_id)
         history = uow.session.exec(select(Bid).where(Bid.lot_id == lot_id)
                                    .order_by(col(Bid.id).desc()).limit(HISTORY)).all()
@@ -122,7 +124,8 @@ def _read_board(lot_id: int, now: datetime) -> LotBoard:
             auction_phase(auction.status, auction.starts_at, [lot.ends_at], now), lot.starting_price,
             lot.current_price, lot.leader_id, lot.reserve_price is not None, reserve_met(lot),
             lot.bid_count, lot.bidder_count, auction.starts_at, lot.ends_at, lot.extended, lot.outcome,
-            lot.decision, lot.buy_now_price, buy_now_available(lot), minimum_bid(state, ladder_load(uow)),
+            lot.decision, lot.buy_now_price, buy_now_available(lot),
+            minimum_bid(state, Ladder.stored(ladder_from_text(ladder))),
             auction.buyer_premium_pct, auction.premium_min, auction.premium_max,
             lot.changed_after_bids_at is not None, auction.cancel_reason,
             [HistoryLine(b.id or 0, b.bidder_id, b.placed_at, b.price_after, b.status, b.status_reason)

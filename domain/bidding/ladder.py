@@ -16,7 +16,7 @@ from domain.permissions import Action, Actor, require
 
 def ladder_load(uow: UnitOfWork) -> Ladder:
     bands = uow.session.exec(select(IncrementBand).order_by(col(IncrementBand.min_price))).all()
-    return Ladder(tuple((band.min_price, band.step) for band in bands)) if bands else Ladder()
+    return Ladder.stored((band.min_price, band.step) for band in bands)
 
 
 def ladder_current() -> Ladder:

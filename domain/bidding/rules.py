@@ -35,6 +35,12 @@ class Ladder:
 
     bands: tuple[tuple[Decimal, Decimal], ...] = DEFAULT_LADDER
 
+    @classmethod
+    def stored(cls, bands: Iterable[tuple[Decimal, Decimal]]) -> Ladder:
+        """The ladder kept in the store, or the default one while none is."""
+        found = tuple(bands)
+        return cls(found) if found else cls()
+
     def step(self, price: Decimal) -> Decimal:
         return next(step for low, step in reversed(self.bands) if price >= low)
 

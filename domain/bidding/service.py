@@ -185,7 +185,7 @@ def _state(lot: LotForBid) -> LotState:
 
 
 def _ladder(lot: LotForBid) -> Ladder:
-    return Ladder(lot.ladder) if lot.ladder else Ladder()
+    return Ladder.stored(lot.ladder)
 
 
 def _outbid_notice(lot: LotForBid, decision: Decision) -> dict[str, Any]:
