@@ -8,7 +8,9 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
+from api.cache import ReadCaches
 from api.errors import unauthorized
 from api.logs import set_user
 from api.ratelimit import RateLimits
@@ -34,14 +36,26 @@ def token_of(credentials: HTTPAuthorizationCredentials | None) -> str:
     return credentials.credentials
 
 
-def current_actor(request: Request,
-                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Actor:
-    """The token names a session; session_resolve checks revocation, expiry and the user's status."""
+async def reads(request: Request) -> ReadCaches:
+    found: ReadCaches = request.app.state.reads
+    return found
+
+
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+async def current_actor(request: Request, credentials: Credentials) -> Actor:
+    """The token names a session; session_resolve checks revocation, expiry and the user's status in
+    the store on every request (one query). Both blocking calls share one worker-thread hop."""
     token = token_of(credentials)
-    limits(request).hit("token", hashlib.sha256(token.encode()).hexdigest()[:32])
-    actor = session_resolve(token)
+    actor = await run_in_threadpool(_limited_resolve, limits(request), token)
     set_user(actor.id)
     return actor
+
+
+def _limited_resolve(limiter: RateLimits, token: str) -> Actor:
+    limiter.hit("token", hashlib.sha256(token.encode()).hexdigest()[:32])
+    return session_resolve(token)
 
 
 def anonymous(request: Request) -> None:
@@ -54,7 +68,7 @@ def bid_limit(request: Request, actor: Annotated[Actor, Depends(current_actor)])
     return actor
 
 
-def idempotency_key(idempotency_key: Annotated[str | None, Header(
+async def idempotency_key(idempotency_key: Annotated[str | None, Header(
         description="Retries with the same key return the first answer and place nothing twice "
                     "(8 to 64 characters).")] = None) -> str:
     if idempotency_key is None:
@@ -68,3 +82,4 @@ Id = Annotated[int, Path(ge=1, le=2**31 - 1, description="A record's id")]
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 Bidder = Annotated[Actor, Depends(bid_limit)]
 IdempotencyKey = Annotated[str, Depends(idempotency_key)]
+Reads = Annotated[ReadCaches, Depends(reads)]

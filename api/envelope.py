@@ -51,7 +51,7 @@ class PageParams(BaseModel):
         return (self.page - 1) * self.limit
 
 
-def page_params(page: int = Query(1, ge=1, le=100_000),
+async def page_params(page: int = Query(1, ge=1, le=100_000),
                 limit: int = Query(20, ge=1, le=MAX_LIMIT)) -> PageParams:
     return PageParams(page=page, limit=limit)
 

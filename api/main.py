@@ -15,6 +15,7 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
+from api.cache import ReadCaches
 from api.docs import mount_docs
 from api.envelope import ErrorEnvelope
 from api.errors import install_error_handlers
@@ -51,6 +52,7 @@ def create_app() -> FastAPI:
                   docs_url=None, redoc_url=None, lifespan=lifespan,
                   dependencies=[Depends(reject_unknown_query)])
     app.state.limits = RateLimits(settings)
+    app.state.reads = ReadCaches(settings.read_cache_seconds)
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router, prefix=PREFIX, responses=ERROR_RESPONSES)

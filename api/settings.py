@@ -20,6 +20,7 @@ class ApiSettings(BaseSettings):
     refresh_days: int = Field(default=14, ge=1, le=90)
     max_body_bytes: int = 64 * KB
     max_upload_bytes: int = 6 * MB
+    read_cache_seconds: float = Field(default=1.0, ge=0, le=10)  # public read models (api/cache.py)
     store_retry_seconds: float = 2.0  # after the store failed, answer 503 at once for this long
     rate_per_token: str = "600/minute"  # noqa: S105 — a rate, not a secret
     rate_per_address: str = "300/minute"  # requests without a token (register, login, refresh)

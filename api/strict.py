@@ -20,10 +20,13 @@ async def reject_unknown_query(request: Request) -> None:
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
-    allowed = _query_names(route.dependant)
+    allowed: set[str] | None = getattr(route, "query_names", None)
+    if allowed is None:  # worked out once per route, not per request
+        allowed = _query_names(route.dependant)
+        route.query_names = allowed  # type: ignore[attr-defined]
     unknown = sorted(set(request.query_params) - allowed)
-    hint = ", ".join(sorted(allowed)) or "none"
     if unknown:
+        hint = ", ".join(sorted(allowed)) or "none"
         raise RequestValidationError([
             {"loc": ("query", name), "msg": f"Unknown query parameter; allowed: {hint}",
              "type": "extra_forbidden", "input": request.query_params.get(name)}

@@ -14,9 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import col, select
+from sqlmodel import select
 
-from data.auth_store import login_failure_record, login_failures_since, session_claim_cookie
+from data.auth_store import (
+    login_failure_record,
+    login_failures_since,
+    session_actor_rows,
+    session_claim_cookie,
+)
+from data.db import get_engine
 from data.models import AuthSession, LoginFailure, User
 from data.settings import get_settings
 from data.types import utcnow
@@ -25,7 +31,7 @@ from domain.accounts import actor_load
 from domain.errors import InvalidCredentials, LoginLocked, SessionExpired
 from domain.permissions import Actor
 from domain.security import issue_token, read_token, verify_against_dummy, verify_password
-from domain.types import UserStatus
+from domain.types import DealerStatus, Role, UserStatus
 from domain.validation import BCRYPT_MAX_BYTES
 
 HANDOFF_TTL = timedelta(seconds=60)
@@ -107,18 +113,19 @@ def session_open(uow: UnitOfWork, *, user_id: int, address: str | None,
 
 
 def session_resolve(token: str, *, now: datetime | None = None) -> Actor:
-    """The actor behind a token, if its session is still open and its user still active."""
+    """The actor behind a token, if its session is still open and its user still active: one query
+    per call (every API request and every page run), so a logout, a suspension or a password change
+    (which revokes the sessions) takes effect at once."""
     now = now or utcnow()
     claims = read_token(token, now=now)
-    with UnitOfWork(write=False) as uow:
-        row = uow.session.exec(
-            select(AuthSession).join(User, col(User.id) == AuthSession.user_id).where(
-                AuthSession.id == claims.session_id, col(AuthSession.revoked_at).is_(None),
-                col(AuthSession.expires_at) > now, User.status == UserStatus.ACTIVE)
-        ).first()
-        if row is None or row.user_id != claims.user_id:
-            raise SessionExpired("Your session has ended. Please sign in again.")
-        return actor_load(uow, row.user_id, session_id=row.id)
+    rows = session_actor_rows(get_engine(), session_id=claims.session_id, user_id=claims.user_id,
+                              now=now, active=UserStatus.ACTIVE)
+    if not rows:
+        raise SessionExpired("Your session has ended. Please sign in again.")
+    user_id, email, name, timezone, _role, dealer_id, dealer_status = rows[0]
+    return Actor(id=user_id, email=email, name=name, roles=frozenset(Role(r[4]) for r in rows if r[4]),
+                 dealer_id=dealer_id, dealer_verified=dealer_status == DealerStatus.VERIFIED,
+                 session_id=claims.session_id, timezone=timezone)
 
 
 def session_renew(token: str, *, now: datetime | None = None) -> str:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from api.deps import CurrentActor, Id
+from api.deps import CurrentActor, Id, Reads
 from api.envelope import Envelope, PageParams, ok, page_of, page_params, paged
 from api.schemas.auctions import (
     AuctionCardOut,
@@ -28,10 +28,12 @@ router = APIRouter(prefix="/auctions", tags=["auctions"])
 
 
 @router.get("")
-def auction_list(actor: CurrentActor, page: Annotated[PageParams, Depends(page_params)],
+async def auction_list(actor: CurrentActor, page: Annotated[PageParams, Depends(page_params)], cached: Reads,
                  phase: Phase = Phase.LIVE) -> Envelope[list[AuctionCardOut]]:
-    """Published auctions by phase (drafts are listed per store: /dealers/{id}/auctions)."""
-    cards = auction_queries.auction_browse(actor, phase, limit=auction_queries.MAX_LIST)
+    """Published auctions by phase (drafts are listed per store: /dealers/{id}/auctions); the same
+    for everyone signed in, at most a second old."""
+    cards = await cached.auctions.aget(phase, lambda: auction_queries.auction_browse(
+        actor, phase, limit=auction_queries.MAX_LIST))
     items, total = page_of(cards, page)
     return paged([AuctionCardOut.model_validate(c, from_attributes=True) for c in items], total, page)
 

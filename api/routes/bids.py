@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from api.deps import Bidder, CurrentActor, Id, IdempotencyKey
+from api.deps import Bidder, CurrentActor, Id, IdempotencyKey, Reads
 from api.envelope import Envelope, PageParams, ok, page_params, paged
 from api.metrics import bid_metered
 from api.schemas.bids import RETRACT_HELP, BidIn, BidOut, BidRaiseIn, PublicBidOut, ReceiptOut, VoidIn
@@ -33,9 +33,13 @@ def bid_list(actor: CurrentActor, page: Page) -> Envelope[list[BidOut]]:
 
 
 @router.post("", status_code=201, responses={200: {"description": "A retry of an earlier bid"}})
-def bid_create(actor: Bidder, body: BidIn, key: IdempotencyKey, response: Response) -> Envelope[ReceiptOut]:
-    with bid_metered():
-        receipt = bid_place(actor, lot_id=body.lot_id, maximum=body.max_amount, key=key)
+def bid_create(actor: Bidder, body: BidIn, key: IdempotencyKey, response: Response,
+               cached: Reads) -> Envelope[ReceiptOut]:
+    try:
+        with bid_metered():
+            receipt = bid_place(actor, lot_id=body.lot_id, maximum=body.max_amount, key=key)
+    finally:  # placed or refused, the bidder's next look at the board is fresh (in this process)
+        cached.boards.forget(body.lot_id)
     return _receipt(receipt, response)
 
 
