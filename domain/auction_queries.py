@@ -1,5 +1,6 @@
-"""Reading auctions (FR12, FR15): lists by phase with lot counts, participants and total bids, and an
-auction's page with its lots. Reserve amounts never leave this module: only "met" or "not met"."""
+"""Reading auctions (FR12, FR15): lists by phase with lot counts, participants and total bids, an
+auction's page with its lots, and who bids in it (as numbers). Reserve amounts never leave this
+module: only "met" or "not met"."""
 
 from __future__ import annotations
 
@@ -142,7 +143,7 @@ def auction_detail(actor: Actor | None, auction_id: int) -> AuctionDetail:
     with UnitOfWork(write=False) as uow:
         row = uow.session.exec(select(Auction, Dealer).join(Dealer, col(Dealer.id) == Auction.dealer_id)
                                .where(Auction.id == auction_id)).first()
-        if row is None or (row[0].status == AuctionStatus.DRAFT and not _may_see_draft(actor, row[0])):
+        if row is None or not _may_see(actor, row[0]):
             raise NotFound("No such auction.")
         auction, dealer = row
         card = _cards(uow, [(auction, dealer)], utcnow())[0]
@@ -153,8 +154,33 @@ def auction_detail(actor: Actor | None, auction_id: int) -> AuctionDetail:
                              [lot_row(lot, car) for lot, car in lots])
 
 
-def _may_see_draft(actor: Actor, auction: Auction) -> bool:
-    return actor.is_admin or actor.dealer_id == auction.dealer_id
+def auction_visible(uow: UnitOfWork, actor: Actor, auction_id: int) -> Auction:
+    """The auction, if the actor may see it: a draft only by its store and admins (others: 404)."""
+    auction = uow.session.get(Auction, auction_id)
+    if auction is None or not _may_see(actor, auction):
+        raise NotFound("No such auction.")
+    return auction
+
+
+def _may_see(actor: Actor, auction: Auction) -> bool:
+    return auction.status != AuctionStatus.DRAFT or actor.is_admin or actor.dealer_id == auction.dealer_id
+
+
+@dataclass(frozen=True)
+class Participant:
+    number: int
+    joined_at: datetime
+    you: bool
+
+
+def participants_of(actor: Actor, auction_id: int) -> list[Participant]:
+    """Who bids in an auction, as numbers in joining order: never names or ids."""
+    query = (select(AuctionParticipant).where(AuctionParticipant.auction_id == auction_id)
+             .order_by(col(AuctionParticipant.joined_at), col(AuctionParticipant.bidder_id)))
+    with UnitOfWork(write=False) as uow:
+        auction_visible(uow, actor, auction_id)
+        rows = uow.session.exec(query).all()
+    return [Participant(n, row.joined_at, row.bidder_id == actor.id) for n, row in enumerate(rows, 1)]
 
 
 def lot_row(lot: Lot, car: Car) -> LotRow:

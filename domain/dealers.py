@@ -1,4 +1,5 @@
-"""Becoming a dealer (FR21), the store's details (FR22), and admin review of stores (FR24)."""
+"""Becoming a dealer (FR21), the store's details (FR22) and who sees them, and admin review of stores
+(FR24)."""
 
 from __future__ import annotations
 
@@ -62,6 +63,17 @@ def dealer_apply(actor: Actor, **details: Any) -> Dealer:
 def dealer_of(actor: Actor) -> Dealer | None:
     with UnitOfWork(write=False) as uow:
         return uow.session.exec(select(Dealer).where(Dealer.user_id == actor.id)).first()
+
+
+def dealer_view(actor: Actor, dealer_id: int) -> tuple[Dealer, bool]:
+    """A store and whether the actor sees its private details (owner or admin); others see only
+    verified stores."""
+    with UnitOfWork(write=False) as uow:
+        dealer = _dealer(uow, dealer_id)
+    private = actor.is_admin or dealer.user_id == actor.id
+    if not private and dealer.status != DealerStatus.VERIFIED:
+        raise NotFound("No such store.")
+    return dealer, private
 
 
 def store_update(actor: Actor, dealer_id: int, **details: Any) -> Dealer:

@@ -20,8 +20,8 @@ from api.schemas.auctions import (
 )
 from api.schemas.bids import PublicBidOut
 from api.services import auctions as auction_ops
-from api.services.bids import bids_of_auction
 from domain import auction_queries, auctions
+from domain.bidding.queries import bids_of_auction
 from domain.lifecycle import Phase
 
 router = APIRouter(prefix="/auctions", tags=["auctions"])
@@ -77,7 +77,7 @@ def auction_bids(actor: CurrentActor, auction_id: Id,
 
 @router.get("/{auction_id}/participants")
 def auction_participants(actor: CurrentActor, auction_id: Id) -> Envelope[ParticipantsOut]:
-    people = auction_ops.participants_of(actor, auction_id)
+    people = auction_queries.participants_of(actor, auction_id)
     return ok(ParticipantsOut(auction_id=auction_id, count=len(people),
                               participants=[ParticipantOut.model_validate(p, from_attributes=True)
                                             for p in people]))

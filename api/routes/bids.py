@@ -11,7 +11,8 @@ from api.deps import Bidder, CurrentActor, Id, IdempotencyKey, Reads
 from api.envelope import Envelope, PageParams, ok, page_params, paged
 from api.metrics import bid_metered
 from api.schemas.bids import RETRACT_HELP, BidIn, BidOut, BidRaiseIn, PublicBidOut, ReceiptOut, VoidIn
-from api.services import bids as bid_queries
+from api.services import bids as bid_ops
+from domain.bidding import queries as bid_queries
 from domain.bidding import retraction
 from domain.bidding.retraction import RetractReason
 from domain.bidding.service import BidReceipt, bid_place
@@ -65,7 +66,7 @@ def bid_raise(actor: Bidder, bid_id: Id, body: BidRaiseIn, key: IdempotencyKey,
               response: Response) -> Envelope[ReceiptOut]:
     """Raise your maximum: a new, higher maximum on the same lot."""
     with bid_metered():
-        receipt = bid_queries.bid_raise(actor, bid_id, maximum=body.max_amount, key=key)
+        receipt = bid_ops.bid_raise(actor, bid_id, maximum=body.max_amount, key=key)
     return _receipt(receipt, response)
 
 

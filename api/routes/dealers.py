@@ -13,7 +13,7 @@ from api.schemas.auctions import AuctionCardOut
 from api.schemas.cars import SORT_DESCRIPTION, CarCardOut, CarPageOut
 from api.schemas.dealers import DealerChangeIn, DealerOut, DealerStatsOut, StoreIn
 from api.services import dealers as dealer_ops
-from domain import auction_queries, catalog, dealers
+from domain import auction_queries, catalog, dealer_stats, dealers
 from domain.catalog import SortKey
 from domain.types import DealerStatus
 
@@ -36,7 +36,7 @@ def dealer_apply(actor: CurrentActor, body: StoreIn) -> Envelope[DealerOut]:
 
 @router.get("/{dealer_id}")
 def dealer_get(actor: CurrentActor, dealer_id: Id) -> Envelope[DealerOut]:
-    dealer, private = dealer_ops.dealer_view(actor, dealer_id)
+    dealer, private = dealers.dealer_view(actor, dealer_id)
     return ok(DealerOut.of(dealer, private=private))
 
 
@@ -58,7 +58,7 @@ def dealer_suspend(actor: CurrentActor, dealer_id: Id,
 
 @router.get("/{dealer_id}/statistics")
 def dealer_statistics(actor: CurrentActor, dealer_id: Id) -> Envelope[DealerStatsOut]:
-    stats = dealer_ops.dealer_statistics(actor, dealer_id)
+    stats = dealer_stats.dealer_statistics(actor, dealer_id)
     return ok(DealerStatsOut.model_validate(stats, from_attributes=True))
 
 

@@ -1,2 +1,3 @@
-"""Application services and selectors the API needs that domain/ does not have yet. They use the
-domain's rules and permissions (never a copy of them); each is a candidate to move into domain/."""
+"""HTTP glue the routes share: a PUT or DELETE mapped onto the domain's services, tokens, idempotency
+records, uploads, ops probes. Read selectors and rules belong in domain/ (users.user_view is the last
+one still here)."""
