@@ -48,6 +48,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from data.bulk import copy_rows
 from data.scratch import scratch_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,15 +126,15 @@ def seed_live_market(lots: int) -> None:
                  for t in ("auctions", "cars", "lots")}
     count, hour = -(-lots // LOTS_PER_AUCTION), timedelta(hours=1)
     ends = [now + timedelta(days=1, minutes=rng.randrange(0, 1440)) for _ in range(count)]
-    _copy(engine, "auctions", ("id", "dealer_id", "title", "description", "status", "starts_at", "ends_at",
-                               "soft_close_window_s", "soft_close_extension_s", "buyer_premium_pct",
-                               "premium_min", "created_at", "updated_at"),
+    copy_rows(engine, "auctions", ("id", "dealer_id", "title", "description", "status", "starts_at",
+                                   "ends_at", "soft_close_window_s", "soft_close_extension_s",
+                                   "buyer_premium_pct", "premium_min", "created_at", "updated_at"),
           [(first["auctions"] + a, dealers[a % len(dealers)], f"Live sale {a + 1}", "", "scheduled",
             now - hour, ends[a] + timedelta(minutes=LOTS_PER_AUCTION), 120, 120, "5", 0, now, now)
            for a in range(count)])
     market = [_lot(rng, first, n, ends[n // LOTS_PER_AUCTION], dealers) for n in range(lots)]
-    _copy(engine, "cars", CAR_COLUMNS, [car for car, _ in market])
-    _copy(engine, "lots", ("id", "auction_id", "car_id", "lot_number", "starting_price", "reserve_price",
+    copy_rows(engine, "cars", CAR_COLUMNS, [car for car, _ in market])
+    copy_rows(engine, "lots", ("id", "auction_id", "car_id", "lot_number", "starting_price", "reserve_price",
                            "bid_count", "bidder_count", "ends_at", "extended", "version"),
           [lot for _, lot in market])
     with engine.begin() as conn:
@@ -161,18 +162,6 @@ def _lot(rng: random.Random, first: dict[str, int], n: int, auction_end: Any,
     lot = (lot_id, first["auctions"] + auction, car_id, 1 + n % LOTS_PER_AUCTION, price,
            price + 5_000_000 if n % 2 else None, 0, 0, ends, False, 0)
     return car, lot
-
-
-def _copy(engine: Any, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    raw = engine.raw_connection()
-    try:
-        with raw.driver_connection.cursor() as cur, cur.copy(
-                f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        raw.commit()
-    finally:
-        raw.close()
 
 
 def _live_lots() -> dict[int, Decimal]:

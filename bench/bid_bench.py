@@ -60,6 +60,7 @@ from typing import Any
 from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 
+from data.bulk import copy_rows
 from data.db import use_database
 from data.scratch import scratch_postgres
 
@@ -111,18 +112,6 @@ def scratch_database(server: str) -> AbstractContextManager[str]:
 
 def paise(rupees: Decimal) -> int:
     return int(rupees * 100)
-
-
-def copy_rows(engine: Engine, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    raw = engine.raw_connection()
-    try:
-        with raw.driver_connection.cursor() as cur, cur.copy(  # type: ignore[union-attr]
-                f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        raw.commit()
-    finally:
-        raw.close()
 
 
 def seed(engine: Engine, plan: Plan) -> None:

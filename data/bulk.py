@@ -1,12 +1,13 @@
-"""Bulk inserts for imports: one executemany without RETURNING (the ORM's per-object path costs
-seconds at 10,000 rows), then the new ids by their natural key, and their change-log rows."""
+"""Bulk inserts. For imports: one executemany without RETURNING (the ORM's per-object path costs
+seconds at 10,000 rows), then the new ids by their natural key, and their change-log rows. For
+benchmark fixtures: PostgreSQL COPY."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Engine, insert
 from sqlmodel import col, select
 
 from data.models import Car
@@ -24,3 +25,16 @@ def cars_insert_many(uow: UnitOfWork, rows: Sequence[Mapping[str, Any]]) -> list
         ids += [i or 0 for i in uow.session.exec(select(Car.id).where(col(Car.vin).in_(batch))).all()]
     uow.record_change("cars", ids, "insert")  # Core inserts do not pass the flush hook
     return ids
+
+
+def copy_rows(engine: Engine, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Bulk-load rows into a PostgreSQL table with COPY, in one transaction (benchmarks' fixtures)."""
+    raw = engine.raw_connection()
+    try:
+        with raw.driver_connection.cursor() as cur, cur.copy(  # type: ignore[union-attr]
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        raw.commit()
+    finally:
+        raw.close()
