@@ -370,10 +370,13 @@ def timed_bid(due: Due, origin_ns: int, tally: Tally, lock: threading.Lock) -> N
 
 
 def warm_up() -> None:
-    """Open this thread's pooled connection and compile the statements before the clock starts."""
-    from domain.bidding.ladder import ladder_current
+    """Import the service, open this thread's pooled connection and compile the statements before the
+    clock starts."""
+    import domain.bidding.service  # noqa: F401
+    from data.bid_store import bid_statements_warm
+    from data.db import get_engine
 
-    ladder_current()
+    bid_statements_warm(get_engine())
 
 
 ThreadBody = Callable[[int, "Gate", Tally, threading.Lock], None]

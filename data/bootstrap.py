@@ -1,10 +1,12 @@
-"""Bring the store up at app start: migrate the embedded store, seed the demo in demo mode."""
+"""Bring the store up at app start: migrate the embedded store, seed the demo in demo mode, and compile
+the bid path's statements so the first bidder does not wait for it."""
 
 from __future__ import annotations
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from data.bid_store import bid_statements_warm
 from data.db import get_engine
 from data.migrate import alembic_config, upgrade_to_head
 from data.settings import get_settings
@@ -24,6 +26,7 @@ def prepare_store() -> None:
         from data.demo import seed_demo  # imported late: only demo mode needs Pillow and the catalog
 
         seed_demo()
+    bid_statements_warm(get_engine())
 
 
 def _require_head() -> None:
