@@ -1,8 +1,10 @@
 """Compaction: many small delta parts become one, and deltas are folded into the base when large.
 
 Both run inside the refresher (under its lock) with DuckDB, writing a new part beside the old ones;
-the manifest then swaps to it in one atomic replace. Merging deltas keeps tombstones (the base may
-still hold those rows); folding into the base drops them, since nothing older remains underneath.
+the manifest then swaps to it in one atomic replace. Both keep tombstones: a process's in-memory copy
+(`analytics.memory`) applies every row version newer than the one it holds, from whichever part now
+holds it, so a delete folded into the base must still be there to be seen. Deletes are rare (a car
+removed from stock, a user's last role), so the tombstones cost next to nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from analytics.reader import _files, latest_sql
-from analytics.schema import CHANGE, DELETED, TABLES
+from analytics.schema import CHANGE, TABLES
 from analytics.storage import Manifest, TableParts, publish
 
 MERGE_AT = 16  # delta parts before they are merged into one
@@ -45,7 +47,7 @@ def _should_fold(parts: TableParts, folder: Path) -> bool:
 
 def _fold(con: duckdb.DuckDBPyConnection, name: str, parts: TableParts, folder: Path, seq: int) -> str:
     table = TABLES[name]
-    query = (f"SELECT *, false AS {DELETED} FROM ({latest_sql(table, parts, folder, meta=True)}) "
+    query = (f"SELECT * FROM ({latest_sql(table, parts, folder, meta=True, tombstones=True)}) "
              f"ORDER BY {table.key}")  # sorted by key: ids follow time, so row-group statistics prune
     return _copy(con, query, name, folder, seq)
 

@@ -63,9 +63,9 @@ def dealer_lots(dealer_id: int, start: datetime, end: datetime) -> pd.DataFrame:
     return run("dealer_lots", dealer_id=dealer_id, start=start, end=end)
 
 
-def lot_price_curve(lot_id: int) -> pd.DataFrame:
-    """bid_id, placed_at, price (rupees) after each active bid of the lot, in order."""
-    return run("lot_price_curve", lot_id=lot_id)
+def lot_price_curve(dealer_id: int, lot_id: int) -> pd.DataFrame:
+    """bid_id, placed_at, price (rupees) after each active bid of the dealer's lot, in order."""
+    return run("lot_price_curve", dealer_id=dealer_id, lot_id=lot_id)
 
 
 # --- Admin dashboard ---------------------------------------------------------------------------

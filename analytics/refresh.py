@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import logging
 import time
+import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -153,7 +154,7 @@ def _rebuild(engine: Engine, folder: Path, old: Manifest | None) -> RefreshRepor
         # PostgreSQL: re-read the audit log from the start until a later mark proves it final.
         audit_safe = 0 if marks else _scalar(conn, "SELECT coalesce(max(id), 0) FROM audit_log")
     manifest = Manifest(store=_store_name(engine), cursor=cursor, seq=seq, refreshed_at=started.isoformat(),
-                        audit_safe=audit_safe, audit_marks=marks, tables=tables)
+                        audit_safe=audit_safe, audit_marks=marks, tables=tables, generation=uuid.uuid4().hex)
     manifest_write(manifest, folder)
     collect_garbage(manifest, folder)
     return report

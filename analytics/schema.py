@@ -2,8 +2,8 @@
 
 Derived from the table models, so a new column reaches the copy without a second list to keep. Money
 stays in integer minor units (paise) exactly as stored; queries turn it into rupees. Times are UTC.
-Password hashes and bulky text (descriptions, photo lists) are left out: analytics needs neither, and
-a copy that holds no secrets can be shared more freely.
+Password hashes, bulky text (descriptions, photo lists) and bid idempotency keys are left out: analytics
+needs none of them, and a copy that holds no secrets can be shared more freely.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from sqlmodel import SQLModel
 import data.models  # noqa: F401  (registers the tables on the metadata)
 from data.types import Money, UTCDateTime
 
-LEFT_OUT = {"users": {"password_hash"}, "cars": {"description", "photos"}, "auctions": {"description"}}
+LEFT_OUT = {"users": {"password_hash"}, "cars": {"description", "photos"}, "auctions": {"description"},
+            "bids": {"idempotency_key"}}  # a double-click guard: ten million unique strings, no meaning
 TIME = pa.timestamp("us", tz="UTC")
 PCT = pa.decimal128(5, 2)
 CHANGE = "_change"  # the refresh that wrote a row version: the highest one per key wins

@@ -2,6 +2,8 @@
 
 The files use DuckDB's `$name` parameters and only SQL that PostgreSQL also runs, so the benchmark can
 time the same query on the store itself (`postgres_text` turns `$name` into psycopg's `%(name)s`).
+`views/` holds the relations the in-memory copy keeps physically (a lot's or a bid's dealer beside
+it); `postgres_views` makes them plain views on the store.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 SQL_DIR = Path(__file__).with_name("sql")
+VIEWS_DIR = SQL_DIR / "views"  # relations the in-memory copy materialises (analytics.memory)
 _PARAM = re.compile(r"(?<![:$\w])\$([a-z_]+)")
 
 
@@ -25,3 +28,13 @@ def postgres_text(name: str) -> str:
 
 def names() -> list[str]:
     return sorted(p.stem for p in SQL_DIR.glob("*.sql"))
+
+
+def view_names() -> list[str]:
+    return sorted(p.stem for p in VIEWS_DIR.glob("*.sql"))
+
+
+def postgres_views() -> list[str]:
+    """CREATE OR REPLACE VIEW statements for the store, so the query files run there unchanged."""
+    return [f"CREATE OR REPLACE VIEW {name} AS {(VIEWS_DIR / f'{name}.sql').read_text()}"
+            for name in view_names()]

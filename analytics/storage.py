@@ -44,6 +44,7 @@ class Manifest:
     audit_safe: int  # every audit row with an id up to this is final and copied
     audit_marks: list[list[int]]  # [allocated id, xid horizon] pairs waiting to make audit_safe safe
     tables: dict[str, TableParts]
+    generation: str = ""  # new on every rebuild: a reader holding another one loads the copy afresh
 
 
 def root() -> Path:

@@ -1,20 +1,31 @@
 """Analytics benchmark: the dashboards on the DuckDB copy against the same SQL on PostgreSQL, and how
 long a new bid takes to reach the copy.
 
-    python -m bench.analytics_bench [--bids 1000000] [--smoke]
+    python -m bench.analytics_bench [--bids 1000000] [--smoke] [--database URL --data-dir DIR]
 
 Makes a scratch database on the server named by DATABASE_URL (default
-postgresql://postgres@127.0.0.1:5432/postgres), fills it with `data.generate`, builds the copy, then
-times the dealer dashboard (all its queries, for the biggest dealer) and the admin dashboard, median of
-five warm runs each, on DuckDB and on PostgreSQL. Last line:
+postgresql://postgres@127.0.0.1:5432/postgres), fills it with `data.generate` (10 bids per lot, 500
+lots per dealer), builds the copy, loads it into a fresh process's memory (its time and resident
+memory are printed), then times the dealer dashboard (all its queries, for the biggest dealer) and
+the admin dashboard, median of five warm runs each, on DuckDB (this process's in-memory copy) and on
+PostgreSQL (the same query files, with the copy's two dealer views created as plain views), each
+ending in the DataFrame a dashboard gets. Then the
+freshness lag: a burst of bids through the real service while a refresher runs, until the last one
+is visible to a reader. `--database` and `--data-dir` reuse a generated store and a copy across runs
+(neither is dropped; the store is generated only when empty, the copy refreshed, not rebuilt).
+Last line:
     RESULT bids=<N> dealer_ms=<> admin_ms=<> admin_speedup=<PG/DuckDB> dealer_speedup=<PG/DuckDB> lag_s=<>
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -22,8 +33,10 @@ import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import pandas as pd  # type: ignore[import-untyped]
 import psycopg
 from sqlalchemy import text
 
@@ -53,7 +66,7 @@ def dashboards(dealer_id: int, lot_id: int, now: datetime) -> dict[str, list[Que
         "dealer": [("dealer_summary", dealer), ("dealer_earnings", {**dealer, "period": "week"}),
                    ("dealer_top_models", {**dealer, "limit": 10}),
                    ("dealer_bid_hours", {**dealer, "tz": "Asia/Kolkata"}), ("dealer_lots", dealer),
-                   ("lot_price_curve", {"lot_id": lot_id})],
+                   ("lot_price_curve", {"dealer_id": dealer_id, "lot_id": lot_id})],
         "admin": [("platform_summary", span), ("users_by_role", {"now": now}), ("live_now", {"now": now}),
                   ("bids_per_hour", {"start": now - timedelta(days=7), "end": now}),
                   ("top_dealers", {**span, "limit": 10}), ("registrations", {**span, "period": "day"})],
@@ -81,7 +94,11 @@ def pg_runner(url: str, queries: list[Query]) -> Callable[[], object]:
 
     conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
     conn.execute("SET TimeZone = 'UTC'")
-    return lambda: [conn.execute(postgres_text(name), params).fetchall() for name, params in queries]
+    def frame(name: str, params: dict[str, Any]) -> pd.DataFrame:  # what a dashboard would need
+        cursor = conn.execute(postgres_text(name), params)
+        return pd.DataFrame(cursor.fetchall(), columns=[c.name for c in cursor.description or []])
+
+    return lambda: [frame(name, params) for name, params in queries]
 
 
 def biggest_dealer(url: str) -> tuple[int, int]:
@@ -111,9 +128,9 @@ def freshness_lag(burst: int) -> float:
 
     with UnitOfWork(write=False) as uow:
         lots = uow.session.execute(text(
-            "SELECT l.id, coalesce(l.current_price, l.starting_price) FROM lots l JOIN auctions a "
-            "ON a.id = l.auction_id WHERE l.outcome IS NULL AND l.ends_at > now() AND a.starts_at < now() "
-            "LIMIT 20")).all()
+            "SELECT l.id, coalesce(l.leader_max, l.current_price, l.starting_price) FROM lots l "
+            "JOIN auctions a ON a.id = l.auction_id WHERE l.outcome IS NULL AND l.ends_at > now() "
+            "AND a.starts_at < now() LIMIT 20")).all()
         bidders = [actor_load(uow, row[0]) for row in uow.session.execute(text(
             "SELECT user_id FROM user_roles WHERE role = 'bidder' AND user_id NOT IN "
             "(SELECT user_id FROM dealers) LIMIT 20")).all()]
@@ -142,30 +159,81 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bids", type=int, default=1_000_000)
     parser.add_argument("--smoke", action="store_true", help="a tiny size, for CI")
+    parser.add_argument("--database", help="reuse this PostgreSQL database (generated only if empty)")
+    parser.add_argument("--data-dir", help="reuse this folder for the copy (refreshed, not rebuilt)")
+    parser.add_argument("--memory-probe", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.memory_probe:
+        memory_probe()
+        return
     bids = 20_000 if args.smoke else args.bids
     cars = max(1_000, bids // 10)
-    with scratch_database() as url, tempfile.TemporaryDirectory() as data_dir:
+    with contextlib.ExitStack() as stack:
+        url = args.database or stack.enter_context(scratch_database())
+        data_dir = args.data_dir or stack.enter_context(tempfile.TemporaryDirectory())
         use(url, data_dir)
         report(url, bids, cars)
 
 
-def report(url: str, bids: int, cars: int) -> None:
-    from analytics.refresh import rebuild
+def memory_probe() -> None:
+    """Run in a fresh process: load the copy into memory, print the seconds and the resident memory."""
+    from analytics.reader import memory_copy
+
+    began = time.perf_counter()
+    memory_copy()
+    seconds = time.perf_counter() - began
+    lines = Path("/proc/self/status").read_text().splitlines()
+    status = dict(line.split(":", 1) for line in lines)
+    print(json.dumps({"seconds": seconds, "rss_mb": int(status["VmHWM"].split()[0]) // 1024,
+                      "rss_now_mb": int(status["VmRSS"].split()[0]) // 1024}))
+
+
+def prepare(url: str, bids: int, cars: int) -> None:
+    """Generate the market (unless the database has one), then build or refresh the copy."""
+    from analytics.refresh import rebuild, refresh_once
+    from analytics.storage import manifest_read
     from data.db import get_engine
     from data.generate import generate
     from data.migrate import upgrade_to_head
-    from data.types import utcnow
 
     upgrade_to_head(get_engine())
+    with get_engine().connect() as conn:
+        present = int(conn.execute(text("SELECT count(*) FROM bids")).scalar_one())
     began = time.perf_counter()
-    generate(get_engine(), dealers=max(10, cars // 500), cars=cars, auctions=max(100, cars // 10), bids=bids)
-    print(f"generate: {time.perf_counter() - began:.1f} s (bids={bids:,}, cars={cars:,})")
+    if not present:
+        generate(get_engine(), dealers=max(10, cars // 500), cars=cars, auctions=max(100, cars // 10),
+                 bids=bids)
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")
+        print(f"generate: {time.perf_counter() - began:.1f} s (bids={bids:,}, cars={cars:,}, "
+              f"lots={cars:,}, dealers={max(10, cars // 500):,})")
+    else:
+        print(f"reused database: {present:,} bids")
     began = time.perf_counter()
-    rebuild()
-    print(f"build copy: {time.perf_counter() - began:.1f} s")
+    rebuilt = manifest_read() is None
+    rebuild() if rebuilt else refresh_once()
+    print(f"{'build' if rebuilt else 'refresh'} copy: {time.perf_counter() - began:.1f} s")
+    began = time.perf_counter()
+    for _ in range(3):  # after a rebuild on PostgreSQL the audit log is re-read until proven final
+        refresh_once()
+    print(f"first three refreshes: {time.perf_counter() - began:.1f} s")
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE")
+        from analytics.sqlfiles import postgres_views
+
+        for statement in postgres_views():  # the copy's two dealer views, as plain views
+            conn.execute(statement)
+
+
+def report(url: str, bids: int, cars: int) -> None:
+    from analytics.reader import memory_copy
+    from data.types import utcnow
+
+    prepare(url, bids, cars)
+    probe = json.loads(subprocess.run([sys.executable, "-m", "bench.analytics_bench", "--memory-probe"],
+                                      check=True, capture_output=True, text=True).stdout)
+    print(f"load copy into a fresh process: {probe['seconds']:.1f} s, peak resident memory "
+          f"{probe['rss_mb']:,} MB (after load {probe['rss_now_mb']:,} MB)")
+    memory_copy()
     dealer_id, lot_id = biggest_dealer(url)
     results = {}
     for board, queries in dashboards(dealer_id, lot_id, utcnow()).items():

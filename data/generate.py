@@ -6,8 +6,11 @@ numpy in whole columns and bulk loaded: PostgreSQL through COPY (psycopg `cursor
 executemany in big batches. They are consistent: every lot's price, leader and counters equal its
 bids; ended lots are settled the way `domain.bidding.settlement` would (sold, reserve_not_met or
 unsold) and sold lots have their sale booked with `domain.bidding.fees.sale_amounts`; every row of a
-tracked table has its change_log row, so the analytics copy can be built from it. VINs are synthetic
-(unique, not check-digit valid). Ids start after the ones already in the store.
+tracked table has its change_log row, so the analytics copy can be built from it. Bid ids follow their
+time (as the service hands them out); each bid's first appearance on a lot and in an auction has its
+`lot_bidders` / `auction_participants` row; sign-ins leave `login` audit entries (a bidder signs in
+about once per five bids, over the last 400 days). VINs are synthetic (unique, not check-digit
+valid). Ids start after the ones already in the store.
 """
 
 from __future__ import annotations
@@ -39,7 +42,9 @@ PREMIUM_PCT = Decimal("5")
 SQLITE_BATCH = 50_000
 FEES = [0.0, 1.0, 2.5]  # a dealer's seller fee (%) is FEES[id % 3]
 TRACKED = ["users", "dealers", "cars", "auctions", "lots", "bids", "sales"]
-LOAD_ORDER = ["users", "user_roles", "dealers", "auctions", "cars", "lots", "bids", "sales"]
+LOAD_ORDER = ["users", "user_roles", "dealers", "auctions", "cars", "lots", "bids", "lot_bidders",
+              "auction_participants", "sales", "audit_log"]
+LOGINS_PER_BID = 0.2
 
 
 def _ts(values: np.ndarray) -> pa.Array:
@@ -47,7 +52,7 @@ def _ts(values: np.ndarray) -> pa.Array:
 
 
 def _first_ids(engine: Engine) -> dict[str, int]:
-    tables = ["users", "dealers", "cars", "auctions", "lots", "bids", "sales"]
+    tables = ["users", "dealers", "cars", "auctions", "lots", "bids", "sales", "audit_log"]
     with engine.connect() as conn:
         return {t: int(conn.execute(text(f"SELECT coalesce(max(id), 0) + 1 FROM {t}")).scalar_one())
                 for t in tables}
@@ -80,7 +85,27 @@ def build(*, dealers: int, cars: int, auctions: int, bids: int, first: dict[str,
         cars, bids, lot_auction, auction, first, bidder_ids=users["id"].to_numpy()[dealers:], now64=now64,
         rng=rng)
     out["bids"], out["sales"] = bid_table, sales
+    out["lot_bidders"], out["auction_participants"] = _participants(bid_table)
+    out["audit_log"] = _logins(int(bids * LOGINS_PER_BID), first["audit_log"], users["id"].to_numpy(), now64,
+                               rng)
     return out
+
+
+def _participants(bid_table: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """Insert-once rows of each (lot, bidder) and (auction, bidder) pair, stamped with the first bid."""
+    first = bid_table.group_by(["lot_id", "bidder_id"], use_threads=False).aggregate([])
+    joined = (bid_table.group_by(["auction_id", "bidder_id"], use_threads=False)
+              .aggregate([("placed_at", "min")]).rename_columns(["auction_id", "bidder_id", "joined_at"]))
+    return first, joined
+
+
+def _logins(count: int, first: int, user_ids: np.ndarray, now64: np.datetime64,
+            rng: np.random.Generator) -> pa.Table:
+    at = np.sort(now64 - rng.integers(1, 400 * 86_400, count).astype("timedelta64[s]"))
+    who = rng.choice(user_ids, count)
+    return pa.table({"id": np.arange(first, first + count), "at": _ts(at), "actor_id": who,
+                     "action": ["login"] * count, "entity": ["users"] * count, "entity_id": who,
+                     "before": pa.nulls(count, pa.string()), "after": pa.nulls(count, pa.string())})
 
 
 def _users(count: int, first: int, now64: np.datetime64, rng: np.random.Generator) -> pa.Table:
@@ -139,10 +164,12 @@ def _lots_and_bids(cars: int, bids: int, lot_auction: np.ndarray, auction: pa.Ta
     below = (reserve >= 0) & (current < reserve)
     settled = np.where(~has, "unsold", np.where(below, "reserve_not_met", "sold"))
     outcome = np.where(ended, settled.astype(object), np.full(cars, None, dtype=object))
+    in_time = np.argsort(placed, kind="stable")  # ids follow time; a lot's bids keep their order
     bid_table = pa.table({
-        "id": np.arange(first["bids"], first["bids"] + bids), "lot_id": lot_ids[bid_lot],
-        "auction_id": a_ids[lot_auction][bid_lot], "bidder_id": bidder, "max_amount": price_after + STEP,
-        "price_after": price_after, "leader_after": bidder, "placed_at": _ts(placed),
+        "id": np.arange(first["bids"], first["bids"] + bids), "lot_id": lot_ids[bid_lot][in_time],
+        "auction_id": a_ids[lot_auction][bid_lot][in_time], "bidder_id": bidder[in_time],
+        "max_amount": (price_after + STEP)[in_time], "price_after": price_after[in_time],
+        "leader_after": bidder[in_time], "placed_at": _ts(placed[in_time]),
         "status": ["active"] * bids, "idempotency_key": [f"g{i}" for i in range(bids)]})
     null = _nullable
     car_status = np.where(outcome == "sold", "sold", "available")
@@ -216,14 +243,30 @@ def load(engine: Engine, tables: dict[str, pa.Table]) -> None:
         txid = None
         if engine.dialect.name == "postgresql":
             txid = int(conn.execute(text("SELECT pg_current_xact_id()::text::bigint")).scalar_one())
+        indexes = _drop_indexes(conn) if txid is not None else []
         for name in LOAD_ORDER:
             _load_table(conn, name, tables[name])
         changes = pa.concat_tables([_changes(name, tables[name], txid) for name in TRACKED])
         _load_table(conn, "change_log", changes)
+        for statement in indexes:  # one sort per index beats millions of random index inserts
+            conn.execute(text(statement))
         if txid is not None:  # COPY with explicit ids does not move the sequences: move them past
-            for name in TRACKED:
+            for name in [*TRACKED, "audit_log"]:
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                                   f"(SELECT coalesce(max(id), 1) FROM {name}))"))
+
+
+def _drop_indexes(conn: Any) -> list[str]:
+    """PostgreSQL: drop the loaded tables' plain indexes (not keys) for the load; returns their DDL."""
+    conn.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
+    rows = conn.execute(text(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "JOIN pg_class t ON t.oid = i.indrelid WHERE t.relname = ANY(:tables) AND t.relnamespace = "
+        "'public'::regnamespace AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = "
+        "i.indexrelid)"), {"tables": [*LOAD_ORDER, "change_log"]}).all()
+    for name, _ in rows:
+        conn.execute(text(f"DROP INDEX {name}"))
+    return [ddl for _, ddl in rows]
 
 
 def _changes(name: str, table: pa.Table, txid: int | None) -> pa.Table:

@@ -83,7 +83,7 @@ def dealer_lot_curve(actor: Actor, dealer_id: int, lot_id: int, lots: pd.DataFra
     require_store_owner(actor, dealer_id)
     if lot_id not in set(lots["lot_id"]):
         raise ValidationFailed({"lot": "Pick one of your lots."})
-    return queries.lot_price_curve(lot_id)
+    return queries.lot_price_curve(dealer_id, lot_id)
 
 
 def platform_dashboard(actor: Actor, start: datetime, end: datetime) -> PlatformDashboard:

@@ -2,8 +2,8 @@
 -- Active bids on a dealer's lots placed in [start, end), by hour of day (0-23) in time zone $tz.
 WITH hours AS (
     SELECT CAST(EXTRACT(hour FROM b.placed_at AT TIME ZONE $tz) AS INTEGER) AS hour
-    FROM bids b JOIN auctions a ON a.id = b.auction_id
-    WHERE a.dealer_id = $dealer_id AND b.status = 'active'
+    FROM bids_with_dealer b
+    WHERE b.dealer_id = $dealer_id AND b.status = 'active'
       AND b.placed_at >= $start AND b.placed_at < $end
 )
 SELECT g.hour, count(h.hour) AS bids

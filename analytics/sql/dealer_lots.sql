@@ -8,10 +8,10 @@ SELECT l.id AS lot_id, a.id AS auction_id, a.title AS auction, l.lot_number,
        l.bid_count, l.bidder_count,
        CAST(s.hammer / 100.0 AS NUMERIC(18, 2)) AS hammer,
        CAST(s.dealer_earnings / 100.0 AS NUMERIC(18, 2)) AS earnings
-FROM lots l
+FROM lots_with_dealer l
 JOIN auctions a ON a.id = l.auction_id
-JOIN cars c ON c.id = l.car_id
+JOIN cars c ON c.id = l.car_id AND c.dealer_id = l.dealer_id  -- a lot's car is its dealer's
 LEFT JOIN sales s ON s.lot_id = l.id
-WHERE a.dealer_id = $dealer_id AND a.status = 'scheduled'
+WHERE l.dealer_id = $dealer_id AND a.status = 'scheduled'
   AND l.ends_at >= $start AND l.ends_at < $end
 ORDER BY l.ends_at, l.id

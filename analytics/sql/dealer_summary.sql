@@ -2,10 +2,11 @@
 -- One row for a dealer's lots whose end time falls in [start, end), in published auctions.
 -- offered = those lots; sell_through = sold / offered; money from the sales table, in rupees;
 -- per-lot averages count active bids (retracted and voided bids are not bids any more).
+-- lots_with_dealer / bids_with_dealer: lots and bids with their auction's dealer (analytics/sql/views/).
 WITH dl AS (
     SELECT l.id, l.auction_id, l.outcome, l.starting_price, l.reserve_price
-    FROM lots l JOIN auctions a ON a.id = l.auction_id
-    WHERE a.dealer_id = $dealer_id AND a.status = 'scheduled'
+    FROM lots_with_dealer l JOIN auctions a ON a.id = l.auction_id
+    WHERE l.dealer_id = $dealer_id AND a.status = 'scheduled'
       AND l.ends_at >= $start AND l.ends_at < $end
 ), money AS (
     SELECT s.hammer, s.dealer_earnings, dl.reserve_price, dl.starting_price
@@ -13,8 +14,8 @@ WITH dl AS (
 ), activity AS (
     SELECT count(*) AS bids, count(DISTINCT CAST(b.lot_id AS VARCHAR) || ':' || CAST(b.bidder_id AS VARCHAR))
            AS lot_bidders
-    FROM bids b JOIN dl ON dl.id = b.lot_id
-    WHERE b.status = 'active'
+    FROM bids_with_dealer b JOIN dl ON dl.id = b.lot_id
+    WHERE b.dealer_id = $dealer_id AND b.status = 'active'
 ), counts AS (
     SELECT count(DISTINCT auction_id) AS auctions_held,
            count(*) AS lots_offered,

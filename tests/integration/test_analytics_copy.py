@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import text
 
 from analytics import compact, refresh
+from analytics.memory import DEALER_VIEWS
 from analytics.reader import connect
 from analytics.schema import TABLES
 from analytics.storage import manifest_read
@@ -174,7 +175,7 @@ def _remove_some(boss, placed: list) -> None:  # type: ignore[no-untyped-def, ty
 
 def _assert_same_copies(incremental: Path, full: Path) -> None:
     con = duckdb.connect()
-    for name in TABLES:
+    for name in [*TABLES, *DEALER_VIEWS]:
         with connect(incremental) as a, connect(full) as b:
             con.register("a", a.sql(f"SELECT * FROM {name}").to_arrow_table())
             con.register("b", b.sql(f"SELECT * FROM {name}").to_arrow_table())
@@ -196,15 +197,21 @@ STORE_CHECKS = {
     "users": "SELECT id, email, status FROM users",
     "audit_log": "SELECT id, action, entity_id FROM audit_log",
     "auctions": "SELECT id, ends_at FROM auctions",
+    # The copy keeps a bid's and a lot's dealer beside it; on the store it is a join.
+    "bids_with_dealer": ("SELECT b.id, a.dealer_id FROM bids b JOIN auctions a ON a.id = b.auction_id",
+                         "SELECT id, dealer_id FROM bids_with_dealer"),
+    "lots_with_dealer": ("SELECT l.id, a.dealer_id FROM lots l JOIN auctions a ON a.id = l.auction_id",
+                         "SELECT id, dealer_id FROM lots_with_dealer"),
 }
 
 
 def _assert_copy_matches_store() -> None:
     with get_engine().connect() as conn:
         for name, sql in STORE_CHECKS.items():
-            expected = sorted(tuple(r) for r in conn.execute(text(sql)))
+            store_sql, copy_sql = sql if isinstance(sql, tuple) else (sql, sql)
+            expected = sorted(tuple(r) for r in conn.execute(text(store_sql)))
             with connect() as cursor:
-                got = sorted(cursor.execute(sql).fetchall())
+                got = sorted(cursor.execute(copy_sql).fetchall())
             if name == "auctions":  # SQLite returns times as text: compare the instants
                 got = [(i, t.replace(tzinfo=None).isoformat(sep=" ")) for i, t in got]
                 expected = [(i, t if isinstance(t, str) else t.replace(tzinfo=None).isoformat(sep=" "))

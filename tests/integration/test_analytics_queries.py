@@ -98,7 +98,7 @@ def test_dealer_series_models_hours_lots_and_curve(market: dict[str, int]) -> No
     lots = queries.dealer_lots(market["a"], start, end)
     assert sorted(lots.outcome) == ["reserve_not_met", "sold", "sold", "unsold"]
     assert sorted(lots.hammer.dropna()) == [400_000, 600_000]
-    curve = queries.lot_price_curve(market["lot1"])
+    curve = queries.lot_price_curve(market["a"], market["lot1"])
     assert curve.price.tolist() == [300_000, 400_000]
 
 
