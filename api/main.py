@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
@@ -41,6 +42,7 @@ ROUTERS = (auth.router, users.router, cars.router, auctions.router, bids.router,
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    to_thread.current_default_thread_limiter().total_tokens = get_api_settings().worker_threads
     await run_in_threadpool(prepare_store)  # migrate the embedded store; refuse a PostgreSQL behind
     yield
 

@@ -58,6 +58,7 @@ DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 PASSWORD = "Bench-Pass-2026!"  # noqa: S105 — the scratch users' password, made for this run
 LOTS_PER_AUCTION = 5
 STEP = Decimal(1000)  # bids go up in thousands of rupees
+KEEP_ALIVE_S = 75  # as a proxy in front would keep them (nginx's default); uvicorn's own default is 5 s
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,8 @@ def api_server(url: str) -> Iterator[tuple[int, int]]:
                             "API_RATE_PER_TOKEN": "10000/minute", "API_RATE_BIDS_USER": "10000/minute"}
         # A fixed argument list, no shell: the only outside value is our own free port.
         process = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--workers", "2",  # noqa: S603
-                                    "--port", str(port), "--no-access-log", "--log-level", "warning"],
+                                    "--port", str(port), "--no-access-log", "--log-level", "warning",
+                                    "--timeout-keep-alive", str(KEEP_ALIVE_S)],
                                    cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
         try:
             asyncio.run(_wait_ready(port))
@@ -244,7 +246,7 @@ def cpu_seconds(pid: int) -> float:
 
 class Http:
     """One keep-alive HTTP/1.1 connection: just enough client for our JSON answers. A connection the
-    server closed while idle (uvicorn's keep-alive timeout is 5 s; users think longer) is reopened."""
+    server closed while idle (past the server's keep-alive timeout) is reopened."""
 
     def __init__(self, port: int) -> None:
         self.port = port
