@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
@@ -169,3 +171,37 @@ def _user(uow: UnitOfWork, user_id: int) -> User:
     if user is None or user.status == UserStatus.DELETED:
         raise NotFound("No such user.")
     return user
+
+
+@dataclass(frozen=True)
+class UserView:
+    """An account as its owner (or an admin) sees it."""
+
+    id: int
+    email: str
+    name: str
+    phone: str | None
+    city: str | None
+    timezone: str
+    status: str
+    roles: frozenset[Role]
+    dealer_id: int | None
+    created_at: datetime
+
+
+def own_or_admin(actor: Actor, user_id: int) -> None:
+    """A user reaches only their own account, an admin anyone's; a wrong id is "no such user" (404)."""
+    if actor.id != user_id and not actor.is_admin:
+        raise NotFound("No such user.")
+
+
+def user_view(actor: Actor, user_id: int) -> UserView:
+    own_or_admin(actor, user_id)
+    with UnitOfWork(write=False) as uow:
+        user = uow.session.get(User, user_id)
+        if user is None or user.status == UserStatus.DELETED:
+            raise NotFound("No such user.")
+        roles = uow.session.exec(select(UserRole.role).where(UserRole.user_id == user_id)).all()
+        dealer = uow.session.exec(select(Dealer.id).where(Dealer.user_id == user_id)).first()
+    return UserView(user_id, user.email, user.name, user.phone, user.city, user.timezone, user.status,
+                    frozenset(Role(role) for role in roles), dealer, user.created_at)

@@ -11,9 +11,8 @@ from api.deps import CurrentActor, anonymous, bearer, client_address, limits, to
 from api.envelope import Envelope, ok
 from api.schemas.users import LoginIn, RefreshIn, RegisterIn, TokensOut, UserOut
 from api.services import tokens
-from api.services.users import user_view
 from api.settings import get_api_settings
-from domain.accounts import user_register
+from domain.accounts import user_register, user_view
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 

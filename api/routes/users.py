@@ -10,6 +10,7 @@ from api.deps import CurrentActor, Id
 from api.envelope import Envelope, PageParams, ok, page_params, paged
 from api.schemas.users import DeleteAccountIn, ProfileIn, ProfileOut, UserChangeIn, UserOut
 from api.services import users
+from domain.accounts import user_view
 from domain.admin import user_search
 from domain.types import Role, UserStatus
 
@@ -27,7 +28,7 @@ def user_list(actor: CurrentActor, page: Annotated[PageParams, Depends(page_para
 
 @router.get("/{user_id}")
 def user_get(actor: CurrentActor, user_id: Id) -> Envelope[UserOut]:
-    return ok(UserOut.of(users.user_view(actor, user_id)))
+    return ok(UserOut.of(user_view(actor, user_id)))
 
 
 @router.put("/{user_id}")
@@ -46,7 +47,7 @@ def user_delete(actor: CurrentActor, user_id: Id, body: DeleteAccountIn) -> Enve
 
 @router.get("/{user_id}/profile")
 def profile_get(actor: CurrentActor, user_id: Id) -> Envelope[ProfileOut]:
-    return ok(ProfileOut.of(users.user_view(actor, user_id)))
+    return ok(ProfileOut.of(user_view(actor, user_id)))
 
 
 @router.put("/{user_id}/profile")

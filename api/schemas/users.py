@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.services.users import UserView
+from domain.accounts import UserView
 from domain.admin import UserRow
 from domain.types import Role, UserStatus
 

@@ -1,3 +1,2 @@
 """HTTP glue the routes share: a PUT or DELETE mapped onto the domain's services, tokens, idempotency
-records, uploads, ops probes. Read selectors and rules belong in domain/ (users.user_view is the last
-one still here)."""
+records, uploads, ops probes. Read selectors and rules live in domain/."""

@@ -1,35 +1,17 @@
-"""Users through the API: a user reaches only their own account, an admin anyone's. A wrong id is
-"no such user" (404), so ids reveal nothing. Changes go through domain.accounts and domain.admin."""
+"""Users through the API: one PUT or DELETE mapped onto domain.accounts and domain.admin, which decide who
+may read or change which account (`own_or_admin`: a wrong id is "no such user", so ids reveal nothing)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlmodel import select
-
-from data.models import Dealer, User, UserRole
-from data.uow import UnitOfWork
 from domain import accounts, admin
-from domain.errors import Forbidden, InvalidCredentials, NotFound, ValidationFailed
+from domain.accounts import UserView, own_or_admin, user_view
+from domain.errors import Forbidden, InvalidCredentials, ValidationFailed
 from domain.permissions import Actor
 from domain.types import Role, UserStatus
-
-
-@dataclass(frozen=True)
-class UserView:
-    id: int
-    email: str
-    name: str
-    phone: str | None
-    city: str | None
-    timezone: str
-    status: str
-    roles: frozenset[Role]
-    dealer_id: int | None
-    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -39,23 +21,6 @@ class UserChange:
     reason: str = ""
     current_password: str | None = None
     new_password: str | None = None
-
-
-def own_or_admin(actor: Actor, user_id: int) -> None:
-    if actor.id != user_id and not actor.is_admin:
-        raise NotFound("No such user.")
-
-
-def user_view(actor: Actor, user_id: int) -> UserView:
-    own_or_admin(actor, user_id)
-    with UnitOfWork(write=False) as uow:
-        user = uow.session.get(User, user_id)
-        if user is None or user.status == UserStatus.DELETED:
-            raise NotFound("No such user.")
-        roles = uow.session.exec(select(UserRole.role).where(UserRole.user_id == user_id)).all()
-        dealer = uow.session.exec(select(Dealer.id).where(Dealer.user_id == user_id)).first()
-    return UserView(user_id, user.email, user.name, user.phone, user.city, user.timezone, user.status,
-                    frozenset(Role(role) for role in roles), dealer, user.created_at)
 
 
 def profile_edit(actor: Actor, user_id: int, *, name: str, phone: str | None, city: str | None,

@@ -8,8 +8,9 @@ from sqlmodel import func, select
 from data.models import AuditLog, AuthSession, ChangeLog, User
 from data.uow import UnitOfWork
 from domain import accounts, auth
-from domain.errors import EmailTaken, InvalidCredentials, SessionExpired, ValidationFailed
-from tests.support.factories import PASSWORD, make_user
+from domain.errors import EmailTaken, InvalidCredentials, NotFound, SessionExpired, ValidationFailed
+from domain.types import Role
+from tests.support.factories import PASSWORD, make_admin, make_user
 
 
 def count(model: type) -> int:
@@ -115,3 +116,14 @@ def test_an_admin_edits_someone_elses_profile_and_the_audit_names_the_admin(stor
         stored = uow.session.get(User, user.id)
     assert (entry.actor_id, entry.entity_id) == (boss.id, user.id)
     assert stored is not None and stored.name == "Fixed Name"
+
+
+def test_an_account_is_seen_by_its_owner_and_admins_only(store: str) -> None:
+    owner, other, admin = make_user(email="own@example.com"), make_user(), make_admin()
+    assert accounts.user_view(owner, owner.id).email == "own@example.com"
+    assert accounts.user_view(admin, owner.id).roles == frozenset({Role.BIDDER})
+    with pytest.raises(NotFound):
+        accounts.user_view(other, owner.id)  # not "forbidden": an id reveals nothing
+    accounts.account_delete(owner, password=PASSWORD)
+    with pytest.raises(NotFound):
+        accounts.user_view(admin, owner.id)
