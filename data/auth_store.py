@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, case, func, select, update
+from sqlalchemy import Engine, bindparam, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
@@ -56,21 +56,26 @@ def session_claim_cookie(session: Session, *, session_id: str, now: datetime) ->
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
+# Built once: every request runs it, and a statement object made per call would be walked again for
+# SQLAlchemy's compiled-statement cache key each time.
+_SESSION_ACTOR = (
+    select(col(User.id), col(User.email), col(User.name), col(User.timezone), col(UserRole.role),
+           col(Dealer.id), col(Dealer.status))
+    .select_from(AuthSession)
+    .join(User, col(User.id) == AuthSession.user_id)
+    .outerjoin(UserRole, col(UserRole.user_id) == User.id)
+    .outerjoin(Dealer, col(Dealer.user_id) == User.id)
+    .where(col(AuthSession.id) == bindparam("session_id"), col(AuthSession.user_id) == bindparam("user_id"),
+           col(AuthSession.revoked_at).is_(None), col(AuthSession.expires_at) > bindparam("now"),
+           col(User.status) == bindparam("active"))
+)
+
+
 def session_actor_rows(engine: Engine, *, session_id: str, user_id: int, now: datetime,
                        active: str) -> list[tuple[Any, ...]]:
     """Every request's check, in one statement on an autocommit connection (no BEGIN, no ROLLBACK):
     the session if it is open and its user still has status `active`, with the user's fields, one row
     per role, and their dealer (if any). No rows: the session is over."""
-    query = (
-        select(col(User.id), col(User.email), col(User.name), col(User.timezone), col(UserRole.role),
-               col(Dealer.id), col(Dealer.status))
-        .select_from(AuthSession)
-        .join(User, col(User.id) == AuthSession.user_id)
-        .outerjoin(UserRole, col(UserRole.user_id) == User.id)
-        .outerjoin(Dealer, col(Dealer.user_id) == User.id)
-        .where(col(AuthSession.id) == session_id, col(AuthSession.user_id) == user_id,
-               col(AuthSession.revoked_at).is_(None), col(AuthSession.expires_at) > now,
-               col(User.status) == active)
-    )
+    values = {"session_id": session_id, "user_id": user_id, "now": now, "active": active}
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        return [tuple(row) for row in conn.execute(query)]
+        return [tuple(row) for row in conn.execute(_SESSION_ACTOR, values)]

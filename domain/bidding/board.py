@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
@@ -105,22 +106,26 @@ def lot_board_snapshot(lot_id: int, *, now: datetime | None = None) -> LotBoard:
     return board
 
 
+# Built once (the board is read on every refresh of every watched lot): a statement made per call would
+# be walked again for SQLAlchemy's compiled-statement cache key each time.
+_BOARD = (sa_select(Lot, Auction, Car, Dealer, ladder_as_text())  # SQLAlchemy's: SQLModel's stops at four
+          .join(Auction, col(Auction.id) == Lot.auction_id)
+          .join(Car, col(Car.id) == Lot.car_id).join(Dealer, col(Dealer.id) == Auction.dealer_id)
+          .where(col(Lot.id) == bindparam("lot_id")))
+_HISTORY = (sa_select(col(Bid.id), col(Bid.bidder_id), col(Bid.placed_at), col(Bid.price_after),
+                      col(Bid.status), col(Bid.status_reason))
+            .where(col(Bid.lot_id) == bindparam("lot_id")).order_by(col(Bid.id).desc()).limit(HISTORY))
+
+
 def _read_board(lot_id: int, now: datetime) -> LotBoard:
     with UnitOfWork(write=False) as uow:
-        row = uow.session.execute(  # SQLAlchemy's select: SQLModel's stops at four entities
-            sa_select(Lot, Auction, Car, Dealer, ladder_as_text())
-            .join(Auction, col(Auction.id) == Lot.auction_id)
-            .join(Car, col(Car.id) == Lot.car_id).join(Dealer, col(Dealer.id) == Auction.dealer_id)
-            .where(col(Lot.id) == lot_id)).first()
+        row = uow.session.execute(_BOARD, {"lot_id": lot_id}).first()
         if row is None or row[1].status == AuctionStatus.DRAFT:
             raise NotFound("No such lot.")
         lot, auction, car, dealer, ladder = row
         state = LotState(lot.starting_price, lot.reserve_price, lot.current_price, lot.leader_id)
         # Columns, not Bid objects: a busy lot's fifty lines cost no ORM bookkeeping on every refresh.
-        history = [HistoryLine(*line) for line in uow.session.execute(
-            sa_select(col(Bid.id), col(Bid.bidder_id), col(Bid.placed_at), col(Bid.price_after),
-                      col(Bid.status), col(Bid.status_reason))
-            .where(col(Bid.lot_id) == lot_id).order_by(col(Bid.id).desc()).limit(HISTORY)).all()]
+        history = [HistoryLine(*line) for line in uow.session.execute(_HISTORY, {"lot_id": lot_id})]
         return LotBoard(
             lot.id or 0, lot.lot_number, auction.id or 0, auction.title, dealer.id or 0, dealer.user_id,
             car.id or 0, f"{car.year} {car.make} {car.model} {car.variant}".strip(), list(car.photos),
