@@ -172,7 +172,7 @@ def lot_for_bid(conn: Connection, lot_id: int, bidder_id: int, key: str) -> LotF
 
 def lock_lot(session: Session, lot_id: int) -> tuple[Lot, Auction, Dealer] | None:
     """The lot as ORM objects (locked until commit), its auction and the selling store: for the rarer
-    writes (buy now, retraction, void, settlement) that change more than a bid does."""
+    writes that rework a lot's bids (a retraction, a void)."""
     query = (orm_select(Lot, Auction, Dealer)
              .join(Auction, col(Auction.id) == Lot.auction_id)
              .join(Dealer, col(Dealer.id) == Auction.dealer_id)
@@ -341,7 +341,6 @@ def bid_statements_warm(engine: Engine) -> None:
 def insert_once(session: Session, model: type[SQLModel], values: dict[str, Any]) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING; true when this call inserted the row."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    table = model.__table__  # type: ignore[attr-defined]
     # RETURNING says whether a row went in; rowcount is not reliable for this on every driver.
-    statement = dialect.insert(table).values(**values).on_conflict_do_nothing().returning(literal(1))
+    statement = _insert_once(dialect, _table(model), **values).returning(literal(1))
     return session.execute(statement).first() is not None
