@@ -51,12 +51,10 @@ def scratch_database() -> AbstractContextManager[str]:
 
 
 def use(url: str, data_dir: str) -> None:
-    os.environ.update({"DATABASE_URL": url, "DATA_DIR": data_dir, "DEMO_MODE": "true"})
-    from data.db import reset_engine
-    from data.settings import get_settings
+    os.environ.update({"DATA_DIR": data_dir, "DEMO_MODE": "true"})
+    from data.db import use_database
 
-    get_settings.cache_clear()
-    reset_engine()
+    use_database(url)
 
 
 def dashboards(dealer_id: int, lot_id: int, now: datetime) -> dict[str, list[Query]]:

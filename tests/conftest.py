@@ -23,6 +23,7 @@ os.environ.update({
 })
 os.environ.pop("DATABASE_URL", None)
 
+from data.settings import get_settings  # noqa: E402
 from tests.support import stores  # noqa: E402
 
 STORES = ["sqlite", "postgresql"]
@@ -61,3 +62,12 @@ def _use(kind: str, store_urls: dict[str, str]) -> Iterator[str]:
     stores.wipe(engine)
     yield kind
     stores.reset_caches()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A data folder of the test's own (DATA_DIR: the analytics copy, prepared downloads)."""
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()

@@ -9,7 +9,6 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,7 +23,6 @@ from analytics.schema import TABLES
 from analytics.storage import manifest_read
 from data.db import get_engine
 from data.models import Car
-from data.settings import get_settings
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain import admin
@@ -37,13 +35,10 @@ from tests.support.factories import live_lot, make_admin, make_car, make_dealer,
 
 
 @pytest.fixture
-def copy_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def copy_dir(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Each test gets its own copy folder (the store is emptied between tests)."""
-    monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
     monkeypatch.setattr(compact, "MERGE_AT", 3)  # exercise merging and folding during the test
-    yield tmp_path / "analytics"
-    get_settings.cache_clear()
+    return data_dir / "analytics"
 
 
 class Refresher(threading.Thread):

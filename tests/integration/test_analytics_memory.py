@@ -7,7 +7,6 @@ loaded afresh; a bid's hidden dealer column follows its auction."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,18 +14,14 @@ import pytest
 from analytics import compact, memory, refresh
 from analytics.reader import connect, memory_copy
 from data.models import Car
-from data.settings import get_settings
 from data.uow import UnitOfWork
 from domain.bidding import service
 from tests.support.factories import live_lot, make_car, make_dealer, make_user
 
 
 @pytest.fixture
-def copy_dir(store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield tmp_path / "analytics"
-    get_settings.cache_clear()
+def copy_dir(store: str, data_dir: Path) -> Path:
+    return data_dir / "analytics"
 
 
 def _one(sql: str) -> object:

@@ -27,7 +27,6 @@ from analytics import exports, queries
 from analytics.health import settlement_health
 from analytics.refresh import refresh_once
 from data.models import Bid, Dealer
-from data.settings import get_settings
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.auth import user_login
@@ -38,9 +37,7 @@ from tests.support.factories import PASSWORD, live_lot, make_admin, make_dealer,
 
 
 @pytest.fixture
-def market(store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
-    monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
+def market(store: str, data_dir: Path) -> dict[str, int]:
     boss = make_admin()
     dealer_a, dealer_b = make_dealer(boss), make_dealer(boss)
     with UnitOfWork() as uow:
@@ -66,8 +63,7 @@ def market(store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[
         settle_lot(lot_id, now=later)
     user_login(email=dealer_a.email, password=PASSWORD, address="127.0.0.1")
     refresh_once()
-    yield {"a": dealer_a.dealer_id, "b": dealer_b.dealer_id, "lot1": lots[0], "lot6": lot6}
-    get_settings.cache_clear()
+    return {"a": dealer_a.dealer_id, "b": dealer_b.dealer_id, "lot1": lots[0], "lot6": lot6}
 
 
 def window() -> tuple:  # type: ignore[type-arg]

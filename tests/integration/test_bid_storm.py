@@ -32,9 +32,8 @@ from typing import Any
 
 from sqlmodel import col, func, select
 
-from data.db import get_engine, reset_engine
+from data.db import get_engine, use_database
 from data.models import AuctionParticipant, AuditLog, Bid, ChangeLog, Lot, LotBidder, Notification, Sale
-from data.settings import get_settings
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.bidding import hooks
@@ -73,13 +72,6 @@ class Attempt:
 # --- children (run in their own processes) -------------------------------------------------
 
 
-def use_store_in_child(url: str) -> None:
-    """A child starts with the forkserver's environment: point it at this test's store explicitly."""
-    os.environ["DATABASE_URL"] = url
-    get_settings.cache_clear()
-    reset_engine()
-
-
 @dataclass(frozen=True)
 class BidderJob:
     url: str
@@ -91,7 +83,7 @@ class BidderJob:
 
 def bidder_child(job: BidderJob, barrier: Barrier, out: Any) -> None:
     try:
-        use_store_in_child(job.url)
+        use_database(job.url)  # a child starts with the forkserver's environment
         get_engine().connect().close()  # connect before the barrier, so the storm is all bidding
         barrier.wait(CHILD_TIMEOUT_S)
         out.put((job.actor.id, bid_repeatedly(job.actor, job.lot_id, job.first_minimum, job.attempts), None))
@@ -129,7 +121,7 @@ class SettlerJob:
 
 def settler_child(job: SettlerJob, barrier: Barrier, out: Any) -> None:
     try:
-        use_store_in_child(job.url)
+        use_database(job.url)  # a child starts with the forkserver's environment
         get_engine().connect().close()
         barrier.wait(CHILD_TIMEOUT_S)
         out.put((os.getpid(), settle_in_threads(job.lot_ids, job.now), None))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from data.settings import get_settings
 from data.types import utcnow
 from domain import auth
 from domain.downloads import TICKET_TTL, download_claim, download_offer
@@ -19,14 +17,6 @@ from domain.errors import Forbidden, NotFound, SessionExpired
 from tests.support.factories import PASSWORD, make_user
 from ui.http import ROUTES
 from ui.session import COOKIE_NAME
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield tmp_path
-    get_settings.cache_clear()
 
 
 def prepared(folder: Path, text: str = "lot,hammer\n1,500000\n") -> Path:

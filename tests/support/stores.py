@@ -11,10 +11,9 @@ from sqlalchemy import Engine, text
 from sqlmodel import SQLModel
 
 import data.models  # noqa: F401
-from data.db import get_engine, make_engine, reset_engine, use_database
+from data.db import get_engine, make_engine, use_database
 from data.migrate import upgrade_to_head
 from data.scratch import scratch_postgres
-from data.settings import get_settings
 
 
 def pg_server_url() -> str | None:
@@ -37,8 +36,7 @@ def use_store(url: str) -> Engine:
 
 
 def reset_caches() -> None:
-    reset_engine()
-    get_settings.cache_clear()
+    use_database(None)
 
 
 def migrate(url: str) -> None:
