@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 import uuid
 
 import pytest
@@ -50,3 +51,18 @@ def test_an_unreachable_limiter_lets_requests_through() -> None:
     broken = limits("redis://127.0.0.1:1/0")
     for _ in range(5):
         broken.hit("bids", "user-1")
+
+
+@pytest.mark.parametrize("redis_url", [None, pytest.param(REDIS, marks=pytest.mark.skipif(
+    not redis_up(), reason="needs the Redis server at 127.0.0.1:6379"))])
+def test_login_limits_are_exact_across_a_minute_boundary(
+        monkeypatch: pytest.MonkeyPatch, redis_url: str | None) -> None:
+    clock = [1_800_000_000.0 - 0.5]  # half a second before a whole minute
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    login, account = limits(redis_url), f"{uuid.uuid4().hex}@example.com"
+    for _ in range(10):
+        login.hit("login_account", account)
+    clock[0] += 1.0  # a new minute: ten attempts are still within the last 60 s
+    with pytest.raises(ApiError) as refused:
+        login.hit("login_account", account)
+    assert refused.value.status == 429
