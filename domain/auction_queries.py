@@ -18,7 +18,7 @@ from domain.cars import lot_holds_its_car
 from domain.errors import Forbidden, NotFound
 from domain.lifecycle import Phase, auction_phase
 from domain.permissions import Actor, require_store_owner
-from domain.types import AuctionStatus, CarStatus
+from domain.types import AuctionStatus, CarStatus, LotPrices
 
 MAX_LIST = 100
 
@@ -69,7 +69,7 @@ class AuctionDetail:
     lots: list[LotRow]
 
 
-def reserve_met(lot: Lot) -> bool:
+def reserve_met(lot: LotPrices) -> bool:
     return lot.reserve_price is None or (lot.current_price or Decimal(0)) >= lot.reserve_price
 
 

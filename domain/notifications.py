@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from data.models import Notification
@@ -49,12 +50,18 @@ def unread_count(actor: Actor) -> int:
         return int(uow.session.exec(query).one())
 
 
+# Built once, read as plain columns: the list is fetched on every poll of every signed-in client.
+_LIST = (sa_select(col(Notification.id), col(Notification.kind), col(Notification.lot_id),
+                   col(Notification.message), col(Notification.created_at),
+                   col(Notification.read_at).is_not(None))
+         .where(col(Notification.user_id) == bindparam("user_id"))
+         .order_by(col(Notification.id).desc()).limit(bindparam("limit")))
+
+
 def notifications_of(actor: Actor, *, limit: int = 50) -> list[NotificationView]:
-    query = (select(Notification).where(Notification.user_id == actor.id)
-             .order_by(col(Notification.id).desc()).limit(min(limit, MAX_LIST)))
     with UnitOfWork(write=False) as uow:
-        return [NotificationView(n.id or 0, n.kind, n.lot_id, n.message, n.created_at, n.read_at is not None)
-                for n in uow.session.exec(query).all()]
+        rows = uow.session.execute(_LIST, {"user_id": actor.id, "limit": min(limit, MAX_LIST)})
+        return [NotificationView(*row) for row in rows]
 
 
 def notifications_mark_read(actor: Actor) -> None:

@@ -1,6 +1,9 @@
-"""Enumerations shared by the rules and the store."""
+"""Enumerations shared by the rules and the store, and the shape of a lot's prices."""
 
+from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
+from typing import Protocol
 
 
 class Role(StrEnum):
@@ -42,3 +45,20 @@ class LotOutcome(StrEnum):
     SOLD = "sold"
     RESERVE_NOT_MET = "reserve_not_met"
     UNSOLD = "unsold"
+
+
+class LotPrices(Protocol):
+    """What the price rules read from a lot: a `Lot` row object or a plain row of its columns."""
+
+    @property
+    def reserve_price(self) -> Decimal | None: ...
+    @property
+    def current_price(self) -> Decimal | None: ...
+    @property
+    def buy_now_price(self) -> Decimal | None: ...
+    @property
+    def leader_id(self) -> int | None: ...
+    @property
+    def outcome(self) -> str | None: ...
+    @property
+    def ends_at(self) -> datetime: ...

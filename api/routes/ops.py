@@ -22,7 +22,7 @@ OPS_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 @router.get("/healthz")
-def healthz() -> Envelope[dict[str, str]]:
+async def healthz() -> Envelope[dict[str, str]]:
     return ok({"process": "up"})
 
 

@@ -31,7 +31,7 @@ from domain.bidding.settlement import book_sale
 from domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from domain.lifecycle import lot_is_open
 from domain.permissions import Action, Actor, require
-from domain.types import LotOutcome, UserStatus
+from domain.types import LotOutcome, LotPrices, UserStatus
 
 RETRIES = 3
 # Bids of one lot in one transaction. More share a commit, but wait longer while other processes'
@@ -207,7 +207,7 @@ def _repeated(lot: LotForBid, bidder: int) -> BidReceipt:
                       minimum_bid(_state(lot), _ladder(lot)), lot.ends_at, lot.extended, repeated=True)
 
 
-def buy_now_available(lot: Lot) -> bool:
+def buy_now_available(lot: LotPrices) -> bool:
     """Until the reserve is met (or, with no reserve, until the first bid)."""
     if lot.buy_now_price is None or lot.outcome is not None:
         return False
