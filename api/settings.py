@@ -22,8 +22,10 @@ class ApiSettings(BaseSettings):
     max_upload_bytes: int = 6 * MB
     read_cache_seconds: float = Field(default=1.0, ge=0, le=10)  # public read models (api/cache.py)
     # Blocking work (the store) runs in at most this many threads per worker; more requests wait in the
-    # event loop. Past a few, threads only fight over the GIL and the pool: throughput falls as they grow.
-    worker_threads: int = Field(default=8, ge=1, le=200)
+    # event loop. A worker is bound by its GIL: extra threads add no throughput, only convoys in which
+    # the event loop waits for the GIL (bench/results/api.txt: at 250 req/s, p95 0.3 s with 2 threads,
+    # 0.5 s with 4, 1.5 s with 8, at the same CPU). Two keep one thread busy while the other waits on I/O.
+    worker_threads: int = Field(default=2, ge=1, le=200)
     store_retry_seconds: float = 2.0  # after the store failed, answer 503 at once for this long
     rate_per_token: str = "600/minute"  # noqa: S105 — a rate, not a secret
     rate_per_address: str = "300/minute"  # requests without a token (register, login, refresh)
