@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Annotated
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Header, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -18,6 +20,7 @@ from domain.auth import session_resolve
 from domain.errors import ValidationFailed
 from domain.permissions import Actor
 
+T = TypeVar("T")
 bearer = HTTPBearer(auto_error=False, description="The access token from /auth/login or /auth/refresh.")
 
 
@@ -44,28 +47,49 @@ async def reads(request: Request) -> ReadCaches:
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
-async def current_actor(request: Request, credentials: Credentials) -> Actor:
-    """The token names a session; session_resolve checks revocation, expiry and the user's status in
-    the store on every request (one query). Both blocking calls share one worker-thread hop."""
-    token = token_of(credentials)
-    actor = await run_in_threadpool(_limited_resolve, limits(request), token)
-    set_user(actor.id)
-    return actor
+@dataclass(frozen=True)
+class Caller:
+    """A request's bearer token, not checked yet. `run(work)` checks it (the token's rate limit, then
+    its session in the store) and does the route's blocking work in the same worker-thread hop. Each
+    hop waits its turn in the worker's thread queue, so a request that took two (the session check,
+    then the route) queued twice under load; busy routes take one."""
+
+    token: str
+    limits: RateLimits
+
+    def actor(self) -> Actor:
+        """Blocking: the signed-in actor, or 401/429."""
+        self.limits.hit("token", hashlib.sha256(self.token.encode()).hexdigest()[:32])
+        actor = session_resolve(self.token)
+        set_user(actor.id)
+        return actor
+
+    def bidder(self) -> Actor:
+        """`actor()`, counted against the bids-per-user limit as well."""
+        actor = self.actor()
+        self.limits.hit("bids", str(actor.id))
+        return actor
+
+    async def run(self, work: Callable[[Actor], T]) -> T:
+        return await run_in_threadpool(lambda: work(self.actor()))
+
+    async def run_bid(self, work: Callable[[Actor], T]) -> T:
+        return await run_in_threadpool(lambda: work(self.bidder()))
 
 
-def _limited_resolve(limiter: RateLimits, token: str) -> Actor:
-    limiter.hit("token", hashlib.sha256(token.encode()).hexdigest()[:32])
-    return session_resolve(token)
+async def caller(request: Request, credentials: Credentials) -> Caller:
+    """Every endpoint but register, login, refresh and the probes: a token must be there (401)."""
+    return Caller(token_of(credentials), limits(request))
+
+
+async def current_actor(who: Annotated[Caller, Depends(caller)]) -> Actor:
+    """The signed-in actor, for routes whose own work is cheap or async (one hop, for the check)."""
+    return await who.run(lambda actor: actor)
 
 
 def anonymous(request: Request) -> None:
     """Requests without a token are limited per address."""
     limits(request).hit("address", client_address(request))
-
-
-def bid_limit(request: Request, actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
-    limits(request).hit("bids", str(actor.id))
-    return actor
 
 
 async def idempotency_key(idempotency_key: Annotated[str | None, Header(
@@ -80,6 +104,6 @@ async def idempotency_key(idempotency_key: Annotated[str | None, Header(
 
 Id = Annotated[int, Path(ge=1, le=2**31 - 1, description="A record's id")]
 CurrentActor = Annotated[Actor, Depends(current_actor)]
-Bidder = Annotated[Actor, Depends(bid_limit)]
+CurrentCaller = Annotated[Caller, Depends(caller)]
 IdempotencyKey = Annotated[str, Depends(idempotency_key)]
 Reads = Annotated[ReadCaches, Depends(reads)]

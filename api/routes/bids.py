@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from api.deps import Bidder, CurrentActor, Id, IdempotencyKey, Reads
+from api.deps import CurrentActor, CurrentCaller, Id, IdempotencyKey, Reads
 from api.envelope import Envelope, PageParams, ok, page_params, paged
 from api.metrics import bid_metered
 from api.schemas.bids import RETRACT_HELP, BidIn, BidOut, BidRaiseIn, PublicBidOut, ReceiptOut, VoidIn
@@ -16,6 +16,7 @@ from domain.bidding import queries as bid_queries
 from domain.bidding import retraction
 from domain.bidding.retraction import RetractReason
 from domain.bidding.service import BidReceipt, bid_place
+from domain.permissions import Actor
 
 router = APIRouter(prefix="/bids", tags=["bids"])
 Page = Annotated[PageParams, Depends(page_params)]
@@ -28,17 +29,23 @@ def _receipt(receipt: BidReceipt, response: Response) -> Envelope[ReceiptOut]:
 
 
 @router.get("")
-def bid_list(actor: CurrentActor, page: Page) -> Envelope[list[BidOut]]:
-    rows, total = bid_queries.bids_of_user(actor, actor.id, offset=page.offset, limit=page.limit)
-    return paged([BidOut.model_validate(r, from_attributes=True) for r in rows], total, page)
+async def bid_list(caller: CurrentCaller, page: Page) -> Envelope[list[BidOut]]:
+    def mine(actor: Actor) -> Envelope[list[BidOut]]:
+        rows, total = bid_queries.bids_of_user(actor, actor.id, offset=page.offset, limit=page.limit)
+        return paged([BidOut.model_validate(r, from_attributes=True) for r in rows], total, page)
+
+    return await caller.run(mine)
 
 
 @router.post("", status_code=201, responses={200: {"description": "A retry of an earlier bid"}})
-def bid_create(actor: Bidder, body: BidIn, key: IdempotencyKey, response: Response,
-               cached: Reads) -> Envelope[ReceiptOut]:
-    try:
+async def bid_create(caller: CurrentCaller, body: BidIn, key: IdempotencyKey, response: Response,
+                     cached: Reads) -> Envelope[ReceiptOut]:
+    def place(actor: Actor) -> BidReceipt:
         with bid_metered():
-            receipt = bid_place(actor, lot_id=body.lot_id, maximum=body.max_amount, key=key)
+            return bid_place(actor, lot_id=body.lot_id, maximum=body.max_amount, key=key)
+
+    try:
+        receipt = await caller.run_bid(place)
     finally:  # placed or refused, the bidder's next look at the board is fresh (in this process)
         cached.boards.forget(body.lot_id)
     return _receipt(receipt, response)
@@ -62,12 +69,14 @@ def bid_get(actor: CurrentActor, bid_id: Id) -> Envelope[BidOut]:
 
 
 @router.put("/{bid_id}", status_code=201, responses={200: {"description": "A retry of an earlier raise"}})
-def bid_raise(actor: Bidder, bid_id: Id, body: BidRaiseIn, key: IdempotencyKey,
-              response: Response) -> Envelope[ReceiptOut]:
+async def bid_raise(caller: CurrentCaller, bid_id: Id, body: BidRaiseIn, key: IdempotencyKey,
+                    response: Response) -> Envelope[ReceiptOut]:
     """Raise your maximum: a new, higher maximum on the same lot."""
-    with bid_metered():
-        receipt = bid_ops.bid_raise(actor, bid_id, maximum=body.max_amount, key=key)
-    return _receipt(receipt, response)
+    def raise_max(actor: Actor) -> BidReceipt:
+        with bid_metered():
+            return bid_ops.bid_raise(actor, bid_id, maximum=body.max_amount, key=key)
+
+    return _receipt(await caller.run_bid(raise_max), response)
 
 
 @router.delete("/{bid_id}")

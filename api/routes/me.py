@@ -6,10 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from api.deps import CurrentActor, Id
+from api.deps import CurrentActor, CurrentCaller, Id
 from api.envelope import Envelope, PageParams, ok, page_of, page_params, paged
 from api.schemas.lots import NotificationOut, WatchedOut
 from domain import notifications, watchlist
+from domain.permissions import Actor
 
 router = APIRouter(tags=["me"])
 Page = Annotated[PageParams, Depends(page_params)]
@@ -34,9 +35,12 @@ def watchlist_remove(actor: CurrentActor, lot_id: Id) -> Envelope[None]:
 
 
 @router.get("/notifications")
-def notifications_get(actor: CurrentActor, page: Page) -> Envelope[list[NotificationOut]]:
-    items, total = page_of(notifications.notifications_of(actor, limit=notifications.MAX_LIST), page)
-    return paged([NotificationOut.of(item) for item in items], total, page)
+async def notifications_get(caller: CurrentCaller, page: Page) -> Envelope[list[NotificationOut]]:
+    def mine(actor: Actor) -> Envelope[list[NotificationOut]]:
+        items, total = page_of(notifications.notifications_of(actor, limit=notifications.MAX_LIST), page)
+        return paged([NotificationOut.of(item) for item in items], total, page)
+
+    return await caller.run(mine)
 
 
 @router.post("/notifications/read")
