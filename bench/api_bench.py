@@ -8,8 +8,9 @@ postgresql://postgres@127.0.0.1:5432/postgres), migrated, seeded with the demo m
 (data.demo.seed_demo) plus a live market loaded with COPY (2,000 live auctions of five lots: 10,000
 live lots, each car listed for search), plus the bench's users, each signed in once (a session and
 its access token) before any timing, then vacuumed and checkpointed (`settle_store`); it is dropped
-at the end. `uvicorn api.main:app --workers 2` serves it from its own processes, with Redis rate limits (REDIS_URL, default redis://127.0.0.1:6379/0)
-and Prometheus multiprocess metrics, as in production. This process drives it on 127.0.0.1 with a
+at the end. `uvicorn api.main:app --workers 2` serves it from its own processes, with Redis rate
+limits (REDIS_URL, default redis://127.0.0.1:6379/0) and Prometheus multiprocess metrics, as in
+production. This process drives it on 127.0.0.1 with a
 minimal asyncio HTTP/1.1 client (keep-alive, one connection per user): httpx used a whole core at
 300 req/s, starving the server it measured. The driver's and the server's CPU are reported.
 
