@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from fastapi.testclient import TestClient
 
@@ -11,7 +12,7 @@ from domain import admin
 from domain.security import issue_token
 from domain.types import UserStatus
 from tests.api.support import API, auth, body, error_fields, tokens
-from tests.support.factories import PASSWORD, make_admin, make_user
+from tests.support.factories import PASSWORD, live_lot, lot_now, make_admin, make_user
 
 
 def test_register_then_login(client: TestClient) -> None:
@@ -112,3 +113,25 @@ def test_logout_needs_a_token(client: TestClient) -> None:
     body(client.post(f"{API}/auth/logout"), 401)
     user = make_user()
     body(client.post(f"{API}/auth/logout", headers=auth(client, user)), 200)
+
+
+def test_busy_routes_check_the_session_before_their_work(client: TestClient) -> None:
+    """The board, bids, buy-now and notifications check the session in the same thread hop as their
+    work (api.deps.Caller): a logged-out token is refused there, and nothing is placed or bought."""
+    user, lot = make_user(), live_lot()
+    pair = tokens(client, user)
+    headers = {"Authorization": f"Bearer {pair['access_token']}"}
+    first = {"lot_id": lot.id, "max_amount": "300000"}
+    bid = body(client.post(f"{API}/bids", json=first, headers=headers), 201)
+    body(client.post(f"{API}/auth/logout", headers=headers), 200)
+    attempts = [
+        client.get(f"{API}/lots/{lot.id}", headers=headers),
+        client.get(f"{API}/bids", headers=headers),
+        client.get(f"{API}/notifications", headers=headers),
+        client.post(f"{API}/bids", json={"lot_id": lot.id, "max_amount": "350000"}, headers=headers),
+        client.put(f"{API}/bids/{bid['bid_id']}", json={"max_amount": "400000"}, headers=headers),
+        client.post(f"{API}/lots/{lot.id}/buy-now", headers=headers),
+    ]
+    assert [response.status_code for response in attempts] == [401] * len(attempts)
+    after = lot_now(lot.id or 0)
+    assert (after.bid_count, after.current_price, after.outcome) == (1, Decimal("300000"), None)
