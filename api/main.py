@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
@@ -60,6 +60,7 @@ def create_app() -> FastAPI:
                   dependencies=[Depends(reject_unknown_query)])
     app.state.limits = RateLimits(settings)
     app.state.reads = ReadCaches(settings.read_cache_seconds)
+    app.state.imports = CapacityLimiter(settings.import_threads)  # workbooks: api/routes/cars.py
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router, prefix=PREFIX, responses=ERROR_RESPONSES)

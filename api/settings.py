@@ -26,6 +26,7 @@ class ApiSettings(BaseSettings):
     # the event loop waits for the GIL (bench/results/api.txt: at 250 req/s, p95 0.3 s with 2 threads,
     # 0.5 s with 4, 1.5 s with 8, at the same CPU). Two keep one thread busy while the other waits on I/O.
     worker_threads: int = Field(default=2, ge=1, le=200)
+    import_threads: int = Field(default=2, ge=1, le=50)  # workbook uploads, apart from those two
     store_retry_seconds: float = 2.0  # after the store failed, answer 503 at once for this long
     rate_per_token: str = "600/minute"  # noqa: S105 — a rate, not a secret
     rate_per_address: str = "300/minute"  # requests without a token (register, login, refresh)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import httpx
+import pytest
+from anyio import to_thread
 from fastapi.testclient import TestClient
 
+from api.routes import cars as cars_routes
 from tests.api.support import API, auth, body, error_fields
 from tests.support.factories import car_fields, make_car, make_dealer, make_user
 from tests.support.workbooks import cars_workbook, changed, valid_cars
@@ -96,3 +102,20 @@ def test_bulk_upload_reports_every_bad_row_and_imports_nothing(client: TestClien
     assert body(dry, 200)["imported"] == 0
     body(_upload(client, headers, b"not a workbook"), 400)
     body(_upload(client, auth(client, make_user()), cars_workbook(valid_cars(1))), 403)
+
+
+def test_a_workbook_runs_in_the_import_threads(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Uploads take seconds: they get their own thread limit, so they never hold the worker's few
+    threads for boards and bids."""
+    limiters: list[object] = []
+    run_sync = to_thread.run_sync
+
+    async def recording(func: Callable[..., Any], *args: Any, limiter: object = None, **kw: Any) -> Any:
+        if getattr(func, "func", None) is cars_routes._bulk_upload:
+            limiters.append(limiter)
+        return await run_sync(func, *args, limiter=limiter, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cars_routes.to_thread, "run_sync", recording)
+    response = _upload(client, auth(client, make_dealer()), cars_workbook(valid_cars(2, seed=15)))
+    assert body(response, 201)["imported"] == 2
+    assert limiters == [client.app.state.imports]  # type: ignore[attr-defined]
