@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from fastapi.testclient import TestClient
 
-from tests.api.support import API, auth, body, error_fields
+from tests.api.support import API, auth, body, clear_of_a_minute_boundary, error_fields
 from tests.support.factories import live_lot, make_admin, make_dealer, make_user, move_auction
 
 
@@ -130,6 +130,7 @@ def test_bids_are_rate_limited_per_user(client: TestClient, monkeypatch) -> None
     limited = TestClient(create_app(), raise_server_exceptions=False)
     lot = live_lot()
     headers = auth(limited, make_user())
+    clear_of_a_minute_boundary()
     body(place(limited, headers, lot.id or 0, "310000"), 201)
     body(place(limited, headers, lot.id or 0, "320000"), 201)
     response = place(limited, headers, lot.id or 0, "330000")

@@ -11,6 +11,7 @@ import pytest
 from api.errors import ApiError
 from api.ratelimit import RateLimits
 from api.settings import ApiSettings
+from tests.api.support import clear_of_a_minute_boundary
 
 REDIS = "redis://127.0.0.1:6379/15"
 
@@ -30,6 +31,7 @@ def limits(redis_url: str | None) -> RateLimits:
 @pytest.mark.skipif(not redis_up(), reason="needs the Redis server at 127.0.0.1:6379")
 def test_two_workers_share_one_window_in_redis() -> None:
     first, second, key = limits(REDIS), limits(REDIS), uuid.uuid4().hex
+    clear_of_a_minute_boundary()
     first.hit("bids", key)
     second.hit("bids", key)
     first.hit("bids", key)
@@ -40,6 +42,7 @@ def test_two_workers_share_one_window_in_redis() -> None:
 
 def test_memory_limits_are_per_process() -> None:
     first, second, key = limits(None), limits(None), "user-1"
+    clear_of_a_minute_boundary()
     for _ in range(3):
         first.hit("bids", key)
     second.hit("bids", key)  # another process has its own window
