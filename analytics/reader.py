@@ -63,6 +63,17 @@ def memory_copy(folder: Path | None = None) -> MemoryCopy:
     return copy
 
 
+def preload(folder: Path | None = None) -> bool:
+    """Load this process's copy before anyone asks: at ten million bids the first load takes tens of
+    seconds, which the first visitor of a dashboard would otherwise wait. False while no copy exists
+    (the refresher has not run yet); that visitor is then told so, as before."""
+    try:
+        memory_copy(folder)
+    except CopyMissing:
+        return False
+    return True
+
+
 def connect(folder: Path | None = None) -> duckdb.DuckDBPyConnection:
     """A cursor on the current copy (its own, for this thread)."""
     return memory_copy(folder).cursor()

@@ -6,6 +6,8 @@ injected script) never see it. The login page hands over through a one-minute, o
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -23,6 +25,8 @@ from domain import auth
 from domain.downloads import download_claim, download_done
 from domain.errors import Forbidden, NotFound, SessionExpired
 from ui.session import COOKIE_NAME
+
+log = logging.getLogger(__name__)
 
 SECURITY_HEADERS = {
     # Streamlit's front end needs inline styles and eval (Vega, Plotly); everything else is 'self'.
@@ -95,9 +99,20 @@ async def download(request: Request) -> Response:
 @asynccontextmanager
 async def prepare_on_start(_app: object) -> AsyncIterator[None]:
     """Migrate (embedded store) and seed the demo before the server takes its first request, so no
-    visitor waits on a half-built marketplace."""
+    visitor waits on a half-built marketplace; then load the analytics copy in the background, so the
+    first dashboard does not wait for it either."""
     await run_in_threadpool(prepare_store)
+    threading.Thread(target=_preload_analytics, name="analytics-preload", daemon=True).start()
     yield
+
+
+def _preload_analytics() -> None:
+    from analytics.reader import preload  # DuckDB loads in this thread, not on the server's start path
+
+    try:
+        preload()
+    except Exception:  # a failed preload costs only speed: the first dashboard loads it and reports
+        log.exception("analytics preload failed")
 
 
 ROUTES = [

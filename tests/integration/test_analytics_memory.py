@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from analytics import compact, memory, refresh
-from analytics.reader import connect, memory_copy
+from analytics import compact, memory, reader, refresh
+from analytics.reader import connect, memory_copy, preload
 from data.models import Car
 from data.uow import UnitOfWork
 from domain.bidding import service
@@ -66,3 +67,19 @@ def test_a_rebuild_is_loaded_afresh_and_a_long_tail_is_sorted(copy_dir: Path,
     refresh.rebuild()
     assert memory_copy() is not first
     assert _one("SELECT count(*) FROM bids_with_dealer") == 2
+
+
+def test_preload_loads_the_copy_once_it_exists(copy_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    loads: list[memory.MemoryCopy] = []
+
+    class Counted(memory.MemoryCopy):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            loads.append(self)
+
+    monkeypatch.setattr(reader, "MemoryCopy", Counted)
+    assert preload() is False and not loads  # no copy yet: nothing to load, nothing raised
+    make_car(make_dealer())
+    refresh.refresh_once()
+    assert preload() is True and len(loads) == 1
+    assert memory_copy() is loads[0]  # the first dashboard finds it in memory: no second load
