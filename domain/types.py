@@ -1,6 +1,5 @@
 """Enumerations shared by the rules and the store, and the shape of a lot's prices."""
 
-from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
@@ -60,5 +59,3 @@ class LotPrices(Protocol):
     def leader_id(self) -> int | None: ...
     @property
     def outcome(self) -> str | None: ...
-    @property
-    def ends_at(self) -> datetime: ...
