@@ -184,7 +184,7 @@ def _lots_and_bids(cars: int, bids: int, lot_auction: np.ndarray, auction: pa.Ta
                                pa.timestamp("us")).cast(pa.timestamp("us", tz="UTC")),
         "version": counts + ended})
     sold = np.flatnonzero(outcome == "sold")
-    sales = _sales(sold, first["sales"], lot_ids=lot_ids, auction_ids=a_ids[lot_auction],
+    sales = _sales(sold, first["sales"], lot_ids=lot_ids, car_ids=car_ids, auction_ids=a_ids[lot_auction],
                    dealers=a_dealer[lot_auction], leader=leader, price=current, ends=ends)
     return car_table, lots, bid_table, sales
 
@@ -221,20 +221,21 @@ def _cars(ids: np.ndarray, dealer: np.ndarray, status: np.ndarray, rng: np.rando
         "updated_at": created})
 
 
-def _sales(sold: np.ndarray, first: int, *, lot_ids: np.ndarray, auction_ids: np.ndarray,
+def _sales(sold: np.ndarray, first: int, *, lot_ids: np.ndarray, car_ids: np.ndarray, auction_ids: np.ndarray,
            dealers: np.ndarray, leader: np.ndarray, price: np.ndarray, ends: np.ndarray) -> pa.Table:
     money = [sale_amounts(Decimal(int(price[i])) / 100, premium_pct=PREMIUM_PCT, premium_min=Decimal(0),
                           premium_max=None,
                           seller_fee_pct=Decimal(str(FEES[int(dealers[i]) % 3]))) for i in sold]
     paise = _paise
     return pa.table({
-        "id": np.arange(first, first + len(sold)), "lot_id": lot_ids[sold], "auction_id": auction_ids[sold],
+        "id": np.arange(first, first + len(sold)), "lot_id": lot_ids[sold], "car_id": car_ids[sold],
+        "auction_id": auction_ids[sold],
         "dealer_id": dealers[sold], "buyer_id": leader[sold],
         "hammer": paise(m.hammer for m in money), "buyer_premium": paise(m.buyer_premium for m in money),
         "seller_fee": paise(m.seller_fee for m in money),
         "dealer_earnings": paise(m.dealer_earnings for m in money),
         "platform_revenue": paise(m.platform_revenue for m in money),
-        "sold_at": _ts(ends[sold] + np.timedelta64(1, "s"))})
+        "sold_at": _ts(ends[sold])})  # dated at the hammer, as settlement books them
 
 
 def load(engine: Engine, tables: dict[str, pa.Table]) -> None:

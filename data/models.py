@@ -217,11 +217,13 @@ class LotBidder(SQLModel, table=True):
 
 
 class Sale(SQLModel, table=True):
-    """A settled sale, booked once (the unique lot id makes a second booking impossible)."""
+    """A settled sale, booked once (the unique lot id makes a second booking impossible) and dated at the
+    hammer: `sold_at` is the lot's end, so earnings fall in the period the car sold."""
 
     __tablename__ = "sales"
     id: int | None = Field(default=None, primary_key=True)
     lot_id: int = Field(foreign_key="lots.id", unique=True)
+    car_id: int = Field(foreign_key="cars.id", unique=True)  # one car, at most one sale
     auction_id: int = Field(foreign_key="auctions.id", index=True)
     dealer_id: int = Field(foreign_key="dealers.id", index=True)
     buyer_id: int = Field(foreign_key="users.id", index=True)

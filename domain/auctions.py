@@ -152,7 +152,8 @@ def _unlist_cars(uow: UnitOfWork, auction_id: int) -> None:
 
 
 def auction_cancel(actor: Actor, auction_id: int, *, reason: str) -> Auction:
-    """The dealer cancels before the start; after it, only an admin can, and bidders see why."""
+    """The dealer cancels before the start; after it, only an admin can, and bidders see why. An ended
+    auction's results stand: cancelling it would free cars that are sold or awaiting the dealer's answer."""
     note = checked_text("reason", reason, label="Reason", max_len=500, min_len=5)
     now = utcnow()
     with UnitOfWork() as uow:
@@ -161,15 +162,28 @@ def auction_cancel(actor: Actor, auction_id: int, *, reason: str) -> Auction:
         phase = phase_of(uow, auction, now)
         if phase in (Phase.DRAFT, Phase.CANCELLED):
             raise InvalidTransition("Only a published auction can be cancelled; delete a draft instead.")
+        if phase == Phase.ENDED:
+            raise InvalidTransition("This auction has ended: it can no longer be cancelled, its results "
+                                    "stand.")
         if phase != Phase.UPCOMING and not actor.is_admin:
             raise InvalidTransition("This auction has started: only an admin can cancel it now.")
         before = auction_snapshot(auction)
         auction.status, auction.cancel_reason, auction.updated_at = AuctionStatus.CANCELLED, note, now
         _unlist_cars(uow, auction_id)
+        _withdraw_decisions(uow, auction_id)
         uow.audit(actor_id=actor.id, action="auction_cancel", entity="auctions", entity_id=auction_id,
                   before=before, after=auction_snapshot(auction))
         uow.commit()
         return auction
+
+
+def _withdraw_decisions(uow: UnitOfWork, auction_id: int) -> None:
+    """Lots that closed below reserve can no longer be accepted: their cars go back in stock. The same
+    guarded update as the dealer's answer (`decision = 'pending'`), so of the two only one applies."""
+    withdrawn = uow.session.execute(
+        update(Lot).where(col(Lot.auction_id) == auction_id, col(Lot.decision) == "pending")
+        .values(decision="cancelled", version=Lot.version + 1).returning(col(Lot.id)))
+    uow.record_change("lots", [lot_id for (lot_id,) in withdrawn])
 
 
 def auction_delete(actor: Actor, auction_id: int) -> None:

@@ -243,7 +243,7 @@ def lot_buy_now(actor: Actor, *, lot_id: int, key: str, now: datetime | None = N
                   price_after=price, leader_after=actor.id, placed_at=now, idempotency_key=key)
         uow.session.add(bid)
         uow.session.flush()
-        book_sale(uow, lot, auction, dealer, now)
+        book_sale(uow, lot, auction, dealer)
         uow.audit(actor_id=actor.id, action="buy_now", entity="lots", entity_id=lot_id,
                   after={"price": price, "key": key})
         uow.commit()

@@ -8,9 +8,11 @@ accept or decline the high bid; silence declines.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from data.models import Auction, Car, Dealer, Lot, LotBidder, Sale
@@ -22,8 +24,13 @@ from domain.notifications import Kind, notify
 from domain.permissions import Actor, require_store_owner
 from domain.types import AuctionStatus, CarStatus, LotOutcome
 
+log = logging.getLogger("auction.settlement")
 DECISION_WINDOW = timedelta(hours=24)
 BATCH = 200
+
+
+class CarAlreadySold(InvalidTransition):
+    """Another lot of this car was sold first (the store's one-sale-per-car key refused this one)."""
 
 
 def outcome_for(lot: Lot) -> LotOutcome:
@@ -68,7 +75,7 @@ def _after_close(uow: UnitOfWork, lot: Lot, auction: Auction, outcome: LotOutcom
     dealer = uow.session.get(Dealer, auction.dealer_id)
     assert dealer is not None
     if outcome == LotOutcome.SOLD:
-        book_sale(uow, lot, auction, dealer, now)
+        book_sale(uow, lot, auction, dealer)
     else:
         _unlist(uow, lot)
     if outcome == LotOutcome.RESERVE_NOT_MET:
@@ -79,8 +86,10 @@ def _after_close(uow: UnitOfWork, lot: Lot, auction: Auction, outcome: LotOutcom
     _tell_losers(uow, lot)
 
 
-def book_sale(uow: UnitOfWork, lot: Lot, auction: Auction, dealer: Dealer, now: datetime) -> Sale:
-    """The sale row, its money, the car marked sold, the winner told; once per lot (unique lot id)."""
+def book_sale(uow: UnitOfWork, lot: Lot, auction: Auction, dealer: Dealer) -> Sale:
+    """The sale row, its money, the car marked sold, the winner told. Once per lot and once per car: the
+    store's unique keys refuse a second booking whatever the caller checked. The sale is dated at the
+    hammer (the lot's end), not when settlement ran, so earnings land in the period the car sold."""
     assert lot.leader_id is not None and lot.current_price is not None
     money = sale_amounts(lot.current_price, premium_pct=auction.buyer_premium_pct,
                          premium_min=auction.premium_min, premium_max=auction.premium_max,
@@ -88,8 +97,12 @@ def book_sale(uow: UnitOfWork, lot: Lot, auction: Auction, dealer: Dealer, now: 
     sale = Sale(lot_id=lot.id or 0, auction_id=auction.id or 0, dealer_id=dealer.id or 0,
                 buyer_id=lot.leader_id, hammer=money.hammer, buyer_premium=money.buyer_premium,
                 seller_fee=money.seller_fee, dealer_earnings=money.dealer_earnings,
-                platform_revenue=money.platform_revenue, sold_at=now)
+                platform_revenue=money.platform_revenue, car_id=lot.car_id, sold_at=lot.ends_at)
     uow.session.add(sale)
+    try:
+        uow.session.flush()
+    except IntegrityError as error:  # another lot of this car sold first (its transaction committed)
+        raise CarAlreadySold("This car is already sold: this lot cannot be sold too.") from error
     uow.session.execute(update(Car).where(col(Car.id) == lot.car_id).values(
         status=CarStatus.SOLD, listing_lot_id=None, listing_price=None, listing_ends_at=None))
     uow.record_change("cars", [lot.car_id])
@@ -123,7 +136,16 @@ def settle_due(*, now: datetime | None = None, limit: int = BATCH) -> int:
             .where(col(Lot.outcome).is_(None), col(Lot.ends_at) <= now,
                    Auction.status == AuctionStatus.SCHEDULED)
             .order_by(col(Lot.ends_at)).limit(limit)).all()
-    return sum(settle_lot(lot_id or 0, now=now) for lot_id in due)
+    return sum(_settle_or_log(lot_id or 0, now) for lot_id in due)
+
+
+def _settle_or_log(lot_id: int, now: datetime) -> bool:
+    """One lot the store refuses to sell (its car sold elsewhere) must not stop the others settling."""
+    try:
+        return settle_lot(lot_id, now=now)
+    except CarAlreadySold:
+        log.exception("lot %s not settled: its car is already sold", lot_id)
+        return False
 
 
 def lot_decide(actor: Actor, lot_id: int, *, accept: bool, now: datetime | None = None) -> None:
@@ -135,6 +157,8 @@ def lot_decide(actor: Actor, lot_id: int, *, accept: bool, now: datetime | None 
         if lot is None or auction is None:
             raise NotFound("No such lot.")
         require_store_owner(actor, auction.dealer_id)
+        if auction.status == AuctionStatus.CANCELLED:
+            raise InvalidTransition("This auction was cancelled: its lots can no longer be sold.")
         decision = "accepted" if accept else "declined"
         if not _claim_decision(uow, lot_id, decision, now):
             raise InvalidTransition("This lot is not waiting for your decision (or the 24 hours are over).")
@@ -143,7 +167,7 @@ def lot_decide(actor: Actor, lot_id: int, *, accept: bool, now: datetime | None 
         assert dealer is not None
         if accept:
             lot.outcome = LotOutcome.SOLD
-            book_sale(uow, lot, auction, dealer, now)
+            book_sale(uow, lot, auction, dealer)
         else:
             notify(uow, lot.leader_id or 0, Kind.LOST,
                    f"The dealer declined your bid on lot {lot.lot_number}.", lot.id)
