@@ -36,9 +36,10 @@ def _period(period: str) -> str:
 
 
 def dealer_summary(dealer_id: int, start: datetime, end: datetime) -> pd.DataFrame:
-    """One row over the dealer's lots ending in [start, end): auctions_held, lots_offered, sold,
-    unsold, reserve_not_met, sell_through (sold/offered), gross_hammer and earnings (rupees),
-    avg_hammer_to_reserve, avg_hammer_to_starting, bids_per_lot and bidders_per_lot (active bids)."""
+    """One row over the dealer's lots ending in [start, end): auctions_held, lots_offered, lots_closed,
+    sold, unsold, reserve_not_met, sell_through (sold/closed, NaN before any lot closed), gross_hammer
+    and earnings (rupees), avg_hammer_to_reserve, avg_hammer_to_starting, bids_per_lot and
+    bidders_per_lot (active bids)."""
     return run("dealer_summary", dealer_id=dealer_id, start=start, end=end)
 
 

@@ -17,6 +17,10 @@ def ratio(value: object) -> str:
     return "—" if pd.isna(value) else f"{float(value):.2f}×"  # type: ignore[arg-type]
 
 
+def share(value: object) -> str:
+    return "—" if pd.isna(value) else f"{float(value):.0%}"  # type: ignore[arg-type]
+
+
 def number(value: object) -> str:
     return "—" if pd.isna(value) else f"{float(value):.1f}"  # type: ignore[arg-type]
 
@@ -45,7 +49,9 @@ if row is not None:
     first[1].metric("Lots offered", int(row["lots_offered"]))
     first[2].metric("Sold / unsold / below reserve",
                     f"{int(row['sold'])} / {int(row['unsold'])} / {int(row['reserve_not_met'])}")
-    first[3].metric("Sell-through", f"{float(row['sell_through']):.0%}")
+    first[3].metric("Sell-through", share(row["sell_through"]),
+                    help="Sold lots out of closed lots (live lots are not counted)."
+                    if not pd.isna(row["sell_through"]) else "No closed lots yet.")
     second = st.columns(4)
     second[0].metric("Gross sales (hammer)", money(row["gross_hammer"]))
     second[1].metric("Your earnings", money(row["earnings"]))

@@ -1,6 +1,7 @@
 -- name: dealer_summary
 -- One row for a dealer's lots whose end time falls in [start, end), in published auctions.
--- offered = those lots; sell_through = sold / offered; money from the sales table, in rupees;
+-- offered = those lots; closed = those with an outcome; sell_through = sold / closed (a live lot is
+-- not unsold; NULL before any lot closed); money from the sales table, in rupees;
 -- per-lot averages count active bids (retracted and voided bids are not bids any more).
 -- lots_with_dealer / bids_with_dealer: lots and bids with their auction's dealer (analytics/sql/views/).
 WITH dl AS (
@@ -19,13 +20,14 @@ WITH dl AS (
 ), counts AS (
     SELECT count(DISTINCT auction_id) AS auctions_held,
            count(*) AS lots_offered,
+           count(*) FILTER (WHERE outcome IS NOT NULL) AS lots_closed,
            count(*) FILTER (WHERE outcome = 'sold') AS sold,
            count(*) FILTER (WHERE outcome = 'unsold') AS unsold,
            count(*) FILTER (WHERE outcome = 'reserve_not_met') AS reserve_not_met
     FROM dl
 )
-SELECT c.auctions_held, c.lots_offered, c.sold, c.unsold, c.reserve_not_met,
-       CAST(c.sold AS DOUBLE PRECISION) / NULLIF(c.lots_offered, 0) AS sell_through,
+SELECT c.auctions_held, c.lots_offered, c.lots_closed, c.sold, c.unsold, c.reserve_not_met,
+       CAST(c.sold AS DOUBLE PRECISION) / NULLIF(c.lots_closed, 0) AS sell_through,
        CAST(coalesce((SELECT sum(hammer) FROM money), 0) / 100.0 AS NUMERIC(18, 2)) AS gross_hammer,
        CAST(coalesce((SELECT sum(dealer_earnings) FROM money), 0) / 100.0 AS NUMERIC(18, 2)) AS earnings,
        (SELECT avg(CAST(hammer AS DOUBLE PRECISION) / reserve_price) FROM money

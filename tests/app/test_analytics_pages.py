@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -70,3 +71,20 @@ def test_analyst_prepares_a_report(one_sale: tuple) -> None:  # type: ignore[typ
     ticket = link.proto.url.removeprefix("/downloads?ticket=")
     assert link.proto.url.startswith("/downloads?ticket=") and ticket
     assert read_token(ticket, purpose="download").user_id == analyst.id
+
+
+def test_a_new_dealer_sees_no_sell_through_yet(data_dir: Path) -> None:
+    """A dealer whose only lot is still live has no closed lot: no 'nan%', no 0 %."""
+    dealer = make_dealer()
+    live_lot(dealer, closes_in=timedelta(minutes=3))
+    at = page_as(dealer, "pages/dealer_analytics.py")
+    assert not at.exception
+    (sell_through,) = [m for m in at.metric if m.label == "Sell-through"]
+    assert sell_through.value == "—" and "No closed lots yet" in sell_through.proto.help
+
+
+def test_sell_through_is_over_closed_lots(one_sale: tuple, data_dir: Path) -> None:  # type: ignore[type-arg]
+    dealer, _ = one_sale
+    live_lot(dealer, closes_in=timedelta(minutes=3))  # a second lot, still live: it is not unsold
+    at = page_as(dealer, "pages/dealer_analytics.py")
+    assert {m.label: m.value for m in at.metric}["Sell-through"] == "100%"

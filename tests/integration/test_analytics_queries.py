@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pandas as pd
 import pytest
 from sqlmodel import select
 
@@ -148,3 +149,11 @@ def test_exports_stream_relations(market: dict[str, int]) -> None:
     assert sum(s["dealer_earnings"] for s in statements) == Decimal("1375000.00")
     reader = exports.export_audit(start, end).to_arrow_reader(2)
     assert sum(batch.num_rows for batch in reader) > 0
+
+
+def test_sell_through_counts_closed_lots_only(market: dict[str, int]) -> None:
+    """Dealer B: lot5 sold, lot6 still live: one of one closed lots sold, not one of two."""
+    row = queries.dealer_summary(market["b"], *window()).iloc[0]
+    assert (row.lots_offered, row.lots_closed, row.sold, row.sell_through) == (2, 1, 1, 1.0)
+    fresh = queries.dealer_summary(make_dealer().dealer_id or 0, *window()).iloc[0]
+    assert fresh.lots_closed == 0 and pd.isna(fresh.sell_through)
