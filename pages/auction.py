@@ -7,7 +7,7 @@ from domain import auctions
 from domain.auction_queries import LotRow, auction_detail
 from domain.errors import DomainError
 from domain.lifecycle import Phase
-from ui.auction_cards import PHASE_BADGES
+from ui.auction_cards import PHASE_BADGES, card_grid
 from ui.feedback import reporting_errors
 from ui.format import local_time, md_escape, money
 from ui.nav import link
@@ -52,11 +52,11 @@ def lot_card(lot: LotRow) -> None:
         link("pages/car.py", "Car details", "directions_car", query={"id": str(lot.car_id)})
 
 
-for column, lot in zip(st.columns(3) * (len(detail.lots) // 3 + 1), detail.lots, strict=False):
+for column, lot in card_grid(detail.lots, 3):
     with column:
         lot_card(lot)
 
-if actor.is_admin and card.phase in (Phase.LIVE, Phase.ENDED, Phase.UPCOMING):
+if actor.is_admin and card.phase in (Phase.LIVE, Phase.UPCOMING):  # an ended auction's results stand
     with st.expander("Cancel this auction (admin)"), st.form("admin_cancel"):
         reason = st.text_input("Reason, shown to bidders", key="cancel_reason")
         if st.form_submit_button("Cancel auction"):

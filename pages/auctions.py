@@ -4,7 +4,7 @@ import streamlit as st
 
 from domain.auction_queries import auction_browse
 from domain.lifecycle import Phase
-from ui.auction_cards import auction_card
+from ui.auction_cards import auction_card, card_grid
 from ui.session import guard
 
 TABS = [(Phase.LIVE, "Live now"), (Phase.UPCOMING, "Starting soon"), (Phase.ENDED, "Ended"),
@@ -17,6 +17,6 @@ for tab, (phase, label) in zip(st.tabs([label for _, label in TABS]), TABS, stri
         cards = auction_browse(actor, phase)
         if not cards:
             st.info(f"No {label.lower()} auctions right now.")
-        for column, card in zip(st.columns(2) * (len(cards) // 2 + 1), cards, strict=False):
+        for column, card in card_grid(cards, 2):
             with column:
                 auction_card(card, actor.timezone)

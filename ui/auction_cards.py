@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from typing import TypeVar
+
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from domain.auction_queries import AuctionCard
 from domain.lifecycle import Phase
 from ui.format import local_time, md_escape
 from ui.nav import link
+
+T = TypeVar("T")
 
 PHASE_BADGES = {Phase.LIVE: ":green-badge[live]", Phase.UPCOMING: ":blue-badge[starting soon]",
                 Phase.ENDED: ":gray-badge[ended]", Phase.CANCELLED: ":red-badge[cancelled]",
@@ -28,3 +34,11 @@ def auction_card(card: AuctionCard, zone: str) -> None:
 
 def link_to_auction(auction_id: int, label: str) -> None:
     link("pages/auction.py", label, "gavel", query={"id": str(auction_id)})
+
+
+def card_grid(items: Sequence[T], per_row: int) -> Iterator[tuple[DeltaGenerator, T]]:
+    """Each item with the column to draw it in, one `st.columns` row per `per_row` items. A narrow
+    screen stacks each row's columns in turn, so the cards keep their order (columns filled side by
+    side for the whole list would stack as 1, 3, 5, 2, 4, 6)."""
+    for start in range(0, len(items), per_row):
+        yield from zip(st.columns(per_row), items[start:start + per_row], strict=False)
