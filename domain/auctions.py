@@ -17,6 +17,7 @@ from domain.auction_rules import AuctionSpec, check_auction
 from domain.cars import lot_holds_its_car, require_verified_store
 from domain.errors import InvalidTransition, NotFound, ValidationFailed
 from domain.lifecycle import Phase, auction_phase
+from domain.notifications import Kind, notify
 from domain.permissions import Actor, require_store_owner
 from domain.types import AuctionStatus, CarStatus
 from domain.validation import checked_text
@@ -170,20 +171,25 @@ def auction_cancel(actor: Actor, auction_id: int, *, reason: str) -> Auction:
         before = auction_snapshot(auction)
         auction.status, auction.cancel_reason, auction.updated_at = AuctionStatus.CANCELLED, note, now
         _unlist_cars(uow, auction_id)
-        _withdraw_decisions(uow, auction_id)
+        _withdraw_decisions(uow, auction)
         uow.audit(actor_id=actor.id, action="auction_cancel", entity="auctions", entity_id=auction_id,
                   before=before, after=auction_snapshot(auction))
         uow.commit()
         return auction
 
 
-def _withdraw_decisions(uow: UnitOfWork, auction_id: int) -> None:
-    """Lots that closed below reserve can no longer be accepted: their cars go back in stock. The same
-    guarded update as the dealer's answer (`decision = 'pending'`), so of the two only one applies."""
+def _withdraw_decisions(uow: UnitOfWork, auction: Auction) -> None:
+    """Lots that closed below reserve can no longer be accepted: their cars go back in stock and their
+    high bidders are told. The same guarded update as the dealer's answer (`decision = 'pending'`), so
+    of the two only one applies."""
     withdrawn = uow.session.execute(
-        update(Lot).where(col(Lot.auction_id) == auction_id, col(Lot.decision) == "pending")
-        .values(decision="cancelled", version=Lot.version + 1).returning(col(Lot.id)))
-    uow.record_change("lots", [lot_id for (lot_id,) in withdrawn])
+        update(Lot).where(col(Lot.auction_id) == auction.id, col(Lot.decision) == "pending")
+        .values(decision="cancelled", version=Lot.version + 1)
+        .returning(col(Lot.id), col(Lot.leader_id), col(Lot.lot_number))).all()
+    uow.record_change("lots", [lot_id for lot_id, _, _ in withdrawn])
+    for lot_id, leader_id, number in withdrawn:
+        notify(uow, leader_id, Kind.LOST, f"Lot {number} of {auction.title} will not be sold: the auction "
+               f"was cancelled ({auction.cancel_reason}).", lot_id)
 
 
 def auction_delete(actor: Actor, auction_id: int) -> None:

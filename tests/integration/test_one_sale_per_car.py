@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 
-from data.models import Auction, Car, Lot, Sale
+from data.models import Auction, Car, Lot, Notification, Sale
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain import auctions
@@ -59,6 +59,12 @@ def first_lot_below_reserve(dealer: Actor) -> tuple[Auction, Lot]:
     return auction, first
 
 
+def first_leader(lot: Lot) -> int:
+    leader = lot_now(lot.id or 0).leader_id
+    assert leader is not None
+    return leader
+
+
 def test_an_ended_auction_cannot_be_cancelled(store: str) -> None:
     dealer = make_dealer()
     auction, first = first_lot_below_reserve(dealer)
@@ -78,6 +84,10 @@ def test_a_cancelled_auctions_lot_takes_no_decision(store: str) -> None:
     auction, first = first_lot_below_reserve(dealer)
     auctions.auction_cancel(make_admin(), auction.id or 0, reason="Title documents missing")
     assert lot_now(first.id or 0).decision == "cancelled"
+    with UnitOfWork(write=False) as uow:  # the high bidder, waiting for the dealer's answer, is told
+        told = uow.session.exec(select(Notification).where(Notification.user_id == first_leader(first),
+                                                           Notification.kind == "lost")).one()
+    assert "cancelled (Title documents missing)" in told.message
     with pytest.raises(InvalidTransition, match="cancelled"):
         lot_decide(dealer, first.id or 0, accept=True)
     assert sales_of_car(first.car_id) == 0
