@@ -39,7 +39,6 @@ ZIP_MAGIC, OLE_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
 # A full 10,000-row upload reads in about 4 s of CPU and under 200 MB; these leave room on a busy
 # machine and still answer "too complex" within seconds.
 READ_LIMITS = Limits(cpu_seconds=20, memory_bytes=1024 * MB, wall_seconds=40)
-sandbox.preload("data.excel_reader")  # the fork server imports openpyxl once, not every upload
 EXAMPLE_CAR: dict[str, Any] = {
     "vin": "1HGCM82633A004352", "make": "Honda", "model": "Accord", "variant": "EX-L", "year": 2003,
     "body_type": "sedan", "fuel": "petrol", "transmission": "automatic", "engine_cc": 2997,

@@ -128,7 +128,7 @@ def report_rows(report: UploadReport) -> list[dict[str, Any]]:
     return [{"Row": result.row, "Status": "valid" if result.valid else "invalid",
              "VIN": _shown(result.values.get("vin")),
              "Car": f"{_shown(result.values.get('make'))} {_shown(result.values.get('model'))}".strip(),
-             "Problems": " • ".join(_problem_text(problem) for problem in result.problems)}
+             "Problems": "\n".join(_problem_text(problem) for problem in result.problems)}
             for result in report.rows]
 
 

@@ -3,7 +3,6 @@ openpyxl builds its millions of objects, and the server process neither works no
 
 from __future__ import annotations
 
-import resource
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +16,7 @@ from data.workbook_limits import MAX_CELLS, MAX_SHARED_STRINGS
 from domain.bulk_upload import UploadReport, upload_preview
 from domain.permissions import Actor
 from tests.support.factories import make_dealer
+from tests.support.memory import peak_mb, rss_mb
 from tests.support.workbooks import (
     cars_workbook,
     distinct_strings,
@@ -30,7 +30,7 @@ from tests.support.workbooks import (
 )
 
 SECONDS = 10.0  # generous on a loaded machine; the unchecked files took 89 s and more
-GROWTH_MB = 60  # the parent's memory may move by noise, never by the hundreds of MB a bomb costs
+GROWTH_MB = 60.0  # the parent's memory may move by noise, never by the hundreds of MB a bomb costs
 HOSTILE: dict[str, tuple[Callable[[], bytes], str]] = {
     "shared-string bomb (5.5 M strings, 0.2 MB)": (shared_string_bomb, "unpacks to 89 MB"),
     "styled empty cells (95 MB, 0.3 MB)": (styled_cells_bomb, "unpacks to 9\\d MB"),
@@ -47,15 +47,6 @@ HOSTILE: dict[str, tuple[Callable[[], bytes], str]] = {
 @pytest.fixture
 def dealer(store: str) -> Actor:
     return make_dealer()
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 @pytest.mark.parametrize("case", HOSTILE, ids=list(HOSTILE))

@@ -45,6 +45,15 @@ def die(_value: None, _report: Report) -> None:
     os._exit(3)
 
 
+def smuggle(_value: None, _report: Report) -> object:
+    return os.system  # a callable the server would run if it unpickled anything
+
+
+def test_only_values_come_back_never_something_the_server_would_call() -> None:
+    with pytest.raises(SandboxFailed, match="refused"):
+        run_limited(smuggle, None, GENEROUS)
+
+
 def test_the_result_and_progress_come_back() -> None:
     seen: list[float] = []
     assert run_limited(doubled, 21, GENEROUS, seen.append) == [42, 42, 42]
