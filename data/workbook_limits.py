@@ -31,6 +31,7 @@ MAX_CELLS = (LAST_ROW + 1) * MAX_COLUMNS // 2  # cells stored, values or empty s
 MAX_SHARED_STRINGS = MAX_CELLS
 SHARED_STRINGS = "xl/sharedStrings.xml"
 CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
+ROW = re.compile(rb"<(?:\w+:)?row[\s/>]")
 SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s/>]")
 ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d{1,9})\"")
 DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]{0,3}\d*:?[A-Z]{0,3}(\d{1,9})\"")
@@ -92,6 +93,8 @@ def check_sheet(archive: zipfile.ZipFile, part: str) -> int:
     claimed = DIMENSION.search(xml[:4096])
     if claimed and int(claimed[1]) > LAST_ROW:
         raise too_complex(f"its sheet says it spans {int(claimed[1]):,} rows")
+    if _count(xml, ROW, LAST_ROW) > LAST_ROW:
+        raise too_complex(f"its sheet stores more than {LAST_ROW:,} rows (filled or formatted)")
     if _count(xml, CELL, MAX_CELLS) > MAX_CELLS:
         raise too_complex(f"its sheet stores more than {MAX_CELLS:,} cells (filled or formatted)")
     last = max((int(number) for number in ROW_NUMBER.findall(xml)), default=0)

@@ -12,7 +12,7 @@ import pytest
 from data import excel_cars
 from data.excel_cars import WorkbookRejected, read_car_rows
 from data.sandbox import Limits
-from data.workbook_limits import MAX_CELLS, MAX_SHARED_STRINGS
+from data.workbook_limits import LAST_ROW, MAX_CELLS, MAX_SHARED_STRINGS
 from domain.bulk_upload import UploadReport, upload_preview
 from domain.permissions import Actor
 from tests.support.factories import make_dealer
@@ -22,6 +22,7 @@ from tests.support.workbooks import (
     distinct_strings,
     far_row,
     huge_dimension,
+    repeated_rows,
     shared_string_bomb,
     styled_cells_bomb,
     valid_cars,
@@ -40,6 +41,7 @@ HOSTILE: dict[str, tuple[Callable[[], bytes], str]] = {
     "highly compressed strings": (lambda: shared_string_bomb(1_000_000), "compressed 4\\d\\d times"),
     "700,000 distinct strings": (lambda: distinct_strings(700_000),
                                  f"more than {MAX_SHARED_STRINGS:,} distinct texts"),
+    "30,000 rows all numbered 3": (lambda: repeated_rows(30_000), f"more than {LAST_ROW:,} rows"),
     "10,000 rows 70 columns wide": (lambda: wide_sheet(10_000, 70), f"more than {MAX_CELLS:,} cells"),
 }
 

@@ -200,6 +200,12 @@ def styled_cells_bomb(megabytes: int = 95) -> bytes:
     return raw_workbook(cars_sheet(valid_cars(1), after_cars=rows))
 
 
+def repeated_rows(count: int) -> bytes:
+    """`count` empty rows that all claim to be row 3: no row number ever looks too far down."""
+    rows = (b'<row r="3"/>' * CHUNK_ROWS for _ in range(count // CHUNK_ROWS))
+    return raw_workbook(cars_sheet(valid_cars(1), after_cars=rows))
+
+
 def zip_bomb(megabytes: int = 300) -> bytes:
     """A sheet whose XML carries `megabytes` of blank padding: legal, and each byte is parsed."""
     padding = (b" " * MB for _ in range(megabytes))
