@@ -36,7 +36,7 @@ __all__ = ["MAX_BYTES", "MAX_ROWS", "SheetRow", "SheetRows", "WorkbookRejected",
 
 HELP_SHEET = "Help"
 ZIP_MAGIC, OLE_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
-# A full 10,000-row upload reads in about 4 s of CPU and under 200 MB; these leave room on a busy
+# A full 10,000-row upload reads in 2-4 s of CPU and under 200 MB of address space; these leave room on a busy
 # machine and still answer "too complex" within seconds.
 READ_LIMITS = Limits(cpu_seconds=20, memory_bytes=1024 * MB, wall_seconds=40)
 EXAMPLE_CAR: dict[str, Any] = {
