@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 from openpyxl import Workbook
@@ -37,6 +38,12 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
         return "'" + value
     return value
+
+
+def safe_csv(frame: pd.DataFrame) -> bytes:
+    """A table as CSV for a download button, its formula-like text cells neutralised."""
+    text: str = frame.map(neutralise).to_csv(index=False)
+    return text.encode()
 
 
 def write_report(relation: duckdb.DuckDBPyRelation, fmt: FileFormat, path: Path,

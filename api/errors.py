@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import breaker
 from api.envelope import ErrorItem, error_body
-from data.excel_cars import WorkbookRejected
+from data.excel_cars import WorkbookRejected, WorkbooksBusy
 from domain.bidding.rules import BidTooLow
 from domain.bidding.service import LotClosed
 from domain.bulk_upload import UploadHasProblems
@@ -41,7 +41,7 @@ DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
     (ValidationFailed, 422), (UploadHasProblems, 422), (BidTooLow, 409), (LotClosed, 409),
     (InvalidTransition, 409), (AlreadyApplied, 409), (EmailTaken, 409), (NotFound, 404),
     (Forbidden, 403), (SessionExpired, 401), (InvalidCredentials, 401), (LoginLocked, 429),
-    (WorkbookRejected, 400), (DomainError, 400),
+    (WorkbookRejected, 400), (WorkbooksBusy, 503), (DomainError, 400),
 )
 
 
@@ -73,6 +73,8 @@ def domain_answer(error: DomainError) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
     if isinstance(error, LoginLocked):
         headers["Retry-After"] = "900"
+    if isinstance(error, WorkbooksBusy):
+        headers["Retry-After"] = "30"
     message = "Some fields need fixing." if isinstance(error, ValidationFailed) else str(error)
     return JSONResponse(error_body(message, errors, data), status_code=status, headers=headers)
 

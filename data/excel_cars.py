@@ -1,56 +1,44 @@
 """The cars workbook (FR10): the template dealers fill in, and a careful reader for what they upload.
 
 Both sides are derived from `CAR_FIELDS`, so the template, the reader and the car form never disagree.
-The reader treats every upload as hostile: it checks the size and the zip container before openpyxl
-sees the file, reads in streaming (read-only) mode with formulas left as formulas, and bounds the work
-a crafted file can cause. A file it cannot use as a whole raises `WorkbookRejected`; a bad cell is a
-problem of its row, reported with every other problem of the upload.
+The reader treats every upload as hostile: it checks the size and the file type here, then reads in a
+sandboxed child process (`data/sandbox.py`) that measures the zip, the shared strings and the sheet
+before openpyxl parses them (`data/workbook_limits.py`) and reads in streaming mode with formulas
+left as formulas (`data/excel_reader.py`). A file it cannot use as a whole raises `WorkbookRejected`;
+a bad cell is a problem of its row, reported with every other problem of the upload.
 """
 
 from __future__ import annotations
 
 import io
-import zipfile
-import zlib
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from itertools import islice
+from collections.abc import Callable
 from typing import Any
-from xml.etree.ElementTree import ParseError
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.read_only import EMPTY_CELL
-from openpyxl.formula.tokenizer import TokenizerError
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
+from data import sandbox
+from data.excel_reader import NOT_XLSX, SHEET_NAME, read_rows
+from data.sandbox import Limits, SandboxFailed
+from data.workbook_limits import MAX_BYTES, MAX_ROWS, MB, SheetRow, WorkbookRejected, too_complex
 from domain.car_rules import (
     CAR_FIELDS,
-    FIELDS_BY_NAME,
     CarField,
     year_high,  # the rolling upper bound lives with the rules
 )
 from domain.errors import DomainError
 from domain.vin import VIN_LENGTH
 
-MB = 1024 * 1024
-MAX_BYTES = 5 * MB
-MAX_ROWS = 10_000
-MAX_UNPACKED_BYTES = 100 * MB  # declared sizes are enforced by zipfile's CRC check: no zip bombs
-MAX_COLUMNS = len(CAR_FIELDS) + 8  # a crafted row 16,384 cells wide is cut here, not padded out
-LAST_SHEET_ROW = 1_048_576  # Excel's own limit; a file claiming rows past it is not a real sheet
-SHEET_NAME, HELP_SHEET = "Cars", "Help"
+__all__ = ["MAX_BYTES", "MAX_ROWS", "SheetRow", "SheetRows", "WorkbookRejected", "WorkbooksBusy",
+           "cars_template", "read_car_rows"]
+
+HELP_SHEET = "Help"
 ZIP_MAGIC, OLE_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
-# openpyxl fails on damaged files in many ways, none of them ours: any of these means "unreadable".
-UNREADABLE = (zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, IndexError, EOFError,
-              OSError, RuntimeError, ParseError, InvalidFileException, TokenizerError)
-DAMAGED = ("This workbook is damaged and cannot be read. Open it in Excel, save it again as "
-           "“Excel Workbook (.xlsx)”, and upload that copy.")
-NOT_XLSX = ("This is not an Excel workbook (.xlsx). Download the template, fill it in, and save it "
-            "as “Excel Workbook (.xlsx)” — a CSV, an old .xls or a picture cannot be read.")
+# A full 10,000-row upload reads in 2-4 s of CPU and under 200 MB of address space; these leave room on a busy
+# machine and still answer "too complex" within seconds.
+READ_LIMITS = Limits(cpu_seconds=20, memory_bytes=1024 * MB, wall_seconds=40)
 EXAMPLE_CAR: dict[str, Any] = {
     "vin": "1HGCM82633A004352", "make": "Honda", "model": "Accord", "variant": "EX-L", "year": 2003,
     "body_type": "sedan", "fuel": "petrol", "transmission": "automatic", "engine_cc": 2997,
@@ -60,15 +48,8 @@ EXAMPLE_CAR: dict[str, Any] = {
 }  # fmt: skip
 
 
-class WorkbookRejected(DomainError):
-    """The upload cannot be used as a cars workbook at all; nothing in it was read into the store."""
-
-
-@dataclass(frozen=True)
-class SheetRow:
-    number: int  # the row number Excel shows, so the dealer can find it
-    values: dict[str, Any]  # each field's raw cell value, keyed by field name
-    cell_problems: dict[str, str] = field(default_factory=dict)  # e.g. a formula where a value belongs
+class WorkbooksBusy(DomainError):
+    """Every sandbox slot of this server process is taken; the upload can be sent again shortly."""
 
 
 SheetRows = list[SheetRow]
@@ -151,13 +132,19 @@ def _allowed(car_field: CarField) -> str:
 # The reader --------------------------------------------------------------------------------------
 
 
-def read_car_rows(data: bytes) -> SheetRows:
-    """Every non-blank row of an uploaded workbook with its raw values, or WorkbookRejected."""
+def read_car_rows(data: bytes, progress: Callable[[float], object] | None = None) -> SheetRows:
+    """Every non-blank row of an uploaded workbook with its raw values, or WorkbookRejected.
+    The reading runs in a sandboxed child process: whatever the file makes openpyxl do, this
+    process spends neither its CPU nor its memory on it; `progress` gets the share read so far."""
     _check_container(data)
     try:
-        return _read_book(data)
-    except UNREADABLE as error:
-        raise WorkbookRejected(DAMAGED) from error
+        rows: SheetRows = sandbox.run_limited(read_rows, data, READ_LIMITS, progress)
+    except SandboxFailed as failed:
+        if failed.reason == "busy":
+            raise WorkbooksBusy("The server is checking many workbooks right now; upload yours again "
+                                "in a minute.") from failed
+        raise too_complex("reading it takes more time or memory than any cars workbook") from failed
+    return rows
 
 
 def _check_container(data: bytes) -> None:
@@ -169,125 +156,3 @@ def _check_container(data: bytes) -> None:
                                "password and save it as “Excel Workbook (.xlsx)”.")
     if not data.startswith(ZIP_MAGIC):
         raise WorkbookRejected(NOT_XLSX)
-
-
-def _read_book(data: bytes) -> SheetRows:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if sum(member.file_size for member in archive.infolist()) > MAX_UNPACKED_BYTES:
-            raise WorkbookRejected(f"This workbook unpacks to more than {MAX_UNPACKED_BYTES // MB} MB, "
-                                   "far more than its cars need; save a copy with the values only.")
-        if "xl/workbook.xml" not in archive.namelist():
-            raise WorkbookRejected(NOT_XLSX)
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
-    try:
-        sheet = book[SHEET_NAME] if SHEET_NAME in book.sheetnames else book.worksheets[0]
-        sheet.reset_dimensions()  # the stored size may be wrong; read what is really there
-        return _sheet_rows(sheet.iter_rows(max_col=MAX_COLUMNS))
-    finally:
-        book.close()
-
-
-def _sheet_rows(rows: Iterator[Sequence[Any]]) -> SheetRows:
-    header = next(rows, ())
-    if _blank(header):
-        raise WorkbookRejected(_empty_message(rows))
-    columns = _columns(header)
-    unheaded = [index for index in range(MAX_COLUMNS) if index not in columns]
-    found: SheetRows = []
-    for number, cells in enumerate(rows, start=2):
-        if number > LAST_SHEET_ROW:
-            raise WorkbookRejected(DAMAGED)
-        if _blank(cells):
-            continue  # empty rows (often at the end) carry no car
-        _refuse_unheaded(cells, unheaded, number)
-        found.append(_sheet_row(number, cells, columns))
-        if len(found) > MAX_ROWS:
-            raise WorkbookRejected(f"This workbook has more than {MAX_ROWS:,} cars; the limit is "
-                                   f"{MAX_ROWS:,} per upload. Split it and upload the parts one by one.")
-    if not found:
-        raise WorkbookRejected("The sheet has its header row but no cars below it: add one car per row.")
-    return found
-
-
-def _empty_message(rows: Iterator[Sequence[Any]]) -> str:
-    if all(_blank(cells) for cells in islice(rows, LAST_SHEET_ROW)):
-        return "The workbook is empty. Download the template and add one car per row."
-    return f"The first row must hold the column names ({_expected()}), but it is empty."
-
-
-def _columns(header: Sequence[Any]) -> dict[int, str]:
-    """Which field each column holds, matched on the template's labels (case and spacing aside)."""
-    by_label = {_label_key(car_field.label): car_field.name for car_field in CAR_FIELDS}
-    columns: dict[int, str] = {}
-    unknown: list[str] = []
-    for index, cell in enumerate(header):
-        if cell.value is None or not str(cell.value).strip():
-            continue
-        name = by_label.get(_label_key(cell.value))
-        if name is None or name in columns.values():
-            unknown.append(str(cell.value).strip()[:40])
-        else:
-            columns[index] = name
-    missing = [car_field.label for car_field in CAR_FIELDS if car_field.name not in columns.values()]
-    if missing or unknown:
-        raise WorkbookRejected(_header_message(missing, unknown))
-    return columns
-
-
-def _header_message(missing: list[str], unknown: list[str]) -> str:
-    parts = ["The header row does not match the template."]
-    if missing:
-        parts.append(f"Missing columns: {', '.join(missing)}.")
-    if unknown:
-        parts.append(f"Columns the template does not have (renamed, repeated or extra): "
-                     f"{', '.join(unknown)}.")
-    parts.append(f"The first row must hold exactly these columns: {_expected()}.")
-    return " ".join(parts)
-
-
-def _expected() -> str:
-    return ", ".join(car_field.label for car_field in CAR_FIELDS)
-
-
-def _label_key(text: Any) -> str:
-    return " ".join(str(text).split()).casefold()
-
-
-def _refuse_unheaded(cells: Sequence[Any], unheaded: list[int], number: int) -> None:
-    """Values under no header would be silently lost; the dealer should decide what they are."""
-    for index in unheaded:
-        if index < len(cells) and not _blank((cells[index],)):
-            raise WorkbookRejected(f"Cell {get_column_letter(index + 1)}{number} has a value but its "
-                                   "column has no header. Delete that column or name it as in the template.")
-
-
-def _sheet_row(number: int, cells: Sequence[Any], columns: dict[int, str]) -> SheetRow:
-    values: dict[str, Any] = {}
-    problems: dict[str, str] = {}
-    for index, name in columns.items():
-        cell = cells[index] if index < len(cells) else EMPTY_CELL
-        values[name] = _plain(cell.value)
-        problem = _cell_problem(cell.data_type, values[name])
-        if problem:
-            problems[name] = f"{FIELDS_BY_NAME[name].label} {problem}"
-    return SheetRow(number=number, values=values, cell_problems=problems)
-
-
-def _plain(value: Any) -> Any:
-    """Array and data-table formulas come back as objects; show them as the formula text they are."""
-    if isinstance(value, ArrayFormula):
-        return str(value.text)
-    return "=TABLE()" if isinstance(value, DataTableFormula) else value
-
-
-def _cell_problem(data_type: str, value: Any) -> str | None:
-    if data_type == "f" or (isinstance(value, str) and value.startswith("=")):
-        return "contains a formula; paste the value instead (Copy, then Paste Special → Values)."
-    if data_type == "e":
-        return f"shows the error {value}; replace it with the value."
-    return None
-
-
-def _blank(cells: Sequence[Any]) -> bool:
-    return all(cell.value is None or (isinstance(cell.value, str) and not cell.value.strip())
-               for cell in cells)

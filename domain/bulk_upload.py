@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from data.excel_cars import MAX_BYTES, MAX_ROWS, SheetRow, WorkbookRejected, cars_template, read_car_rows
+from data.excel_cars import (
+    MAX_BYTES,
+    MAX_ROWS,
+    SheetRow,
+    WorkbookRejected,
+    WorkbooksBusy,
+    cars_template,
+    read_car_rows,
+)
 from data.uow import UnitOfWork
 from domain.car_rules import CAR_FIELDS, FIELDS_BY_NAME, clean_car, clean_field
 from domain.cars import cars_import, require_verified_store, vins_known
@@ -22,7 +30,8 @@ from domain.errors import DomainError, ValidationFailed
 from domain.permissions import Actor
 
 __all__ = ["MAX_BYTES", "MAX_ROWS", "CellProblem", "RowResult", "UploadHasProblems", "UploadReport",
-           "WorkbookRejected", "report_rows", "upload_import", "upload_preview", "upload_template"]
+           "WorkbookRejected", "WorkbooksBusy", "report_rows", "upload_import", "upload_preview",
+           "upload_template"]
 
 Progress = Callable[[float], object]
 VIN_BATCH = 1_000  # VINs per lookup: a handful of queries for a full upload, far below bind limits
@@ -97,7 +106,7 @@ def upload_preview(actor: Actor, dealer_id: int, data: bytes,
     with UnitOfWork(write=False) as uow:  # refuse before reading a byte of someone else's upload
         require_verified_store(uow, actor, dealer_id)
     tell(0.0)
-    rows = read_car_rows(data)
+    rows = read_car_rows(data, progress=lambda share: tell(READ_DONE * share))
     tell(READ_DONE)
     checks = _check_rows(rows, tell)
     _flag_repeated_vins(checks)
@@ -119,7 +128,7 @@ def report_rows(report: UploadReport) -> list[dict[str, Any]]:
     return [{"Row": result.row, "Status": "valid" if result.valid else "invalid",
              "VIN": _shown(result.values.get("vin")),
              "Car": f"{_shown(result.values.get('make'))} {_shown(result.values.get('model'))}".strip(),
-             "Problems": " • ".join(_problem_text(problem) for problem in result.problems)}
+             "Problems": "\n".join(_problem_text(problem) for problem in result.problems)}
             for result in report.rows]
 
 

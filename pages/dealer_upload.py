@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from analytics.files import safe_csv
 from domain import bulk_upload
 from domain.bulk_upload import UploadReport
 from domain.permissions import Action, Actor
@@ -14,6 +16,7 @@ from ui.session import guard
 REPORT_KEY = "upload_report"  # (file id, report): a cache of this upload's preview
 DONE_KEY = "upload_done"  # the file id already imported, so a rerun does not offer it again
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WRAPPED_ROW_PX = 104  # above 64 px the table wraps text: four or five problems show in full
 
 
 def verified_store(actor: Actor) -> int:
@@ -45,8 +48,19 @@ def show(report: UploadReport) -> None:
     else:
         st.error(f"{report.invalid_count:,} of {report.total:,} rows have problems. Fix them in your "
                  "workbook and upload it again; nothing is imported until every row is valid.")
-    st.dataframe(bulk_upload.report_rows(report), hide_index=True,
+    table = pd.DataFrame(bulk_upload.report_rows(report))
+    st.dataframe(table, hide_index=True, row_height=None if report.all_valid else WRAPPED_ROW_PX,
                  column_config={"Problems": st.column_config.TextColumn(width="large")})
+    if not report.all_valid:  # every problem in full, with cells a spreadsheet would run neutralised
+        st.download_button("Download the problems (CSV)", safe_csv(table), file_name="problems.csv",
+                           mime="text/csv", key="upload_problems", on_click="ignore")
+
+
+def import_button(report: UploadReport) -> bool:
+    if not report.all_valid:
+        st.button("Import (every row must be valid first)", key="upload_import", disabled=True)
+        return False
+    return st.button(f"Import {report.total:,} cars", key="upload_import", type="primary")
 
 
 actor = guard(Action.MANAGE_OWN_STORE)
@@ -57,8 +71,9 @@ st.write(f"Fill in the template, one car per row (up to {bulk_upload.MAX_ROWS:,}
          "and the import adds all of them or none.")
 st.download_button("Download the template", data=bulk_upload.upload_template, file_name="cars.xlsx",
                    mime=XLSX, key="upload_template", icon=":material/download:", on_click="ignore")
-upload = st.file_uploader("Your workbook", type=["xlsx"], key="upload_file",
-                          max_upload_size=bulk_upload.MAX_BYTES // 2**20)
+# no size cap of its own: the uploader would refuse a larger file with only a red icon, while the
+# check below says why in words (the server's maxUploadSize still bounds what arrives)
+upload = st.file_uploader("Your workbook", type=["xlsx"], key="upload_file")
 if upload is None:
     st.stop()
 if st.session_state.get(DONE_KEY) == upload.file_id:
@@ -68,8 +83,7 @@ report = preview(actor, dealer_id, upload)
 if report is None:
     st.stop()
 show(report)
-if st.button(f"Import {report.total:,} cars", key="upload_import", type="primary",
-             disabled=not report.all_valid):
+if import_button(report):
     st.session_state.pop(REPORT_KEY, None)  # whatever happens, the next run checks the file afresh
     with reporting_errors():
         added = bulk_upload.upload_import(actor, dealer_id, report)

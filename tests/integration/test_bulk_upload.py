@@ -19,13 +19,13 @@ from data.models import AuditLog, Car
 from data.uow import UnitOfWork
 from domain import dealers
 from domain.bulk_upload import UploadHasProblems, UploadReport, report_rows, upload_import, upload_preview
-from domain.car_rules import clean_car
+from domain.car_rules import CAR_FIELDS, clean_car
 from domain.cars import cars_import
 from domain.errors import DealerNotVerified, Forbidden, ValidationFailed
 from domain.permissions import Actor
 from domain.types import DealerStatus
 from tests.support.factories import make_admin, make_dealer, make_user
-from tests.support.workbooks import HEADERS, TextCell, cars_workbook, changed, valid_cars, workbook
+from tests.support.workbooks import HEADERS, TextCell, car_cells, cars_workbook, changed, valid_cars, workbook
 
 CARS = valid_cars(6)
 
@@ -106,10 +106,13 @@ REJECTED: dict[str, tuple[Callable[[], bytes], str]] = {
     "missing column": (lambda: workbook([], headers=[h for h in HEADERS if h != "Make"]),
                        "Missing columns: Make."),
     "renamed column": (lambda: workbook([], headers=["Maker" if h == "Make" else h for h in HEADERS]),
-                       r"Missing columns: Make\..*does not have.*: Maker\..*exactly these columns: VIN"),
+                       r"Missing columns: Make\..*does not have.*: Maker \(B\)\..*exactly these columns"
+                       r".*: VIN"),
     "extra column": (lambda: workbook([], headers=[*HEADERS, "Price"]), "does not have.*: Price"),
     "value under no header": (lambda: workbook([[*car.values(), None, "?"] for car in CARS],
-                                               headers=HEADERS), "Cell T2 has a value"),
+                                               headers=HEADERS),
+                              "cells have values but their column has no header.*: "
+                              "T2, T3, T4, T5, T6 and 1 more"),
     "over the size limit": (lambda: b"PK\x03\x04" + bytes(MAX_BYTES), "the limit is 5 MB"),
     "over the row limit": (_too_many_rows, "more than 10,000 cars"),
 }
@@ -216,4 +219,25 @@ def test_a_store_that_is_not_verified_cannot_import(dealer: Actor) -> None:
         upload_import(dealer, dealer.dealer_id or 0, report)
     with pytest.raises(DealerNotVerified):
         preview(dealer, cars_workbook(CARS))
+    assert car_count() == 0
+
+
+def test_headers_may_be_the_templates_field_names_in_any_case_and_spacing(dealer: Actor) -> None:
+    names = [field.name for field in CAR_FIELDS]
+    mixed = [label if index % 2 else name.title()
+             for index, (name, label) in enumerate(zip(names, HEADERS, strict=True))]
+    spaced = [f" {name.replace('_', ' ')}  " for name in names]
+    styles = [names, [name.upper() for name in names], spaced, mixed]
+    for headers in styles:
+        report = preview(dealer, workbook([car_cells(car) for car in CARS], headers=headers))
+        assert report.all_valid and report.total == len(CARS), headers
+
+
+def test_every_value_outside_the_template_is_reported_however_far_right(dealer: Actor) -> None:
+    rows = [car_cells(car) for car in CARS]
+    rows[0] += [None] * 9 + ["note"]  # column AB, past the 26 columns the reader used to look at
+    rows[3] += [None, "?"]  # column T
+    rows[5] += [None] * 16_365 + ["far"]  # column XFD, the last Excel has
+    with pytest.raises(WorkbookRejected, match=r"no header.*: T5; AB2; XFD7\. Delete them"):
+        preview(dealer, workbook(rows, headers=HEADERS))
     assert car_count() == 0
