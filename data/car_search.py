@@ -10,10 +10,13 @@ last id), so page 50 costs what page 1 costs, and a car listed meanwhile neither
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import psycopg
 from sqlalchemy import ColumnElement, column, exists, func, literal, literal_column, table, tuple_
 from sqlmodel import Session, col, select
 
@@ -81,7 +84,30 @@ def car_search(session: Session, filters: CarFilters, order: Order, *, after: Ke
         column = literal_column(f"+cars.{order.column}")
     keys = (column.desc(), col(Car.id).desc()) if order.descending else (column, col(Car.id))
     query = select(Car).where(*conditions).order_by(*keys).limit(limit)
-    return list(session.exec(query).all())
+    with _planned_for_its_values(session):
+        return list(session.exec(query).all())
+
+
+@contextmanager
+def _planned_for_its_values(session: Session) -> Iterator[None]:
+    """On PostgreSQL the page's SELECT is never a prepared statement, so it is planned for the values
+    it carries. psycopg prepares a statement from its sixth run on a connection, and PostgreSQL soon
+    switches a prepared statement to a generic plan, which cannot see the values: bound ranges
+    (years, prices) count as matching 0.5 % of rows and every make as common as the average, so
+    "Maruti Suzuki 2018-2022, ending soonest" walked 67,000 rows of the make-year index and sorted
+    them (160-800 ms at 1M cars) instead of reading 300 rows of the closing-time index (0.2 ms).
+    Measured at 1M cars (bench/results/inventory.txt), planning each run costs ~0.3 ms, a
+    connection-wide plan_cache_mode=force_custom_plan costs the same but would also replan the
+    bidding's hot statements, and the filter combinations would churn psycopg's 100 prepared slots."""
+    driver = session.connection().connection.driver_connection
+    if not isinstance(driver, psycopg.Connection):
+        yield  # SQLite plans every statement for its values already
+        return
+    threshold, driver.prepare_threshold = driver.prepare_threshold, None
+    try:
+        yield
+    finally:
+        driver.prepare_threshold = threshold
 
 
 def available_makes_models(session: Session) -> dict[str, list[str]]:
