@@ -11,15 +11,18 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import Connection, text
+from sqlmodel import select
 
 from data.db import make_engine, use_database
 from data.migrate import alembic_config, upgrade_to_head
-from domain.cars import car_update
+from data.models import Car, ChangeLog
+from data.uow import UnitOfWork
+from domain.cars import car_update, cars_import
 from domain.catalog import CarFilters, car_browse
 from domain.permissions import Actor
 from domain.types import Role
 from tests.support import stores
-from tests.support.factories import make_admin, make_dealer
+from tests.support.factories import car_fields, make_admin, make_dealer
 from tests.support.factories import make_car as listed
 
 BLANK = {"description": "Well kept."}  # nothing searched for is in the description
@@ -102,3 +105,14 @@ def _old_rows(conn: Connection) -> None:
                      "40000, 1, 'Red', :city, 'clean', 'none', 4, 'Well kept.', '[]', 'available', :now, "
                      ":now)"), {"n": n, "vin": f"OLD{n:014d}", "make": make, "model": model,
                                 "variant": variant, "city": city, "now": now})
+
+
+def test_imported_cars_are_searchable_and_logged_under_their_own_ids(store: str) -> None:
+    dealer = make_dealer(make_admin(), city="Pune")
+    records = [car_fields(fuel=("diesel", "cng")[n % 2], description="Imported.") for n in range(30)]
+    assert cars_import(dealer, dealer.dealer_id or 0, records) == 30
+    with UnitOfWork(write=False) as uow:
+        by_vin = dict(uow.session.exec(select(Car.vin, Car.id)).all())
+        logged = set(uow.session.exec(select(ChangeLog.entity_id).where(ChangeLog.entity == "cars")).all())
+    assert logged == set(by_vin.values())
+    assert found("cng pune") == {by_vin[str(r["vin"])] for r in records if r["fuel"] == "cng"}
