@@ -8,7 +8,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, Table, insert, select
+from sqlalchemy import Engine, String, Table, any_, insert, literal, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
 
 from data.models import Car
 from data.uow import UnitOfWork
@@ -60,12 +62,22 @@ def _postgres_insert(uow: UnitOfWork, cars: Table, values: list[dict[str, Any]])
     this took 0.9 s of client CPU where SQLAlchemy's multi-row INSERT ... RETURNING took 3 s (the
     server's share, ~1.4 s, was the same)."""
     uow.session.execute(insert(cars), values)
-    vins = [row["vin"] for row in values]
+    found = vin_ids(uow.session, [row["vin"] for row in values])
+    return [found[row["vin"]] for row in values]
+
+
+def vin_ids(session: Session, vins: Sequence[str]) -> dict[str, int]:
+    """The ids of the listed cars among these VINs. PostgreSQL gets the VINs as one array parameter:
+    as 10,000 IN placeholders, psycopg spent ~0.1 s rewriting each such query."""
+    cars = Car.__table__  # type: ignore[attr-defined]
+    if session.get_bind().dialect.name == "postgresql":
+        query = select(cars.c.vin, cars.c.id).where(cars.c.vin == any_(literal(list(vins), ARRAY(String))))
+        return dict(session.execute(query).all())
     found: dict[str, int] = {}
     for start in range(0, len(vins), BATCH):
-        batch = select(cars.c.vin, cars.c.id).where(cars.c.vin.in_(vins[start:start + BATCH]))
-        found.update(uow.session.execute(batch).all())
-    return [found[vin] for vin in vins]
+        found.update(session.execute(select(cars.c.vin, cars.c.id)
+                                     .where(cars.c.vin.in_(vins[start:start + BATCH]))).all())
+    return found
 
 
 def copy_rows(engine: Engine, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

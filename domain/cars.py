@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import and_, col, or_, select
 
-from data.bulk import cars_insert_many
+from data.bulk import cars_insert_many, vin_ids
 from data.media import get_media_store
 from data.models import Auction, Car, CarUpdate, Dealer, Lot
 from data.types import utcnow
@@ -100,11 +100,11 @@ def _vin_race_reported() -> Iterator[None]:
 def vins_known(vins: Sequence[str]) -> set[str]:
     """Which of these VINs are already listed (on any store)."""
     with UnitOfWork(write=False) as uow:
-        return set(uow.session.exec(select(Car.vin).where(col(Car.vin).in_(list(vins)))).all())
+        return set(vin_ids(uow.session, vins))
 
 
 def _refuse_known_vins(uow: UnitOfWork, vins: list[str]) -> None:
-    known = set(uow.session.exec(select(Car.vin).where(col(Car.vin).in_(vins))).all())
+    known = set(vin_ids(uow.session, vins))
     if known:
         raise ValidationFailed({"vin": f"Already listed: {', '.join(sorted(known)[:10])}. "
                                        "Each car is listed once; edit the existing listing instead."})
