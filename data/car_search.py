@@ -1,18 +1,22 @@
 """Browsing and searching cars (FR7): one parameterised SELECT per page, served by an index (NFR3).
 
 Every SQLite/PostgreSQL difference of browsing lives here. Free text runs on SQLite's FTS5 table
-`cars_fts` and on PostgreSQL's GIN expression index `cars_search_idx` (migration 0002). Pages are
-keyset-paged: ORDER BY (sort column, id) and WHERE (column, id) > (last value, last id), so page 50
-costs what page 1 costs, and a car listed meanwhile neither repeats nor hides a row.
+`cars_fts` and on PostgreSQL's GIN expression index `cars_search_idx` (migration 0006); both cover
+what the search box suggests: make, model, variant, fuel, transmission, body type, city and
+description. Pages are keyset-paged: ORDER BY (sort column, id) and WHERE (column, id) > (last value,
+last id), so page 50 costs what page 1 costs, and a car listed meanwhile neither repeats nor hides a row.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import psycopg
 from sqlalchemy import ColumnElement, column, exists, func, literal, literal_column, table, tuple_
 from sqlmodel import Session, col, select
 
@@ -25,15 +29,15 @@ if TYPE_CHECKING:  # the domain owns the filters; this module only reads their f
 # The document of the PostgreSQL index `cars_search_idx`, word for word: the planner uses an
 # expression index only for a query that repeats its expression exactly (bound ' ' parameters would
 # not match, so this stays literal SQL).
-PG_DOCUMENT = ("to_tsvector('simple', cars.make || ' ' || cars.model || ' ' || cars.variant "
-               "|| ' ' || cars.description)")
+SEARCHED = ("make", "model", "variant", "fuel", "transmission", "body_type", "city", "description")
+PG_DOCUMENT = "to_tsvector('simple', " + " || ' ' || ".join(f"cars.{name}" for name in SEARCHED) + ")"
 # What FTS5's unicode61 tokenizer keeps as a word: letters and digits. Anything else (quotes, `*`,
 # `(`, `-`, `^`, `:`) is FTS syntax or a separator, so it is dropped before the query is built.
 _WORD = re.compile(r"[^\W_]+")
 MAX_TOKENS = 12  # a search box query, not a document: more words only cost time
 LISTING_COLUMNS = frozenset({"listing_price", "listing_ends_at"})
 SORTABLE = frozenset({"created_at", "year", "odometer_km"}) | LISTING_COLUMNS
-_FTS = table("cars_fts", column("rowid"))  # SQLite only; made by hand in migration 0002
+_FTS = table("cars_fts", column("rowid"))  # SQLite only; made by hand in migrations 0002 and 0006
 # Measured at 1M cars: sorting 1,000 matches ~5 ms, walking the sort index for 1,001 ~10 ms; listing
 # every match costs ~0.15 us each, probing a row ~100 us: probing wins once 1 car in ~7 matches.
 FTS_FEW = 1_000
@@ -80,7 +84,30 @@ def car_search(session: Session, filters: CarFilters, order: Order, *, after: Ke
         column = literal_column(f"+cars.{order.column}")
     keys = (column.desc(), col(Car.id).desc()) if order.descending else (column, col(Car.id))
     query = select(Car).where(*conditions).order_by(*keys).limit(limit)
-    return list(session.exec(query).all())
+    with _planned_for_its_values(session):
+        return list(session.exec(query).all())
+
+
+@contextmanager
+def _planned_for_its_values(session: Session) -> Iterator[None]:
+    """On PostgreSQL the page's SELECT is never a prepared statement, so it is planned for the values
+    it carries. psycopg prepares a statement from its sixth run on a connection, and PostgreSQL soon
+    switches a prepared statement to a generic plan, which cannot see the values: bound ranges
+    (years, prices) count as matching 0.5 % of rows and every make as common as the average, so
+    "Maruti Suzuki 2018-2022, ending soonest" walked 67,000 rows of the make-year index and sorted
+    them (160-800 ms at 1M cars) instead of reading 300 rows of the closing-time index (0.2 ms).
+    Measured at 1M cars (bench/results/inventory.txt), planning each run costs ~0.3 ms, a
+    connection-wide plan_cache_mode=force_custom_plan costs the same but would also replan the
+    bidding's hot statements, and the filter combinations would churn psycopg's 100 prepared slots."""
+    driver = session.connection().connection.driver_connection
+    if not isinstance(driver, psycopg.Connection):
+        yield  # SQLite plans every statement for its values already
+        return
+    threshold, driver.prepare_threshold = driver.prepare_threshold, None
+    try:
+        yield
+    finally:
+        driver.prepare_threshold = threshold
 
 
 def available_makes_models(session: Session) -> dict[str, list[str]]:

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 ALEMBIC_INI = Path(__file__).resolve().parent.parent / "alembic.ini"
 
 
-SEARCH_OBJECTS = ("cars_fts", "cars_search_idx")  # full-text search, made by hand in migration 0002
+SEARCH_OBJECTS = ("cars_fts", "cars_search_idx")  # full-text search, made by hand in migrations 0002, 0006
 
 
 def include_object(_obj: object, name: str | None, type_: str, reflected: bool, _compare_to: object) -> bool:

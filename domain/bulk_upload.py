@@ -2,8 +2,8 @@
 
 The preview reads every row, checks it with the one definition of a valid car (`clean_car`), and
 finds VINs repeated in the file or already listed, so the dealer sees every problem at once and
-fixes the workbook in one go. The import adds every row in one transaction (`cars_import`) or none,
-and only from a preview in which every row is valid.
+fixes the workbook in one go. The import adds every row in one transaction (`cars_import_cleaned`) or
+none, and only from a preview in which every row is valid.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from data.excel_cars import (
 )
 from data.uow import UnitOfWork
 from domain.car_rules import CAR_FIELDS, FIELDS_BY_NAME, clean_car, clean_field
-from domain.cars import cars_import, require_verified_store, vins_known
+from domain.cars import cars_import_cleaned, require_verified_store, vins_known
 from domain.errors import DomainError, ValidationFailed
 from domain.permissions import Actor
 
@@ -116,11 +116,12 @@ def upload_preview(actor: Actor, dealer_id: int, data: bytes,
 
 
 def upload_import(actor: Actor, dealer_id: int, report: UploadReport) -> int:
-    """Add every previewed car in one transaction, or none; returns how many were added."""
+    """Add every previewed car in one transaction, or none; returns how many were added. A valid
+    row's values are what `clean_car` returned in `upload_preview`, so they are not checked again."""
     if not report.all_valid:
         raise UploadHasProblems(f"{report.invalid_count} of {report.total} rows have problems, so nothing "
                                 "was imported. Fix them in your workbook and upload it again.")
-    return cars_import(actor, dealer_id, [row.values for row in report.rows])
+    return cars_import_cleaned(actor, dealer_id, [row.values for row in report.rows])
 
 
 def report_rows(report: UploadReport) -> list[dict[str, Any]]:
