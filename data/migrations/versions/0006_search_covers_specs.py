@@ -6,14 +6,14 @@ rebuilt from every existing row: PostgreSQL builds the new expression index over
 FTS5 table is recreated and filled with its 'rebuild' command.
 
 Revision ID: 0006_search_covers_specs
-Revises: 0004
+Revises: 0005_one_sale_per_car
 """
 from collections.abc import Sequence
 
 from alembic import op
 
 revision: str = '0006_search_covers_specs'
-down_revision: str | None = '0004'
+down_revision: str | None = '0005_one_sale_per_car'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
