@@ -128,18 +128,19 @@ def platform_dashboard(actor: Actor, start: datetime, end: datetime, *,
 
 def report_export(actor: Actor, report: Report, fmt: FileFormat, *, start: datetime, end: datetime,
                   progress: Callable[[int], None] | None = None) -> Path:
-    """Write a report to a temporary file and return its path (the caller streams and removes it)."""
+    """Write a report to a temporary file and return its path (the caller streams and removes it).
+    Times are written in the actor's zone, and each time column says which (`analytics.files`)."""
     require(actor, Action.EXPORT_REPORTS)
     _check_range(start, end)
     with _last_copy():
         relation = {
             Report.SALES: lambda: exports.export_sales(start, end),
             Report.BIDS: lambda: exports.export_bids(start, end, pseudonymise=not actor.is_admin),
-            Report.DEALER_STATEMENTS: lambda: exports.export_dealer_statements(start, end),
+            Report.DEALER_STATEMENTS: lambda: exports.export_dealer_statements(start, end, actor.timezone),
             Report.AUDIT: lambda: exports.export_audit(start, end),
         }[report]()
     handle = tempfile.NamedTemporaryFile(prefix=f"{report}-", suffix=f".{fmt}", delete=False)  # noqa: SIM115
     handle.close()
     path = Path(handle.name)
-    write_report(relation, fmt, path, progress)
+    write_report(relation, fmt, path, progress, zone=actor.timezone)
     return path

@@ -5,8 +5,8 @@ import streamlit as st
 from analytics.files import FileFormat
 from domain.downloads import download_offer
 from domain.permissions import Action
-from domain.reports import Report, report_export
-from ui.charts import date_range
+from domain.reports import FiguresPreparing, Report, figures_ready, report_export
+from ui.charts import date_range, preparing
 from ui.feedback import reporting_errors
 from ui.session import guard
 
@@ -17,7 +17,8 @@ actor = guard(Action.EXPORT_REPORTS)
 st.title("Reports")
 st.caption("Bidders appear as stable pseudonyms in bid reports"
            + (" (admins see their ids)." if actor.is_admin else ".")
-           + " Cells a spreadsheet would run as formulas are neutralised in CSV and Excel.")
+           + " Cells a spreadsheet would run as formulas are neutralised in CSV and Excel."
+           + f" Times are in your time zone, {actor.timezone}, and each time column names it.")
 report = st.selectbox("Report", list(TITLES), format_func=lambda r: TITLES[r], key="report_kind")
 fmt = FileFormat(st.radio("Format", list(FileFormat), horizontal=True, key="report_format",
                           format_func=lambda f: {"csv": "CSV", "xlsx": "Excel", "parquet": "Parquet"}[f])
@@ -31,7 +32,11 @@ if st.button("Prepare report", type="primary", key="report_go"):
         bar.progress(min(0.99, rows / 1_000_000), text=f"{rows:,} rows written…")
 
     with reporting_errors():
-        path = report_export(actor, report, fmt, start=start, end=end, progress=show_progress)
+        try:
+            path = report_export(actor, report, fmt, start=start, end=end, progress=show_progress)
+        except FiguresPreparing as notice:
+            bar.empty()
+            preparing(f"{notice} Then prepare the report again.", figures_ready)
         bar.progress(1.0, text="Ready")
         # Streamed from disk by the app's /downloads route, never held in the server's memory.
         ticket = download_offer(actor, path, f"{report}.{fmt}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -95,7 +95,7 @@ def freshness(fresh_at: datetime | None, zone: str) -> None:
                "kept fresh in the background, within seconds of every bid and sale")
 
 
-def preparing(message: str, ready: Callable[[], bool]) -> None:
+def preparing(message: str, ready: Callable[[], bool]) -> NoReturn:
     """Say the figures are on their way, and show them as soon as this process has them."""
     st.info(message, icon="⏳")
 
