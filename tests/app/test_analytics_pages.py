@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
@@ -163,3 +164,16 @@ def test_analyst_prepares_a_report(one_sale: tuple) -> None:  # type: ignore[typ
     ticket = link.proto.url.removeprefix("/downloads?ticket=")
     assert link.proto.url.startswith("/downloads?ticket=") and ticket
     assert read_token(ticket, purpose="download").user_id == analyst.id
+
+
+@pytest.mark.parametrize("page", ["pages/dealer_analytics.py", "pages/admin_metrics.py"])
+def test_tables_show_human_column_names(page: str, one_sale: tuple) -> None:  # type: ignore[type-arg]
+    dealer, _ = one_sale
+    at = page_as(dealer if "dealer" in page else make_admin(), page)
+    assert not at.exception and at.dataframe
+    for table in at.dataframe:
+        config = json.loads(table.proto.columns)
+        labels = [config.get(name, {}).get("label", name) for name in table.value.columns]
+        assert all("_" not in label and label[0].isupper() for label in labels), labels
+    if "admin" in page:
+        assert "Active in the last 30 days" in json.dumps(json.loads(at.dataframe[0].proto.columns))
