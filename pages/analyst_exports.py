@@ -25,7 +25,9 @@ fmt = FileFormat(st.radio("Format", list(FileFormat), horizontal=True, key="repo
                  or FileFormat.CSV)
 start, end = date_range(actor.timezone, key="report_dates", days=365)
 
-if st.button("Prepare report", type="primary", key="report_go"):
+clicked = st.button("Prepare report", type="primary", key="report_go")
+# A report asked for while this process was still loading the figures starts once they are ready.
+if clicked or st.session_state.pop("report_waiting", False):
     bar = st.progress(0.0, text="Writing rows…")
 
     def show_progress(rows: int) -> None:
@@ -36,7 +38,8 @@ if st.button("Prepare report", type="primary", key="report_go"):
             path = report_export(actor, report, fmt, start=start, end=end, progress=show_progress)
         except FiguresPreparing as notice:
             bar.empty()
-            preparing(f"{notice} Then prepare the report again.", figures_ready)
+            st.session_state["report_waiting"] = True
+            preparing(f"{notice} Your report starts then.", figures_ready)
         bar.progress(1.0, text="Ready")
         # Streamed from disk by the app's /downloads route, never held in the server's memory.
         ticket = download_offer(actor, path, f"{report}.{fmt}")
