@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import background, reader, refresh
+from analytics import reader, refresh
 from data.types import utcnow
 from domain import auth
 from domain.bidding import service
@@ -27,10 +27,9 @@ from ui.session import TOKEN_KEY
 
 
 @pytest.fixture(autouse=True)
-def own_copy(data_dir: Path) -> Iterator[Path]:
-    """Each test has its own analytics copy, and no refresher thread outlives it."""
-    yield data_dir
-    background.stop()
+def own_copy(data_dir: Path) -> Path:
+    """Each test has its own analytics copy (tests/conftest.py stops the refresher thread after it)."""
+    return data_dir
 
 
 def figures_ready() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from analytics import background, queries, reader
+from analytics import queries, reader
 from analytics.files import FileFormat
 from analytics.refresh import refresh_once
 from data.models import Sale, User
@@ -31,7 +30,7 @@ SPAN = (datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC))
 
 
 @pytest.fixture
-def evening_sale(store: str, data_dir: Path) -> Iterator[int]:
+def evening_sale(store: str, data_dir: Path) -> int:
     """One sale and one new account, both at EVENING_UTC; the copy built after."""
     dealer = make_dealer()
     lot = live_lot(dealer, closes_in=timedelta(minutes=2))
@@ -46,8 +45,7 @@ def evening_sale(store: str, data_dir: Path) -> Iterator[int]:
         uow.commit()
     refresh_once()
     reader.preload()  # as the app's background refresher does; a report reads the copy in memory
-    yield dealer.dealer_id or 0
-    background.stop()
+    return dealer.dealer_id or 0
 
 
 def test_buckets_are_calendar_days_of_the_viewers_zone(evening_sale: int) -> None:
