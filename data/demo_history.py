@@ -48,7 +48,7 @@ MONTHS = 12
 SETTLED_BEFORE = timedelta(days=3)  # the last history auction has ended (lots run 6-48 hours) by then
 # Relative activity by calendar month (January first).
 SEASON = (1.0, 0.9, 1.3, 0.9, 0.8, 0.8, 0.7, 0.8, 1.0, 1.4, 1.5, 1.1)
-AUCTIONS_PER_STORE_MONTH = 1.6
+AUCTIONS_PER_STORE_MONTH = 1.2
 BUYERS_PER_MONTH = 14
 LOTS = (3, 5)
 
