@@ -176,3 +176,17 @@ def test_tables_show_human_column_names(page: str, one_sale: tuple) -> None:  # 
         assert all("_" not in label and label[0].isupper() for label in labels), labels
     if "admin" in page:
         assert "Active in the last 30 days" in json.dumps(json.loads(at.dataframe[0].proto.columns))
+
+
+def test_a_report_asked_for_while_preparing_starts_once_ready(slow_refresh: threading.Event) -> None:
+    analyst = make_user(Role.ANALYST)
+    at = page_as(analyst, "pages/analyst_exports.py")
+    at.button(key="report_go").click()
+    at.run()
+    assert not at.exception and "Preparing the figures" in texts(at) and not at.get("link_button")
+    slow_refresh.set()  # the background refresher started by the page builds and loads the copy
+    deadline = time.monotonic() + 30
+    while reader.loaded() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    at.run()  # what the page's waiting fragment does once the figures are ready
+    assert not at.exception and at.get("link_button"), texts(at)
