@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from functools import partial
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
@@ -14,7 +16,7 @@ import streamlit as st
 
 from analytics.files import neutralise
 from data.types import utcnow
-from ui.format import age, local_time
+from ui.format import age, local_time, money
 
 # Column names as the queries return them -> what a reader sees. Money columns say their currency.
 LABELS = {
@@ -27,7 +29,6 @@ LABELS = {
     "gmv": "Gross hammer (₹)", "platform_revenue": "Platform revenue (₹)",
     "registrations": "New accounts",
 }  # fmt: skip
-DATE_FORMAT, TIME_FORMAT = "D MMM YYYY", "D MMM YYYY, HH:mm"
 
 
 def chart_with_table(title: str, frame: pd.DataFrame, figure: Callable[[pd.DataFrame], go.Figure],
@@ -47,8 +48,31 @@ def chart_with_table(title: str, frame: pd.DataFrame, figure: Callable[[pd.DataF
 
 
 def table(frame: pd.DataFrame, zone: str) -> None:
-    """A query's rows with human column names, times on the viewer's clock."""
-    st.dataframe(readable(frame, zone), hide_index=True, width="stretch", column_config=columns(frame))
+    """A query's rows with human column names, times on the viewer's clock, money as ₹ in the app's
+    grouping (shown as text, sorted as numbers)."""
+    shown = readable(frame, zone)
+    st.dataframe(shown.style.format(_cell_formats(shown)), hide_index=True, width="stretch",
+                 column_config=columns(frame))
+
+
+def _cell_formats(frame: pd.DataFrame) -> dict[str, Callable[[Any], str]]:
+    """How money and time cells read (a styled table shows these texts, and sorts by the values)."""
+    formats: dict[str, Callable[[Any], str]] = {}
+    for name in frame.columns:
+        if "(₹)" in LABELS.get(name, ""):
+            formats[name] = _money_cell
+        elif pd.api.types.is_datetime64_any_dtype(frame[name]):
+            formats[name] = partial(_time_cell, pattern="%d %b %Y" if name == "period_start" else
+                                    "%d %b %Y, %H:%M")
+    return formats
+
+
+def _time_cell(moment: Any, pattern: str) -> str:
+    return "—" if pd.isna(moment) else str(moment.strftime(pattern))
+
+
+def _money_cell(value: object) -> str:
+    return "—" if pd.isna(value) else money(Decimal(str(round(float(value), 2))))  # type: ignore[arg-type]
 
 
 def readable(frame: pd.DataFrame, zone: str) -> pd.DataFrame:
@@ -61,18 +85,9 @@ def readable(frame: pd.DataFrame, zone: str) -> pd.DataFrame:
 
 
 def columns(frame: pd.DataFrame) -> dict[str, Any]:
-    config: dict[str, Any] = {}
-    for name in frame.columns:
-        label = LABELS.get(name, name.replace("_", " ").capitalize())
-        if "(₹)" in label:
-            config[name] = st.column_config.NumberColumn(label, format="localized")
-        elif name == "period_start":
-            config[name] = st.column_config.DateColumn(label, format=DATE_FORMAT)
-        elif pd.api.types.is_datetime64_any_dtype(frame[name]):
-            config[name] = st.column_config.DatetimeColumn(label, format=TIME_FORMAT)
-        else:
-            config[name] = st.column_config.Column(label)
-    return config
+    """Human labels for a query's columns."""
+    return {name: st.column_config.Column(LABELS.get(name, name.replace("_", " ").capitalize()))
+            for name in frame.columns}
 
 
 def date_range(zone: str, *, key: str, days: int = 90) -> tuple[datetime, datetime]:

@@ -11,6 +11,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -176,6 +177,10 @@ def test_tables_show_human_column_names(page: str, one_sale: tuple) -> None:  # 
         assert all("_" not in label and label[0].isupper() for label in labels), labels
     if "admin" in page:
         assert "Active in the last 30 days" in json.dumps(json.loads(at.dataframe[0].proto.columns))
+    else:  # money cells read as everywhere else in the app, times as dates
+        cells = at.dataframe[0].proto.arrow_data.styler.display_values
+        earnings = pa.ipc.open_stream(cells).read_all().to_pylist()
+        assert earnings[0]["earnings"] == "₹4,00,000" and ":" not in earnings[0]["period_start"]
 
 
 def test_a_report_asked_for_while_preparing_starts_once_ready(slow_refresh: threading.Event) -> None:
