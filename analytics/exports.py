@@ -3,7 +3,8 @@
 Each function returns a `duckdb.DuckDBPyRelation` on its own cursor. Stream it with
 `rel.to_arrow_reader(batch_size)` (pyarrow RecordBatches), or write it directly with
 `rel.write_csv(path)` / `rel.write_parquet(path)`; an Excel writer should iterate the batches.
-Money is DECIMAL(18, 2) rupees; times are UTC; ranges are [start, end).
+Money is DECIMAL(18, 2) rupees; times are zoned instants (`analytics.files` writes them in the
+reader's zone); ranges are [start, end).
 """
 
 from __future__ import annotations
@@ -38,10 +39,10 @@ def export_bids(start: datetime, end: datetime, pseudonymise: bool = True,
                      secret=secret if secret is not None else pseudonym_secret())
 
 
-def export_dealer_statements(start: datetime, end: datetime) -> duckdb.DuckDBPyRelation:
-    """export_dealer_statements(start, end) -> relation: dealer_id, store_name, month, sales, hammer,
-    buyer_premium, seller_fees, dealer_earnings, platform_revenue."""
-    return _relation("export_dealer_statements", start=start, end=end)
+def export_dealer_statements(start: datetime, end: datetime, tz: str = "UTC") -> duckdb.DuckDBPyRelation:
+    """export_dealer_statements(start, end, tz) -> relation: dealer_id, store_name, month (a calendar
+    month of `tz`), sales, hammer, buyer_premium, seller_fees, dealer_earnings, platform_revenue."""
+    return _relation("export_dealer_statements", start=start, end=end, tz=tz)
 
 
 def export_audit(start: datetime, end: datetime) -> duckdb.DuckDBPyRelation:

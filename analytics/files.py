@@ -5,6 +5,11 @@ and dropped. Text cells that a spreadsheet would run as a formula (starting with
 carriage return: OWASP's CSV injection list) are neutralised with a leading apostrophe in CSV and
 Excel; Parquet is data, not a spreadsheet, and keeps values as they are. Excel stops a sheet at
 1,048,576 rows, so the export continues on a new sheet.
+
+Times are written in the reader's time zone, as the app shows them, and say so: in CSV as ISO 8601
+with the offset ("2026-10-12 14:30:00+05:30") under a header naming the zone ("sold_at
+(Asia/Kolkata)"); in Excel, which has no zones, as local times under that header; in Parquet as
+timestamps typed with the zone (the instant is unchanged, readers show it in that zone).
 """
 
 from __future__ import annotations
@@ -47,16 +52,30 @@ def safe_csv(frame: pd.DataFrame) -> bytes:
 
 
 def write_report(relation: duckdb.DuckDBPyRelation, fmt: FileFormat, path: Path,
-                 progress: Progress | None = None) -> int:
-    """Write the relation to `path`; returns the number of rows."""
+                 progress: Progress | None = None, zone: str = "UTC") -> int:
+    """Write the relation to `path`, its times in `zone`; returns the number of rows."""
     writer = {FileFormat.CSV: _write_csv, FileFormat.EXCEL: _write_excel,
               FileFormat.PARQUET: _write_parquet}[fmt]
-    return writer(relation, path, progress or (lambda _rows: None))
+    return writer(_Zoned(relation, zone), path, progress or (lambda _rows: None))
 
 
-def _batches(relation: duckdb.DuckDBPyRelation) -> Iterator[pa.RecordBatch]:
-    reader = relation.to_arrow_reader(BATCH_ROWS)
-    yield from reader
+class _Zoned:
+    """The relation's batches with every zoned time column moved to `zone` (the same instants)."""
+
+    def __init__(self, relation: duckdb.DuckDBPyRelation, zone: str) -> None:
+        self.relation, self.zone = relation, zone
+        self.columns = [f"{name} ({zone})" if str(kind) == "TIMESTAMP WITH TIME ZONE" else name
+                        for name, kind in zip(relation.columns, relation.types, strict=True)]
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        for batch in self.relation.to_arrow_reader(BATCH_ROWS):
+            arrays = [column.cast(pa.timestamp(column.type.unit, tz=self.zone)) if _is_zoned(column.type)
+                      else column for column in batch.columns]
+            yield pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+
+
+def _is_zoned(kind: pa.DataType) -> bool:
+    return pa.types.is_timestamp(kind) and kind.tz is not None
 
 
 def _rows(batch: pa.RecordBatch) -> Iterator[list[Any]]:
@@ -65,22 +84,22 @@ def _rows(batch: pa.RecordBatch) -> Iterator[list[Any]]:
         yield [neutralise(value) for value in values]
 
 
-def _write_csv(relation: duckdb.DuckDBPyRelation, path: Path, progress: Progress) -> int:
+def _write_csv(relation: _Zoned, path: Path, progress: Progress) -> int:
     written = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
         out.writerow(relation.columns)
-        for batch in _batches(relation):
+        for batch in relation.batches():
             out.writerows(_rows(batch))
             written += batch.num_rows
             progress(written)
     return written
 
 
-def _write_excel(relation: duckdb.DuckDBPyRelation, path: Path, progress: Progress) -> int:
+def _write_excel(relation: _Zoned, path: Path, progress: Progress) -> int:
     book = Workbook(write_only=True)  # rows go straight to the file: constant memory
     sheet, on_sheet, written, sheets = None, EXCEL_MAX_ROWS, 0, 0
-    for batch in _batches(relation):
+    for batch in relation.batches():
         for row in _rows(batch):
             if on_sheet >= EXCEL_MAX_ROWS:
                 sheets += 1
@@ -99,7 +118,7 @@ def _write_excel(relation: duckdb.DuckDBPyRelation, path: Path, progress: Progre
 
 
 def _excel_value(value: Any) -> Any:
-    """Excel has no time zones or 64-bit decimals: times as naive UTC, exact money as numbers."""
+    """Excel has no time zones or 64-bit decimals: times as naive local times, exact money as numbers."""
     if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
         return value.replace(tzinfo=None)
     if isinstance(value, dict | list):
@@ -107,16 +126,16 @@ def _excel_value(value: Any) -> Any:
     return value
 
 
-def _write_parquet(relation: duckdb.DuckDBPyRelation, path: Path, progress: Progress) -> int:
+def _write_parquet(relation: _Zoned, path: Path, progress: Progress) -> int:
     written, writer = 0, None
     try:
-        for batch in _batches(relation):
+        for batch in relation.batches():
             writer = writer or pq.ParquetWriter(path, batch.schema)
             writer.write_batch(batch)
             written += batch.num_rows
             progress(written)
         if writer is None:
-            relation.write_parquet(str(path))
+            relation.relation.write_parquet(str(path))
     finally:
         if writer is not None:
             writer.close()

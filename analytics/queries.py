@@ -43,9 +43,11 @@ def dealer_summary(dealer_id: int, start: datetime, end: datetime) -> pd.DataFra
     return run("dealer_summary", dealer_id=dealer_id, start=start, end=end)
 
 
-def dealer_earnings(dealer_id: int, start: datetime, end: datetime, period: Period = "week") -> pd.DataFrame:
-    """Per UTC period of sale time: period_start, sales, hammer, seller_fees, earnings (rupees)."""
-    return run("dealer_earnings", dealer_id=dealer_id, start=start, end=end, period=_period(period))
+def dealer_earnings(dealer_id: int, start: datetime, end: datetime, period: Period = "week",
+                    tz: str = "Asia/Kolkata") -> pd.DataFrame:
+    """Per calendar period of `tz` (sale time): period_start (local, naive), sales, hammer, seller_fees,
+    earnings (rupees)."""
+    return run("dealer_earnings", dealer_id=dealer_id, start=start, end=end, period=_period(period), tz=tz)
 
 
 def dealer_top_models(dealer_id: int, start: datetime, end: datetime, limit: int = 10) -> pd.DataFrame:
@@ -98,6 +100,7 @@ def top_dealers(start: datetime, end: datetime, limit: int = 10) -> pd.DataFrame
     return run("top_dealers", start=start, end=end, limit=limit)
 
 
-def registrations(start: datetime, end: datetime, period: Period = "day") -> pd.DataFrame:
-    """period_start (UTC), registrations."""
-    return run("registrations", start=start, end=end, period=_period(period))
+def registrations(start: datetime, end: datetime, period: Period = "day",
+                  tz: str = "Asia/Kolkata") -> pd.DataFrame:
+    """period_start (local to `tz`, naive), registrations."""
+    return run("registrations", start=start, end=end, period=_period(period), tz=tz)

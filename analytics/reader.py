@@ -5,11 +5,18 @@ every later `connect()` reads the small manifest and, when a refresh has publish
 the new row versions before handing out a cursor. Callers get a cursor of their own (DuckDB cursors
 are safe to use from different threads, one each). A rebuilt copy (a new `generation`) is loaded into
 a fresh database and swapped in; queries still running on the old one finish there.
+
+Pages read inside `without_loading()`: they get the copy this process already holds (a rebuilt one
+keeps serving until the background refresher, `analytics.background`, has loaded its successor), or
+`CopyNotReady` at once, never a load of tens of seconds.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from pathlib import Path
 
@@ -17,15 +24,30 @@ import duckdb
 
 from analytics.memory import MemoryCopy
 from analytics.schema import CHANGE, DELETED, CopyTable
-from analytics.storage import TableParts, manifest_read, root
+from analytics.storage import Manifest, TableParts, manifest_read, root
 
 
 class CopyMissing(RuntimeError):
     """The analytics copy has not been built yet: run `python -m analytics.refresh`."""
 
 
-_lock = threading.Lock()  # guards _copies; loading and applying are guarded per copy
+class CopyNotReady(RuntimeError):
+    """This process has not loaded the copy yet (it is loading in the background): ask again soon."""
+
+
+_loading = threading.Lock()  # guards loads into _copies: a second caller waits, then finds it done
 _copies: dict[str, MemoryCopy] = {}
+_no_loading: ContextVar[bool] = ContextVar("analytics_no_loading", default=False)
+
+
+@contextmanager
+def without_loading() -> Iterator[None]:
+    """Reads in this block use the copy already in memory, or raise `CopyNotReady`; they never load."""
+    token = _no_loading.set(True)
+    try:
+        yield
+    finally:
+        _no_loading.reset(token)
 
 
 def _files(folder: Path, names: list[str]) -> str:
@@ -53,14 +75,28 @@ def memory_copy(folder: Path | None = None) -> MemoryCopy:
     manifest = manifest_read(folder)
     if manifest is None:
         raise CopyMissing("The analytics copy has not been built yet: run `python -m analytics.refresh`.")
-    key = str(folder)
-    with _lock:
-        copy = _copies.get(key)
-        if copy is None or copy.generation != manifest.generation:
-            # Loading holds the process-wide lock: every reader waits for the first load anyway.
-            copy = _copies[key] = MemoryCopy(manifest, folder)
+    copy = _copies.get(str(folder))
+    if copy is None or copy.generation != manifest.generation:
+        if _no_loading.get():
+            if copy is None:
+                raise CopyNotReady("The figures are being prepared.")
+            return copy  # the previous generation serves until its successor is loaded
+        copy = _load(folder, manifest)
     copy.sync(manifest)
     return copy
+
+
+def _load(folder: Path, manifest: Manifest) -> MemoryCopy:
+    with _loading:
+        copy = _copies.get(str(folder))
+        if copy is None or copy.generation != manifest.generation:
+            copy = _copies[str(folder)] = MemoryCopy(manifest, folder)
+    return copy
+
+
+def loaded(folder: Path | None = None) -> MemoryCopy | None:
+    """The copy this process holds now (whichever generation), without loading or applying anything."""
+    return _copies.get(str(folder or root()))
 
 
 def preload(folder: Path | None = None) -> bool:

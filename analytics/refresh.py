@@ -18,7 +18,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import pyarrow as pa  # type: ignore[import-untyped]  # no stubs; pyproject is not ours to edit
@@ -26,7 +25,6 @@ from sqlalchemy import Connection, Engine, text
 
 from analytics import audit_marks, extract
 from analytics.compact import compact
-from analytics.reader import freshness
 from analytics.schema import AUDIT, CHANGED, TABLES
 from analytics.storage import (
     Manifest,
@@ -79,14 +77,6 @@ def rebuild(*, engine: Engine | None = None, folder: Path | None = None) -> Refr
             if mine:
                 return _rebuild(engine, folder, manifest_read(folder))
         time.sleep(0.05)
-
-
-def ensure_fresh(max_age_s: float = 5.0) -> datetime | None:
-    """For pages: refresh when the copy is older than `max_age_s` and nobody else is refreshing."""
-    fresh = freshness()
-    if fresh is None or (utcnow() - fresh).total_seconds() > max_age_s:
-        refresh_once()
-    return freshness()
 
 
 def _store_name(engine: Engine) -> str:

@@ -59,15 +59,16 @@ def use(url: str, data_dir: str) -> None:
 
 def dashboards(dealer_id: int, lot_id: int, now: datetime) -> dict[str, list[Query]]:
     span = {"start": now - timedelta(days=180), "end": now + timedelta(days=1)}
-    dealer = {"dealer_id": dealer_id, **span}
+    dealer, zone = {"dealer_id": dealer_id, **span}, {"tz": "Asia/Kolkata"}
     return {
-        "dealer": [("dealer_summary", dealer), ("dealer_earnings", {**dealer, "period": "week"}),
+        "dealer": [("dealer_summary", dealer), ("dealer_earnings", {**dealer, "period": "week", **zone}),
                    ("dealer_top_models", {**dealer, "limit": 10}),
                    ("dealer_bid_hours", {**dealer, "tz": "Asia/Kolkata"}), ("dealer_lots", dealer),
                    ("lot_price_curve", {"dealer_id": dealer_id, "lot_id": lot_id})],
         "admin": [("platform_summary", span), ("users_by_role", {"now": now}), ("live_now", {"now": now}),
                   ("bids_per_hour", {"start": now - timedelta(days=7), "end": now}),
-                  ("top_dealers", {**span, "limit": 10}), ("registrations", {**span, "period": "day"})],
+                  ("top_dealers", {**span, "limit": 10}),
+                  ("registrations", {**span, "period": "day", **zone})],
     }
 
 

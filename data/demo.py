@@ -15,8 +15,11 @@ from sqlmodel import select
 
 from data.demo_accounts import DEMO_ACCOUNTS, DemoAccount
 from data.demo_bids import seed_bids
+from data.demo_cars import Pictures
 from data.demo_catalog import CITIES
+from data.demo_history import seed_history
 from data.demo_inventory import seed_inventory
+from data.media import get_media_store
 from data.models import Dealer, User, UserRole
 from data.types import utcnow
 from data.uow import UnitOfWork
@@ -59,12 +62,16 @@ def seed_demo() -> SeedReport:
         stores = _dealers(uow, owner_of_first=accounts[Role.DEALER])
         bidders = [_user(uow, name, f"bidder{i + 1}@demo.autogavel.in", {Role.BIDDER})
                    for i, name in enumerate(BIDDER_NAMES)]
-        cars, auctions = seed_inventory(uow, stores=stores, rng=rng, now=utcnow())
+        now, pictures = utcnow(), Pictures(get_media_store())
+        cars, auctions = seed_inventory(uow, stores=stores, rng=rng, now=now, pictures=pictures)
+        # A year of finished sales, written in bulk by the rules (its own random stream: the stock
+        # and the live auctions stay what they were).
+        past = seed_history(uow, stores=stores, rng=random.Random(SEED + 1), now=now, pictures=pictures)
         uow.audit(actor_id=None, action="seed_demo", entity="system", entity_id=None,
-                  after={"dealers": len(stores), "cars": cars, "auctions": auctions})
+                  after={"dealers": len(stores), "cars": cars, "auctions": auctions, "history_bids": past})
         uow.commit()
-    bids = seed_bids()  # through the real bidding service, after the stock is committed
-    return SeedReport(True, len(stores), len(bidders) + 1, cars, auctions, bids)
+    bids = seed_bids()  # live and recent lots through the real bidding service, after the commit
+    return SeedReport(True, len(stores), len(bidders) + 1, cars, auctions, bids + past)
 
 
 def _user(uow: UnitOfWork, name: str, email: str, roles: set[Role], password: str | None = None) -> User:

@@ -21,17 +21,19 @@ from domain.permissions import Actor
 from domain.types import AuctionStatus, Role
 
 SEED = 4_2
+KEY_PREFIX = "demo-"
 
 
 def seed_bids(*, now: datetime | None = None) -> int:
-    """Bid on the demo's started lots once (idempotent: a store with bids is left alone)."""
+    """Bid on the demo's started, unsettled lots once (idempotent: a store with these bids is left
+    alone; the year of history, already settled, is written in bulk by `data.demo_history`)."""
     now = now or utcnow()
     with UnitOfWork(write=False) as uow:
-        if uow.session.exec(select(Bid.id)).first() is not None:
+        if uow.session.exec(select(Bid.id).where(col(Bid.idempotency_key).startswith(KEY_PREFIX))).first():
             return 0
         bidders = _bidders(uow)
         lots = uow.session.exec(select(Lot, Auction).join(Auction, col(Auction.id) == Lot.auction_id)
-                                .where(Auction.status == AuctionStatus.SCHEDULED,
+                                .where(Auction.status == AuctionStatus.SCHEDULED, col(Lot.outcome).is_(None),
                                        col(Auction.starts_at) <= now).order_by(col(Lot.id))).all()
     rng = random.Random(SEED)
     placed = sum(_bid_on(rng, lot, auction, bidders, now) for lot, auction in lots)
@@ -64,7 +66,8 @@ def _bid_on(rng: random.Random, lot: Lot, auction: Auction, bidders: list[Actor]
 
 def _try_bid(bidder: Actor, lot_id: int, maximum: Decimal, moment: datetime, rng: random.Random) -> int:
     try:
-        bid_place(bidder, lot_id=lot_id, maximum=maximum, key=f"demo-{rng.getrandbits(64):016x}", now=moment)
+        bid_place(bidder, lot_id=lot_id, maximum=maximum, key=f"{KEY_PREFIX}{rng.getrandbits(64):016x}",
+                  now=moment)
     except (BidTooLow, LotClosed):
         return 0
     return 1

@@ -44,14 +44,18 @@ class Stock:
 
 
 def new_stock(
-    rng: random.Random, store: Dealer, now: datetime, pictures: Pictures, vins: set[str]
+    rng: random.Random, store: Dealer, now: datetime, pictures: Pictures, vins: set[str],
+    *, rendered_only: bool = False,
 ) -> Stock:
+    """A new car. With `rendered_only` (cars of the past, sold long ago), its colour and pictures are
+    among those already rendered for its body type, so a year of history adds no rendering time."""
     model = rng.choice(MODELS)
-    colour = rng.choice(COLOURS)
+    known = pictures.rendered(model.body_type) if rendered_only else None
+    colour = rng.choice(known or COLOURS)
     car = _new_car(rng, model, store, now)
     car.colour = colour.name
     car.vin = _unique_vin(rng, model, car.year, vins)
-    car.photos = pictures.for_car(rng, model.body_type, colour)
+    car.photos = pictures.for_car(rng, model.body_type, colour, rendered_only=rendered_only)
     car.description = _description(rng, car, now)
     price = used_price_inr(model, car.year, car.odometer_km, car.condition_grade, rng)
     return Stock(car, price)
@@ -210,16 +214,25 @@ class Pictures:
     def __init__(self, media: MediaStore) -> None:
         self._media = media
         self._keys: dict[tuple[BodyType, str, int], str] = {}
+        self._colours: dict[tuple[BodyType, str], Colour] = {}
 
-    def for_car(self, rng: random.Random, body_type: BodyType, colour: Colour) -> list[str]:
-        angles = (0, 1, 2) if rng.random() < 0.5 else (0, rng.choice((1, 2)))
+    def for_car(self, rng: random.Random, body_type: BodyType, colour: Colour, *,
+                rendered_only: bool = False) -> list[str]:
+        angles: tuple[int, ...] = (0, 1, 2) if rng.random() < 0.5 else (0, rng.choice((1, 2)))
+        if rendered_only and (body_type, colour.name, 0) in self._keys:
+            angles = tuple(a for a in angles if (body_type, colour.name, a) in self._keys)
         return [self._key(body_type, colour, angle) for angle in angles]
+
+    def rendered(self, body_type: BodyType) -> list[Colour] | None:
+        """The colours already rendered for this body type (None if none is)."""
+        return [c for (body, _), c in self._colours.items() if body == body_type] or None
 
     def _key(self, body_type: BodyType, colour: Colour, angle: int) -> str:
         wanted = (body_type, colour.name, angle)
         if wanted not in self._keys:
             data = _picture(body_type, colour.rgb, angle)
             self._keys[wanted] = self._media.put(data, suffix=PICTURE_SUFFIX)
+            self._colours[(body_type, colour.name)] = colour
         return self._keys[wanted]
 
 

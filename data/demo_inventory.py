@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from data.demo_cars import Pictures, Stock, flushed_id, new_stock
-from data.media import MediaStore, get_media_store
+from data.media import get_media_store
 from data.models import Auction, Car, Dealer, Lot
 from data.uow import UnitOfWork
 from domain.types import AuctionStatus
@@ -77,10 +77,10 @@ class _Plan:
 
 def seed_inventory(
     uow: UnitOfWork, *, stores: list[Dealer], rng: random.Random, now: datetime,
-    media: MediaStore | None = None,
+    pictures: Pictures | None = None,
 ) -> tuple[int, int]:
     """Add the demo cars, auctions and lots to `uow.session` (not committed); (cars, auctions)."""
-    pictures = Pictures(media or get_media_store())
+    pictures = pictures or Pictures(get_media_store())
     vins: set[str] = set()
     stock = {flushed_id(store): [new_stock(rng, store, now, pictures, vins) for _ in range(count)]
              for store, count in zip(stores, _cars_per_store(rng, len(stores)), strict=True)}
@@ -252,11 +252,11 @@ def _auction_description(store: Dealer, stock: Sequence[Stock], stagger: timedel
 
 def _lots(rng: random.Random, plan: _Plan) -> list[Lot]:
     auction_id = flushed_id(plan.auction)
-    return [_lot(rng, auction_id, number, item, ends_at)
+    return [lot_for(rng, auction_id, number, item, ends_at)
             for number, (item, ends_at) in enumerate(zip(plan.stock, plan.ends, strict=True), start=1)]
 
 
-def _lot(rng: random.Random, auction_id: int, number: int, item: Stock, ends_at: datetime) -> Lot:
+def lot_for(rng: random.Random, auction_id: int, number: int, item: Stock, ends_at: datetime) -> Lot:
     """Opening bids well under the car's value draw bidders in; the hidden reserve sits near it."""
     price = Decimal(item.price)
     return Lot(

@@ -2,13 +2,16 @@
 
 A dealer sees only their own store's figures, an admin the platform's, an analyst (or an admin)
 exports reports; bidders are pseudonymised in bid exports unless an admin asks. The numbers come from
-the DuckDB copy (`analytics/`), refreshed on demand when it is more than a few seconds old.
+the DuckDB copy (`analytics/`) this process already holds: a read never waits for a refresh or a load
+(the background refresher, `analytics.background`, keeps it fresh); until the first load is done, a
+read raises `FiguresPreparing`, and pages say so.
 """
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -16,15 +19,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics import exports, queries
+from analytics import background, exports, queries, reader
 from analytics.files import FileFormat, write_report
 from analytics.health import settlement_health
-from analytics.refresh import ensure_fresh
 from data.types import utcnow
 from domain.errors import ValidationFailed
 from domain.permissions import Action, Actor, require, require_store_owner
 
 MAX_RANGE_DAYS = 3660
+
+
+class FiguresPreparing(Exception):  # a state the page shows, not a failure
+    """This process has no copy of the figures in memory yet; it is loading in the background."""
 
 
 class Report(StrEnum):
@@ -56,6 +62,27 @@ class PlatformDashboard:
     fresh_at: datetime | None
 
 
+@contextmanager
+def _last_copy() -> Iterator[None]:
+    """Reads from the copy in memory, whatever its age; `FiguresPreparing` while there is none."""
+    background.start()
+    try:
+        with reader.without_loading():
+            yield
+    except (reader.CopyNotReady, reader.CopyMissing) as error:
+        raise FiguresPreparing("Preparing the figures, ready in a few seconds.") from error
+
+
+def figures_ready() -> bool:
+    """Whether this process holds a copy of the figures (pages wait for it without blocking)."""
+    return reader.loaded() is not None
+
+
+def _fresh_at() -> datetime | None:
+    copy = reader.loaded()
+    return datetime.fromisoformat(copy.refreshed_at) if copy else None
+
+
 def _check_range(start: datetime, end: datetime) -> None:
     if end <= start:
         raise ValidationFailed({"dates": "The end date must be after the start date."})
@@ -69,13 +96,13 @@ def dealer_dashboard(actor: Actor, dealer_id: int, start: datetime, end: datetim
         require(actor, Action.VIEW_OWN_SALES)
     require_store_owner(actor, dealer_id)
     _check_range(start, end)
-    fresh_at = ensure_fresh()
-    return DealerDashboard(
-        queries.dealer_summary(dealer_id, start, end),
-        queries.dealer_earnings(dealer_id, start, end, "month" if period == "month" else "week"),
-        queries.dealer_top_models(dealer_id, start, end),
-        queries.dealer_bid_hours(dealer_id, start, end, zone),
-        queries.dealer_lots(dealer_id, start, end), fresh_at)
+    with _last_copy():
+        return DealerDashboard(
+            queries.dealer_summary(dealer_id, start, end),
+            queries.dealer_earnings(dealer_id, start, end, "month" if period == "month" else "week", zone),
+            queries.dealer_top_models(dealer_id, start, end),
+            queries.dealer_bid_hours(dealer_id, start, end, zone),
+            queries.dealer_lots(dealer_id, start, end), _fresh_at())
 
 
 def dealer_lot_curve(actor: Actor, dealer_id: int, lot_id: int, lots: pd.DataFrame) -> pd.DataFrame:
@@ -83,33 +110,37 @@ def dealer_lot_curve(actor: Actor, dealer_id: int, lot_id: int, lots: pd.DataFra
     require_store_owner(actor, dealer_id)
     if lot_id not in set(lots["lot_id"]):
         raise ValidationFailed({"lot": "Pick one of your lots."})
-    return queries.lot_price_curve(dealer_id, lot_id)
+    with _last_copy():
+        return queries.lot_price_curve(dealer_id, lot_id)
 
 
-def platform_dashboard(actor: Actor, start: datetime, end: datetime) -> PlatformDashboard:
+def platform_dashboard(actor: Actor, start: datetime, end: datetime, *,
+                       zone: str = "Asia/Kolkata") -> PlatformDashboard:
     require(actor, Action.VIEW_PLATFORM_METRICS)
     _check_range(start, end)
-    now, fresh_at = utcnow(), ensure_fresh()
-    return PlatformDashboard(
-        queries.platform_summary(start, end), queries.users_by_role(now), queries.live_now(now),
-        queries.bids_per_hour(start, end), queries.top_dealers(start, end),
-        queries.registrations(start, end), settlement_health(now), fresh_at)
+    now = utcnow()
+    with _last_copy():
+        return PlatformDashboard(
+            queries.platform_summary(start, end), queries.users_by_role(now), queries.live_now(now),
+            queries.bids_per_hour(start, end), queries.top_dealers(start, end),
+            queries.registrations(start, end, tz=zone), settlement_health(now), _fresh_at())
 
 
 def report_export(actor: Actor, report: Report, fmt: FileFormat, *, start: datetime, end: datetime,
                   progress: Callable[[int], None] | None = None) -> Path:
-    """Write a report to a temporary file and return its path (the caller streams and removes it)."""
+    """Write a report to a temporary file and return its path (the caller streams and removes it).
+    Times are written in the actor's zone, and each time column says which (`analytics.files`)."""
     require(actor, Action.EXPORT_REPORTS)
     _check_range(start, end)
-    ensure_fresh()
-    relation = {
-        Report.SALES: lambda: exports.export_sales(start, end),
-        Report.BIDS: lambda: exports.export_bids(start, end, pseudonymise=not actor.is_admin),
-        Report.DEALER_STATEMENTS: lambda: exports.export_dealer_statements(start, end),
-        Report.AUDIT: lambda: exports.export_audit(start, end),
-    }[report]()
+    with _last_copy():
+        relation = {
+            Report.SALES: lambda: exports.export_sales(start, end),
+            Report.BIDS: lambda: exports.export_bids(start, end, pseudonymise=not actor.is_admin),
+            Report.DEALER_STATEMENTS: lambda: exports.export_dealer_statements(start, end, actor.timezone),
+            Report.AUDIT: lambda: exports.export_audit(start, end),
+        }[report]()
     handle = tempfile.NamedTemporaryFile(prefix=f"{report}-", suffix=f".{fmt}", delete=False)  # noqa: SIM115
     handle.close()
     path = Path(handle.name)
-    write_report(relation, fmt, path, progress)
+    write_report(relation, fmt, path, progress, zone=actor.timezone)
     return path

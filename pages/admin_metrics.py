@@ -1,24 +1,29 @@
 """Platform metrics for admins: money, users, live activity, conversion, dealers, settlement health."""
 
+from functools import partial
+
 import streamlit as st
 
 from analytics import figures
 from domain.errors import DomainError
 from domain.permissions import Action
-from domain.reports import platform_dashboard
-from ui.charts import chart_with_table, date_range, freshness
-from ui.format import money
+from domain.reports import FiguresPreparing, figures_ready, platform_dashboard
+from ui.charts import chart_with_table, date_range, freshness, preparing, table
+from ui.format import money, money_short
 from ui.session import guard
 
 actor = guard(Action.VIEW_PLATFORM_METRICS)
 st.title("Platform metrics")
-start, end = date_range(actor.timezone, key="platform_dates", days=30)
+zone = actor.timezone
+start, end = date_range(zone, key="platform_dates", days=30)
 try:
-    board = platform_dashboard(actor, start, end)
+    board = platform_dashboard(actor, start, end, zone=zone)
+except FiguresPreparing as notice:
+    preparing(str(notice), figures_ready)
 except DomainError as error:
     st.error(str(error))
     st.stop()
-freshness(board.fresh_at, actor.timezone)
+freshness(board.fresh_at, zone)
 
 overdue = board.overdue_lots.iloc[0]
 if int(overdue["past_grace"]):
@@ -29,15 +34,21 @@ else:
 
 money_row = board.summary.iloc[0]
 live = board.live.iloc[0]
-cols = st.columns(5)
-cols[0].metric("Gross merchandise value", money(money_row["gmv"]))
-cols[1].metric("Platform revenue", money(money_row["platform_revenue"]))
-cols[2].metric("Buyer's premium", money(money_row["buyer_premium"]))
-cols[3].metric("Conversion (sold / offered)", f"{float(money_row['conversion'] or 0):.0%}")
-cols[4].metric("Live now", f"{int(live['live_auctions'])} auctions · {int(live['live_lots'])} lots")
+cols = st.columns(3)
+cols[0].metric("Gross merchandise value", money_short(money_row["gmv"]), help=money(money_row["gmv"]))
+cols[1].metric("Platform revenue", money_short(money_row["platform_revenue"]),
+               help=money(money_row["platform_revenue"]))
+cols[2].metric("Buyer's premium", money_short(money_row["buyer_premium"]),
+               help=money(money_row["buyer_premium"]))
+cols = st.columns(3)
+cols[0].metric("Conversion", f"{float(money_row['conversion'] or 0):.0%}", help="Lots sold of lots offered")
+cols[1].metric("Live auctions", int(live["live_auctions"]))
+cols[2].metric("Live lots", int(live["live_lots"]))
 
 st.subheader("Users by role")
-st.dataframe(board.users, hide_index=True, width="stretch")
-chart_with_table("Bids per hour", board.bids_per_hour, figures.bids_per_hour, key="bids_per_hour")
-chart_with_table("Top dealers", board.top_dealers, figures.top_dealers, key="top_dealers")
-chart_with_table("New registrations", board.registrations, figures.registrations, key="registrations")
+table(board.users, zone)
+chart_with_table("Bids per hour", board.bids_per_hour, partial(figures.bids_per_hour, zone=zone),
+                 key="bids_per_hour", zone=zone)
+chart_with_table("Top dealers", board.top_dealers, figures.top_dealers, key="top_dealers", zone=zone)
+chart_with_table("New registrations", board.registrations, figures.registrations, key="registrations",
+                 zone=zone)

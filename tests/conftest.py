@@ -7,6 +7,7 @@ its own database there and drops it at the end, so runs never depend on leftover
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,3 +72,13 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     get_settings.cache_clear()
     yield tmp_path
     get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def no_background_refresher() -> Iterator[None]:
+    """A page that read analytics started this process's refresher thread: stop it with the test, so
+    it never refreshes the next test's store behind its back."""
+    yield
+    background = sys.modules.get("analytics.background")
+    if background is not None:
+        background.stop()

@@ -7,7 +7,6 @@ injected script) never see it. The login page hands over through a one-minute, o
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -99,20 +98,13 @@ async def download(request: Request) -> Response:
 @asynccontextmanager
 async def prepare_on_start(_app: object) -> AsyncIterator[None]:
     """Migrate (embedded store) and seed the demo before the server takes its first request, so no
-    visitor waits on a half-built marketplace; then load the analytics copy in the background, so the
-    first dashboard does not wait for it either."""
+    visitor waits on a half-built marketplace; then build, load and keep fresh the analytics copy in
+    a background thread (`analytics.background`), so no dashboard waits for it either."""
     await run_in_threadpool(prepare_store)
-    threading.Thread(target=_preload_analytics, name="analytics-preload", daemon=True).start()
+    from analytics import background  # DuckDB loads in that thread, not on the server's start path
+
+    background.start()
     yield
-
-
-def _preload_analytics() -> None:
-    from analytics.reader import preload  # DuckDB loads in this thread, not on the server's start path
-
-    try:
-        preload()
-    except Exception:  # a failed preload costs only speed: the first dashboard loads it and reports
-        log.exception("analytics preload failed")
 
 
 ROUTES = [

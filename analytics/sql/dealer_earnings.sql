@@ -1,6 +1,7 @@
 -- name: dealer_earnings
--- A dealer's sales by period (day, week or month, UTC) of sale time in [start, end); rupees.
-SELECT date_trunc($period, s.sold_at) AS period_start,
+-- A dealer's sales by period (day, week or month) of sale time in [start, end), rupees. Periods are
+-- calendar periods of time zone $tz: period_start is the local date-time a period starts (no zone).
+SELECT date_trunc($period, s.sold_at AT TIME ZONE $tz) AS period_start,
        count(*) AS sales,
        CAST(sum(s.hammer) / 100.0 AS NUMERIC(18, 2)) AS hammer,
        CAST(sum(s.seller_fee) / 100.0 AS NUMERIC(18, 2)) AS seller_fees,

@@ -1,6 +1,6 @@
 -- name: export_dealer_statements
--- Per dealer per calendar month (UTC) of sale time in [start, end): the money of their sales.
-SELECT s.dealer_id, d.store_name, date_trunc('month', s.sold_at) AS month,
+-- Per dealer per calendar month of time zone $tz (sale time) in [start, end): the money of their sales.
+SELECT s.dealer_id, d.store_name, CAST(date_trunc('month', s.sold_at AT TIME ZONE $tz) AS DATE) AS month,
        count(*) AS sales,
        CAST(sum(s.hammer) / 100.0 AS NUMERIC(18, 2)) AS hammer,
        CAST(sum(s.buyer_premium) / 100.0 AS NUMERIC(18, 2)) AS buyer_premium,
@@ -9,5 +9,5 @@ SELECT s.dealer_id, d.store_name, date_trunc('month', s.sold_at) AS month,
        CAST(sum(s.platform_revenue) / 100.0 AS NUMERIC(18, 2)) AS platform_revenue
 FROM sales s JOIN dealers d ON d.id = s.dealer_id
 WHERE s.sold_at >= $start AND s.sold_at < $end
-GROUP BY s.dealer_id, d.store_name, date_trunc('month', s.sold_at)
+GROUP BY 1, 2, 3
 ORDER BY s.dealer_id, month

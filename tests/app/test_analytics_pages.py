@@ -2,20 +2,49 @@
 
 from __future__ import annotations
 
+import json
+import threading
+import time
 import uuid
+from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
+from streamlit.testing.v1 import AppTest
 
+from analytics import reader, refresh
 from data.types import utcnow
+from domain import auth
 from domain.bidding import service
 from domain.bidding.settlement import settle_lot
 from domain.security import read_token
 from domain.types import Role
 from tests.app.conftest import page_as, texts
-from tests.support.factories import live_lot, make_admin, make_dealer, make_user
+from tests.support.factories import PASSWORD, live_lot, make_admin, make_dealer, make_user
+from ui.session import TOKEN_KEY
+
+
+@pytest.fixture(autouse=True)
+def own_copy(data_dir: Path) -> Path:
+    """Each test has its own analytics copy (tests/conftest.py stops the refresher thread after it)."""
+    return data_dir
+
+
+def figures_ready() -> None:
+    """What the app's background refresher does: bring the copy up to date and load it."""
+    refresh.refresh_once()
+    assert reader.preload()
+
+
+def sell(dealer: object, *maxima: int) -> None:
+    """A lot of the dealer's sold at what these bidders' maximums make of it."""
+    lot = live_lot(dealer, closes_in=timedelta(minutes=2), buy_now=None)  # type: ignore[arg-type]
+    for maximum in maxima:
+        service.bid_place(make_user(), lot_id=lot.id, maximum=Decimal(maximum), key=uuid.uuid4().hex)
+    settle_lot(lot.id or 0, now=utcnow() + timedelta(minutes=5))
 
 
 @pytest.fixture
@@ -25,7 +54,69 @@ def one_sale() -> tuple:  # type: ignore[type-arg]
     lot = live_lot(dealer, closes_in=timedelta(minutes=2))
     service.bid_place(make_user(), lot_id=lot.id, maximum=Decimal(450000), key=uuid.uuid4().hex)
     settle_lot(lot.id, now=utcnow() + timedelta(minutes=5))
+    figures_ready()
     return dealer, lot
+
+
+def timed_page(actor: object, page: str, timeout: float) -> tuple[AppTest, float]:
+    at = AppTest.from_file(f"../../{page}", default_timeout=timeout)
+    at.session_state[TOKEN_KEY] = auth.user_login(email=actor.email, password=PASSWORD,  # type: ignore[attr-defined]
+                                                  address="127.0.0.1").token
+    began = time.perf_counter()
+    at.run()
+    return at, time.perf_counter() - began
+
+
+@pytest.fixture
+def slow_refresh(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """A refresh (and a load) that takes until the test lets go: a copy of ten million bids."""
+    release = threading.Event()
+    real_refresh, real_load = refresh.refresh_once, reader.MemoryCopy
+
+    def slow_refresh_once(**kwargs: object) -> refresh.RefreshReport:
+        release.wait(60)
+        return real_refresh(**kwargs)  # type: ignore[arg-type]
+
+    def slow_load(*args: object) -> object:
+        release.wait(60)
+        return real_load(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(refresh, "refresh_once", slow_refresh_once)
+    monkeypatch.setattr(reader, "MemoryCopy", slow_load)
+    yield release
+    release.set()
+
+
+@pytest.mark.parametrize("page", ["pages/dealer_analytics.py", "pages/admin_metrics.py"])
+def test_a_stale_copy_shows_at_once_with_its_age(page: str, one_sale: tuple,  # type: ignore[type-arg]
+                                                 slow_refresh: threading.Event) -> None:
+    dealer, _ = one_sale
+    sell(dealer, 500_000)  # the copy is now behind the store, and a refresh would take long
+    viewer = dealer if "dealer" in page else make_admin()
+    at, seconds = timed_page(viewer, page, timeout=20)
+    assert not at.exception
+    assert seconds < 5, f"the page waited {seconds:.1f} s for a refresh"
+    assert "s ago" in texts(at) and at.metric  # the last copy's figures, and how old they are
+
+
+@pytest.mark.parametrize("page", ["pages/dealer_analytics.py", "pages/admin_metrics.py"])
+def test_a_process_without_a_copy_says_it_is_preparing(page: str, slow_refresh: threading.Event) -> None:
+    viewer = make_dealer() if "dealer" in page else make_admin()
+    at, seconds = timed_page(viewer, page, timeout=20)
+    assert not at.exception and seconds < 5
+    assert "Preparing the figures, ready in a few seconds" in texts(at)
+    assert not at.metric
+
+
+def test_money_metrics_fit_and_show_the_full_value_on_hover() -> None:
+    dealer = make_dealer()
+    sell(dealer, 21_980_000, 21_990_000)  # the price rises to the second maximum: ₹2,19,90,000
+    figures_ready()
+    at = page_as(dealer, "pages/dealer_analytics.py")
+    assert not at.exception
+    earnings = next(m for m in at.metric if m.label == "Your earnings")
+    assert earnings.value == "₹2.2 Cr" and earnings.help == "₹2,19,90,000"
+    assert all(len(m.value) <= 9 for m in at.metric), [m.value for m in at.metric]
 
 
 @pytest.mark.parametrize("page", ["pages/dealer_analytics.py", "pages/admin_metrics.py",
@@ -41,13 +132,15 @@ def test_dealer_sees_their_own_sales(one_sale: tuple) -> None:  # type: ignore[t
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     # ₹4,50,000 maximum against a ₹4,00,000 reserve: the price is lifted to the reserve, and sells there
-    assert metrics["Gross sales (hammer)"] == "₹4,00,000" and metrics["Your earnings"] == "₹4,00,000"
+    assert metrics["Gross sales (hammer)"] == "₹4 L" and metrics["Your earnings"] == "₹4 L"
     assert metrics["Lots offered"] == "1"
     assert at.get("plotly_chart")
 
 
 def test_another_dealer_sees_none_of_it(one_sale: tuple) -> None:  # type: ignore[type-arg]
-    at = page_as(make_dealer(), "pages/dealer_analytics.py")
+    other = make_dealer()
+    figures_ready()
+    at = page_as(other, "pages/dealer_analytics.py")
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics.get("Lots offered", "0") == "0"
@@ -57,7 +150,7 @@ def test_admin_sees_platform_metrics_and_settlement_health(one_sale: tuple) -> N
     at = page_as(make_admin(), "pages/admin_metrics.py")
     assert not at.exception
     assert "Settlement is healthy" in texts(at)
-    assert {m.label for m in at.metric} >= {"Gross merchandise value", "Platform revenue", "Live now"}
+    assert {m.label for m in at.metric} >= {"Gross merchandise value", "Platform revenue", "Live lots"}
 
 
 def test_analyst_prepares_a_report(one_sale: tuple) -> None:  # type: ignore[type-arg]
@@ -88,3 +181,34 @@ def test_sell_through_is_over_closed_lots(one_sale: tuple, data_dir: Path) -> No
     live_lot(dealer, closes_in=timedelta(minutes=3))  # a second lot, still live: it is not unsold
     at = page_as(dealer, "pages/dealer_analytics.py")
     assert {m.label: m.value for m in at.metric}["Sell-through"] == "100%"
+
+
+@pytest.mark.parametrize("page", ["pages/dealer_analytics.py", "pages/admin_metrics.py"])
+def test_tables_show_human_column_names(page: str, one_sale: tuple) -> None:  # type: ignore[type-arg]
+    dealer, _ = one_sale
+    at = page_as(dealer if "dealer" in page else make_admin(), page)
+    assert not at.exception and at.dataframe
+    for table in at.dataframe:
+        config = json.loads(table.proto.columns)
+        labels = [config.get(name, {}).get("label", name) for name in table.value.columns]
+        assert all("_" not in label and label[0].isupper() for label in labels), labels
+    if "admin" in page:
+        assert "Active in the last 30 days" in json.dumps(json.loads(at.dataframe[0].proto.columns))
+    else:  # money cells read as everywhere else in the app, times as dates
+        cells = at.dataframe[0].proto.arrow_data.styler.display_values
+        earnings = pa.ipc.open_stream(cells).read_all().to_pylist()
+        assert earnings[0]["earnings"] == "₹4,00,000" and ":" not in earnings[0]["period_start"]
+
+
+def test_a_report_asked_for_while_preparing_starts_once_ready(slow_refresh: threading.Event) -> None:
+    analyst = make_user(Role.ANALYST)
+    at = page_as(analyst, "pages/analyst_exports.py")
+    at.button(key="report_go").click()
+    at.run()
+    assert not at.exception and "Preparing the figures" in texts(at) and not at.get("link_button")
+    slow_refresh.set()  # the background refresher started by the page builds and loads the copy
+    deadline = time.monotonic() + 30
+    while reader.loaded() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    at.run()  # what the page's waiting fragment does once the figures are ready
+    assert not at.exception and at.get("link_button"), texts(at)

@@ -26,7 +26,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout: float = 180) -> None:
+    # The first start migrates and seeds the demo (a year of history included): on a loaded shared
+    # machine that alone has taken 40+ s, so the limit is generous; a healthy server answers sooner.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:

@@ -1,10 +1,11 @@
 """The demo seed on both stores: accounts, verified dealers, ~300 valid cars with readable pictures,
-auctions in every state, and a second run that changes nothing."""
+auctions in every state, a year of history by the rules, and a second run that changes nothing."""
 
 from __future__ import annotations
 
 import io
 import itertools
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,20 +14,38 @@ from decimal import Decimal
 
 import pytest
 from PIL import Image
-from sqlmodel import SQLModel, func, select
+from sqlmodel import SQLModel, col, func, select
 
 from data.demo import seed_demo
 from data.demo_accounts import DEMO_ACCOUNTS
 from data.media import get_media_store
-from data.models import Auction, AuditLog, Bid, Car, ChangeLog, Dealer, Lot, Sale, User, UserRole
+from data.models import (
+    Auction,
+    AuctionParticipant,
+    AuditLog,
+    Bid,
+    Car,
+    ChangeLog,
+    Dealer,
+    IncrementBand,
+    Lot,
+    LotBidder,
+    Sale,
+    User,
+    UserRole,
+)
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.types import AuctionStatus, DealerStatus
+from domain.bidding.fees import sale_amounts
+from domain.bidding.rules import Ladder, LotState, replay
+from domain.types import AuctionStatus, CarStatus, DealerStatus
 from domain.vin import normalize_vin
 from tests.conftest import STORES
 from tests.support import stores
 
-TABLES: tuple[type[SQLModel], ...] = (User, UserRole, Dealer, Car, Auction, Lot, AuditLog, ChangeLog)
+TABLES: tuple[type[SQLModel], ...] = (User, UserRole, Dealer, Car, Auction, Lot, Bid, Sale, LotBidder,
+                                      AuctionParticipant, AuditLog, ChangeLog)
+HISTORY_TITLE = re.compile(r", \d{1,2} [A-Z][a-z]{2} \d{4}$")  # "Pune dealer auction, 12 Oct 2026"
 
 
 @dataclass(frozen=True)
@@ -34,6 +53,16 @@ class Demo:
     cars: list[Car]
     auctions: list[Auction]
     lots: dict[int, list[Lot]]  # by auction id, in lot-number order
+
+    @property
+    def history_cars(self) -> set[int]:
+        """Cars of the year's finished auctions (sold or taken back long ago), not today's stock."""
+        past = [a for a in self.auctions if HISTORY_TITLE.search(a.title)]
+        return {lot.car_id for a in past for lot in self.lots[a.id or 0]}
+
+    @property
+    def stock(self) -> list[Car]:
+        return [car for car in self.cars if car.id not in self.history_cars]
 
 
 def load() -> Demo:
@@ -88,12 +117,14 @@ def test_seed_creates_the_accounts_and_verified_dealers(demo: Demo) -> None:
 
 def test_seed_lists_about_300_cars_with_unique_valid_vins(demo: Demo) -> None:
     vins = [car.vin for car in demo.cars]
-    assert 250 <= len(demo.cars) <= 350
+    assert 250 <= len(demo.stock) <= 350
     assert len(set(vins)) == len(vins)
     assert all(normalize_vin(vin) == vin for vin in vins)
-    per_dealer = Counter(car.dealer_id for car in demo.cars)
+    per_dealer = Counter(car.dealer_id for car in demo.stock)
     assert all(15 <= n <= 35 for n in per_dealer.values())
-    assert all(2 <= len(car.photos) <= 3 and car.description for car in demo.cars)
+    assert all(2 <= len(car.photos) <= 3 and car.description for car in demo.stock)
+    past = [car for car in demo.cars if car.id in demo.history_cars]
+    assert past and all(car.photos and car.status != CarStatus.AVAILABLE for car in past)
 
 
 def test_every_picture_is_a_readable_image(demo: Demo) -> None:
@@ -166,3 +197,55 @@ def test_seeding_again_changes_nothing(demo: Demo) -> None:
     report = seed_demo()
     assert not report.created
     assert counts() == before
+
+
+def test_a_year_of_history_covers_every_month_with_its_seasons(demo: Demo) -> None:
+    now = utcnow()
+    year_ago = now - timedelta(days=365)
+    with UnitOfWork(write=False) as uow:
+        sold = [s.sold_at for s in uow.session.exec(select(Sale).where(col(Sale.sold_at) >= year_ago))]
+        joined = uow.session.exec(select(User.created_at).where(col(User.created_at) >= year_ago)).all()
+        first_store = uow.session.exec(select(Dealer).order_by(col(Dealer.id))).first()
+        assert first_store is not None
+        own = uow.session.exec(select(Sale.sold_at).where(Sale.dealer_id == first_store.id)).all()
+    months = Counter((t.year, t.month) for t in sold)
+    assert len(months) >= 12 and len({(t.year, t.month) for t in joined}) >= 11
+    assert len({(t.year, t.month) for t in own}) >= 10, "the demo dealer's own charts span the year"
+    by_month = Counter(t.month for t in sold)
+    assert by_month[10] + by_month[11] > 1.5 * (by_month[6] + by_month[7]), "festive season beats monsoon"
+    assert len(sold) >= 300
+
+
+def test_history_prices_equal_a_replay_of_their_bids(demo: Demo) -> None:
+    with UnitOfWork(write=False) as uow:
+        ladder = Ladder.stored((b.min_price, b.step) for b in uow.session.exec(select(IncrementBand)))
+        bids = uow.session.exec(select(Bid).where(Bid.status == "active").order_by(col(Bid.id))).all()
+        sales = {s.lot_id: s for s in uow.session.exec(select(Sale))}
+        auctions = {a.id: a for a in uow.session.exec(select(Auction))}
+        dealers = {d.id: d for d in uow.session.exec(select(Dealer))}
+        bidders = Counter((p.lot_id, p.bidder_id) for p in uow.session.exec(select(LotBidder)))
+    by_lot: dict[int, list[Bid]] = {}
+    for bid in bids:
+        by_lot.setdefault(bid.lot_id, []).append(bid)
+    for lot in (lot for lots in demo.lots.values() for lot in lots):
+        placed = by_lot.get(lot.id or 0, [])
+        decisions = replay(LotState(lot.starting_price, lot.reserve_price),
+                           [(b.bidder_id, b.max_amount) for b in placed], ladder)
+        assert len(decisions) == len(placed) == lot.bid_count  # no bid the rules would refuse
+        assert [(d.state.price, d.state.leader) for d in decisions] == [(b.price_after, b.leader_after)
+                                                                        for b in placed]
+        final = decisions[-1].state if decisions else None
+        assert (lot.current_price, lot.leader_id) == ((final.price, final.leader) if final else (None, None))
+        assert lot.bidder_count == len({b.bidder_id for b in placed}) == sum(
+            1 for (lot_id, _) in bidders if lot_id == lot.id)
+        sale = sales.get(lot.id or 0)
+        assert (sale is not None) == (lot.outcome == "sold")
+        if sale is not None:
+            auction = auctions[lot.auction_id]
+            money = sale_amounts(sale.hammer, premium_pct=auction.buyer_premium_pct,
+                                 premium_min=auction.premium_min, premium_max=auction.premium_max,
+                                 seller_fee_pct=dealers[sale.dealer_id].seller_fee_pct)
+            assert (sale.hammer, sale.buyer_id) == (lot.current_price, lot.leader_id)
+            assert (sale.buyer_premium, sale.dealer_earnings) == (money.buyer_premium, money.dealer_earnings)
+            assert all(b.placed_at < lot.ends_at - timedelta(seconds=auction.soft_close_window_s)
+                       for b in placed) or not HISTORY_TITLE.search(auction.title)
