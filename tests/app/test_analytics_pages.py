@@ -170,6 +170,7 @@ def test_a_new_dealer_sees_no_sell_through_yet(data_dir: Path) -> None:
     """A dealer whose only lot is still live has no closed lot: no 'nan%', no 0 %."""
     dealer = make_dealer()
     live_lot(dealer, closes_in=timedelta(minutes=3))
+    figures_ready()
     at = page_as(dealer, "pages/dealer_analytics.py")
     assert not at.exception
     (sell_through,) = [m for m in at.metric if m.label == "Sell-through"]
@@ -179,6 +180,7 @@ def test_a_new_dealer_sees_no_sell_through_yet(data_dir: Path) -> None:
 def test_sell_through_is_over_closed_lots(one_sale: tuple, data_dir: Path) -> None:  # type: ignore[type-arg]
     dealer, _ = one_sale
     live_lot(dealer, closes_in=timedelta(minutes=3))  # a second lot, still live: it is not unsold
+    figures_ready()
     at = page_as(dealer, "pages/dealer_analytics.py")
     assert {m.label: m.value for m in at.metric}["Sell-through"] == "100%"
 
