@@ -159,8 +159,9 @@ def lot_for_bid(conn: Connection, lot_id: int, bidder_id: int, key: str) -> LotF
     """Lock the lot until commit and read it with what a bid needs; None if there is no such lot.
 
     On PostgreSQL the lot's own columns are read after the lock is granted (its latest committed
-    version); the other tables come from the statement's snapshot. That is enough: an earlier submission
-    committed while this one waited still trips the bids' unique key at insert, and the caller retries.
+    version); the other tables come from the statement's snapshot, taken before the wait. So an earlier
+    submission committed while this one waited is not seen here: a bid the rules accept trips the
+    bids' unique key at insert (the caller retries), and one they refuse asks `earlier_submission`.
     """
     row = conn.execute(_LOCK_QUERY, _bound({"lot_id": lot_id, "bidder_id": bidder_id, "key": key})).first()
     if row is None:
@@ -168,6 +169,20 @@ def lot_for_bid(conn: Connection, lot_id: int, bidder_id: int, key: str) -> LotF
     values = row._asdict()
     values["ladder"] = ladder_from_text(values["ladder"])
     return LotForBid(**values)
+
+
+_EARLIER_QUERY = (
+    select(_bids.c.id.label("earlier_bid_id"), _bids.c.lot_id.label("earlier_lot_id"),
+           _bids.c.price_after.label("earlier_price"), _bids.c.leader_after.label("earlier_leader"))
+    .where(_bids.c.bidder_id == _BIDDER, _bids.c.idempotency_key == _KEY))
+
+
+def earlier_submission(conn: Connection, bidder_id: int, key: str) -> dict[str, Any] | None:
+    """This bidder's submission with this key, read by a statement of its own: on PostgreSQL (READ
+    COMMITTED) one made after the lot's lock was granted sees a twin that committed while this
+    transaction waited for it, which the lock query's snapshot cannot."""
+    row = conn.execute(_EARLIER_QUERY, _bound({"bidder_id": bidder_id, "key": key})).first()
+    return None if row is None else row._asdict()
 
 
 def lock_lot(session: Session, lot_id: int) -> tuple[Lot, Auction, Dealer] | None:

@@ -11,7 +11,7 @@ commits while the second copy waits for the lock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from data.bid_store import BidWrite, LotForBid, bid_write, insert_once, lot_for_bid
+from data.bid_store import BidWrite, LotForBid, bid_write, earlier_submission, insert_once, lot_for_bid
 from data.models import Auction, AuctionParticipant, Bid, Dealer, Lot, LotBidder
 from data.types import utcnow
 from data.uow import UnitOfWork
@@ -138,8 +138,14 @@ def _place(conn: Connection, request: _BidRequest) -> BidReceipt:
     if lot.earlier_bid_id is not None:
         return _repeated(lot, actor.id)
     now = request.now or utcnow()
-    _check_open(lot, now)
-    decision, write = _decide(lot, actor.id, request.amount, request.key, now)
+    try:
+        _check_open(lot, now)
+        decision, write = _decide(lot, actor.id, request.amount, request.key, now)
+    except DomainError:
+        twin = _twin_committed_meanwhile(conn, lot, actor.id, request.key)
+        if twin is None:
+            raise
+        return _repeated(twin, actor.id)
     bid_id = bid_write(conn, write)
     return BidReceipt(bid_id, decision.outcome, write.price, write.leader_id == actor.id,
                       minimum_bid(decision.state, _ladder(lot)), write.ends_at, write.ends_at > lot.ends_at)
@@ -166,13 +172,28 @@ def _locked_lot(conn: Connection, actor: Actor, lot_id: int, key: str) -> LotFor
     lot = lot_for_bid(conn, lot_id, actor.id, key)
     if lot is None:
         raise NotFound("No such lot.")
-    if lot.earlier_bid_id is not None and lot.earlier_lot_id != lot_id:
-        raise ValidationFailed({"key": "This submission key was already used for a bid on another lot."})
+    _check_same_submission(lot)
     if lot.bidder_status != UserStatus.ACTIVE:
         raise Forbidden("Your account cannot bid right now.")
     if lot.dealer_id == actor.dealer_id or lot.dealer_user_id == actor.id:
         raise OwnLot("This lot is from your own store: you cannot bid on it.")
     return lot
+
+
+def _twin_committed_meanwhile(conn: Connection, lot: LotForBid, bidder: int, key: str) -> LotForBid | None:
+    """Asked before a refusal: the same submission, if it committed while this copy waited for the
+    lock (it raised the price or closed the lot, hence the refusal). Then the answer is the first one."""
+    earlier = earlier_submission(conn, bidder, key)
+    if earlier is None:
+        return None
+    twin = replace(lot, **earlier)
+    _check_same_submission(twin)
+    return twin
+
+
+def _check_same_submission(lot: LotForBid) -> None:
+    if lot.earlier_bid_id is not None and lot.earlier_lot_id != lot.lot_id:
+        raise ValidationFailed({"key": "This submission key was already used for a bid on another lot."})
 
 
 def _check_open(lot: LotForBid, now: datetime) -> None:
@@ -216,22 +237,37 @@ def buy_now_available(lot: LotPrices) -> bool:
     return lot.current_price is None or lot.current_price < lot.reserve_price
 
 
+def _buyable(uow: UnitOfWork, checked: LotForBid, now: datetime) -> tuple[Lot, Auction, Dealer]:
+    """The locked lot, its auction and store, if it can be bought now."""
+    _check_open(checked, now)
+    session = uow.session
+    lot, auction, dealer = (session.get(Lot, checked.lot_id), session.get(Auction, checked.auction_id),
+                            session.get(Dealer, checked.dealer_id))
+    assert lot is not None and auction is not None and dealer is not None  # locked by the caller
+    if not buy_now_available(lot) or lot.buy_now_price is None:
+        raise LotClosed("Buy now is no longer available on this lot.")
+    return lot, auction, dealer
+
+
 def lot_buy_now(actor: Actor, *, lot_id: int, key: str, now: datetime | None = None) -> BidReceipt:
     """Buy at the buy-now price: the lot ends at once, sold to this bidder."""
     require(actor, Action.BID)
     key = _key(key)
     with UnitOfWork() as uow:
-        checked = _locked_lot(uow.session.connection(), actor, lot_id, key)
+        conn = uow.session.connection()
+        checked = _locked_lot(conn, actor, lot_id, key)
         if checked.earlier_bid_id is not None:
             return _repeated(checked, actor.id)
         now = now or utcnow()
-        _check_open(checked, now)
-        lot, auction, dealer = (uow.session.get(Lot, lot_id), uow.session.get(Auction, checked.auction_id),
-                                uow.session.get(Dealer, checked.dealer_id))
-        assert lot is not None and auction is not None and dealer is not None  # locked just above
-        if not buy_now_available(lot) or lot.buy_now_price is None:
-            raise LotClosed("Buy now is no longer available on this lot.")
+        try:
+            lot, auction, dealer = _buyable(uow, checked, now)
+        except DomainError:
+            twin = _twin_committed_meanwhile(conn, checked, actor.id, key)
+            if twin is None:
+                raise
+            return _repeated(twin, actor.id)
         price = lot.buy_now_price
+        assert price is not None  # _buyable checked it
         first_on_lot = insert_once(uow.session, LotBidder, {"lot_id": lot.id, "bidder_id": actor.id})
         insert_once(uow.session, AuctionParticipant, {"auction_id": auction.id, "bidder_id": actor.id,
                                                       "joined_at": now})
