@@ -103,6 +103,7 @@ class LotForBid:
     earlier_lot_id: int | None
     earlier_price: Decimal | None
     earlier_leader: int | None
+    earlier_fingerprint: str | None
     ladder: tuple[tuple[Decimal, Decimal], ...]  # (from price, step), rising; empty: none stored
 
 
@@ -144,7 +145,8 @@ _LOCK_QUERY = (
            _dealers.c.id.label("dealer_id"), _dealers.c.user_id.label("dealer_user_id"),
            _users.c.status.label("bidder_status"), _earlier.c.id.label("earlier_bid_id"),
            _earlier.c.lot_id.label("earlier_lot_id"), _earlier.c.price_after.label("earlier_price"),
-           _earlier.c.leader_after.label("earlier_leader"), ladder_as_text().label("ladder"))
+           _earlier.c.leader_after.label("earlier_leader"),
+           _earlier.c.fingerprint.label("earlier_fingerprint"), ladder_as_text().label("ladder"))
     .select_from(
         _lots.join(_auctions, _auctions.c.id == _lots.c.auction_id)
         .join(_dealers, _dealers.c.id == _auctions.c.dealer_id)
@@ -173,7 +175,8 @@ def lot_for_bid(conn: Connection, lot_id: int, bidder_id: int, key: str) -> LotF
 
 _EARLIER_QUERY = (
     select(_bids.c.id.label("earlier_bid_id"), _bids.c.lot_id.label("earlier_lot_id"),
-           _bids.c.price_after.label("earlier_price"), _bids.c.leader_after.label("earlier_leader"))
+           _bids.c.price_after.label("earlier_price"), _bids.c.leader_after.label("earlier_leader"),
+           _bids.c.fingerprint.label("earlier_fingerprint"))
     .where(_bids.c.bidder_id == _BIDDER, _bids.c.idempotency_key == _KEY))
 
 
@@ -216,6 +219,7 @@ class BidWrite:
     extended: bool  # the lot has been extended by soft close (now or before)
     now: datetime
     key: str
+    fingerprint: str
     audit_after: dict[str, Any]
     outbid_user: int | None = None  # the leader this bid displaced, told so by ...
     outbid_message: str | None = None  # ... this notification
@@ -248,7 +252,7 @@ def _bid_insert() -> Any:
     return insert(_bids).values(
         lot_id=_LOT, auction_id=_AUCTION, bidder_id=_BIDDER, max_amount=_param("max_amount", Money()),
         price_after=_PRICE, leader_after=_param("leader_id", Integer), placed_at=_NOW, status="active",
-        idempotency_key=_KEY).returning(_bids.c.id)
+        idempotency_key=_KEY, fingerprint=_param("fingerprint", String)).returning(_bids.c.id)
 
 
 def _outbid_note() -> Any:
@@ -333,7 +337,7 @@ def bid_statements_warm(engine: Engine) -> None:
     rather than in the first bidder's request: each runs once about nothing, and is rolled back."""
     nothing = BidWrite(lot_id=0, auction_id=0, car_id=0, bidder_id=0, max_amount=Decimal(1), price=Decimal(1),
                        leader_id=0, leader_max=Decimal(1), ends_at=utcnow(), extended=False, now=utcnow(),
-                       key="warm-up", audit_after={})
+                       key="warm-up", fingerprint="warm-up", audit_after={})
     params = _bound({**vars(nothing), "bidders_added": 0})
     postgres = engine.dialect.name == "postgresql"
     writes = [_POSTGRES_WRITE] if postgres else [_SQLITE_FIRST_ON_LOT, _SQLITE_JOINED, _SQLITE_LOT_UPDATE,

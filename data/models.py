@@ -197,6 +197,7 @@ class Bid(SQLModel, table=True):
     status_reason: str | None = _text(300, default=None)
     status_changed_at: datetime | None = _time(default=None)
     idempotency_key: str = _text(64)
+    fingerprint: str | None = _text(64, default=None)  # what the submission asked for (SHA-256)
 
 
 class AuctionParticipant(SQLModel, table=True):

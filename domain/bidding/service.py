@@ -11,6 +11,7 @@ commits while the second copy waits for the lock.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -28,7 +29,7 @@ from domain.bidding import hooks
 from domain.bidding.combiner import Combiner
 from domain.bidding.rules import Decision, Ladder, LotState, Outcome, apply_bid, minimum_bid, soft_close
 from domain.bidding.settlement import book_sale
-from domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from domain.errors import DomainError, Forbidden, KeyReused, NotFound, ValidationFailed
 from domain.lifecycle import lot_is_open
 from domain.permissions import Action, Actor, require
 from domain.types import LotOutcome, LotPrices, UserStatus
@@ -66,6 +67,17 @@ class _BidRequest:
     amount: Decimal
     key: str
     now: datetime | None
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint("bid", self.lot_id, self.amount)
+
+
+def fingerprint(kind: str, lot_id: int, amount: Decimal | None = None) -> str:
+    """What a submission asked for, hashed and kept with its key: a key sent again with another
+    request is refused (KeyReused) instead of being answered with the first request's result."""
+    amount_text = "" if amount is None else f"{amount:.2f}"
+    return hashlib.sha256(f"{kind}|{lot_id}|{amount_text}".encode()).hexdigest()
 
 
 def bid_place(actor: Actor, *, lot_id: int, maximum: object, key: str,
@@ -134,15 +146,15 @@ def _key(key: str) -> str:
 def _place(conn: Connection, request: _BidRequest) -> BidReceipt:
     """One bid, inside the caller's transaction: the lot is locked by the first of the batch."""
     actor = request.actor
-    lot = _locked_lot(conn, actor, request.lot_id, request.key)
+    lot = _locked_lot(conn, actor, request.lot_id, request.key, request.fingerprint)
     if lot.earlier_bid_id is not None:
         return _repeated(lot, actor.id)
     now = request.now or utcnow()
     try:
         _check_open(lot, now)
-        decision, write = _decide(lot, actor.id, request.amount, request.key, now)
+        decision, write = _decide(lot, request, now)
     except DomainError:
-        twin = _twin_committed_meanwhile(conn, lot, actor.id, request.key)
+        twin = _twin_committed_meanwhile(conn, lot, actor.id, request.key, request.fingerprint)
         if twin is None:
             raise
         return _repeated(twin, actor.id)
@@ -151,9 +163,9 @@ def _place(conn: Connection, request: _BidRequest) -> BidReceipt:
                       minimum_bid(decision.state, _ladder(lot)), write.ends_at, write.ends_at > lot.ends_at)
 
 
-def _decide(lot: LotForBid, bidder: int, amount: Decimal, key: str,
-            now: datetime) -> tuple[Decision, BidWrite]:
+def _decide(lot: LotForBid, request: _BidRequest, now: datetime) -> tuple[Decision, BidWrite]:
     """What the rules make of this bid, and the writes that record it."""
+    bidder, amount, key = request.actor.id, request.amount, request.key
     decision = apply_bid(_state(lot), bidder, amount, _ladder(lot))
     state = decision.state
     assert state.price is not None and state.leader is not None and state.leader_max is not None
@@ -163,16 +175,17 @@ def _decide(lot: LotForBid, bidder: int, amount: Decimal, key: str,
     return decision, BidWrite(
         lot_id=lot.lot_id, auction_id=lot.auction_id, car_id=lot.car_id, bidder_id=bidder, max_amount=amount,
         price=state.price, leader_id=state.leader, leader_max=state.leader_max, ends_at=ends_at,
-        extended=lot.extended or ends_at > lot.ends_at, now=now, key=key, audit_after=audit,
+        extended=lot.extended or ends_at > lot.ends_at, now=now, key=key,
+        fingerprint=request.fingerprint, audit_after=audit,
         **_outbid_notice(lot, decision))
 
 
-def _locked_lot(conn: Connection, actor: Actor, lot_id: int, key: str) -> LotForBid:
+def _locked_lot(conn: Connection, actor: Actor, lot_id: int, key: str, asked: str) -> LotForBid:
     """The lot, locked, after the checks that do not depend on the clock."""
     lot = lot_for_bid(conn, lot_id, actor.id, key)
     if lot is None:
         raise NotFound("No such lot.")
-    _check_same_submission(lot)
+    _check_same_submission(lot, asked)
     if lot.bidder_status != UserStatus.ACTIVE:
         raise Forbidden("Your account cannot bid right now.")
     if lot.dealer_id == actor.dealer_id or lot.dealer_user_id == actor.id:
@@ -180,20 +193,25 @@ def _locked_lot(conn: Connection, actor: Actor, lot_id: int, key: str) -> LotFor
     return lot
 
 
-def _twin_committed_meanwhile(conn: Connection, lot: LotForBid, bidder: int, key: str) -> LotForBid | None:
+def _twin_committed_meanwhile(conn: Connection, lot: LotForBid, bidder: int, key: str,
+                              asked: str) -> LotForBid | None:
     """Asked before a refusal: the same submission, if it committed while this copy waited for the
     lock (it raised the price or closed the lot, hence the refusal). Then the answer is the first one."""
     earlier = earlier_submission(conn, bidder, key)
     if earlier is None:
         return None
     twin = replace(lot, **earlier)
-    _check_same_submission(twin)
+    _check_same_submission(twin, asked)
     return twin
 
 
-def _check_same_submission(lot: LotForBid) -> None:
-    if lot.earlier_bid_id is not None and lot.earlier_lot_id != lot.lot_id:
-        raise ValidationFailed({"key": "This submission key was already used for a bid on another lot."})
+def _check_same_submission(lot: LotForBid, asked: str) -> None:
+    """An earlier submission with this key must have asked for the same thing (bids from before
+    fingerprints were kept: on the same lot)."""
+    if lot.earlier_bid_id is None:
+        return
+    if lot.earlier_lot_id != lot.lot_id or lot.earlier_fingerprint not in (None, asked):
+        raise KeyReused()
 
 
 def _check_open(lot: LotForBid, now: datetime) -> None:
@@ -252,17 +270,17 @@ def _buyable(uow: UnitOfWork, checked: LotForBid, now: datetime) -> tuple[Lot, A
 def lot_buy_now(actor: Actor, *, lot_id: int, key: str, now: datetime | None = None) -> BidReceipt:
     """Buy at the buy-now price: the lot ends at once, sold to this bidder."""
     require(actor, Action.BID)
-    key = _key(key)
+    key, asked = _key(key), fingerprint("buy_now", lot_id)
     with UnitOfWork() as uow:
         conn = uow.session.connection()
-        checked = _locked_lot(conn, actor, lot_id, key)
+        checked = _locked_lot(conn, actor, lot_id, key, asked)
         if checked.earlier_bid_id is not None:
             return _repeated(checked, actor.id)
         now = now or utcnow()
         try:
             lot, auction, dealer = _buyable(uow, checked, now)
         except DomainError:
-            twin = _twin_committed_meanwhile(conn, checked, actor.id, key)
+            twin = _twin_committed_meanwhile(conn, checked, actor.id, key, asked)
             if twin is None:
                 raise
             return _repeated(twin, actor.id)
@@ -276,7 +294,8 @@ def lot_buy_now(actor: Actor, *, lot_id: int, key: str, now: datetime | None = N
         lot.outcome, lot.settled_at = LotOutcome.SOLD, now
         lot.bid_count, lot.version = lot.bid_count + 1, lot.version + 1
         bid = Bid(lot_id=lot_id, auction_id=auction.id or 0, bidder_id=actor.id, max_amount=price,
-                  price_after=price, leader_after=actor.id, placed_at=now, idempotency_key=key)
+                  price_after=price, leader_after=actor.id, placed_at=now, idempotency_key=key,
+                  fingerprint=asked)
         uow.session.add(bid)
         uow.session.flush()
         book_sale(uow, lot, auction, dealer, now)
