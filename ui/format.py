@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from babel.numbers import format_currency
+from domain.formatting import LOCALES, money  # one money format for domain messages and pages
 
-from data.settings import get_settings
-
-LOCALES = {"INR": "en_IN", "USD": "en_US", "EUR": "de_DE", "GBP": "en_GB"}
-
-
-def money(amount: Decimal | int | None) -> str:
-    if amount is None:
-        return "—"
-    code = get_settings().currency
-    whole = Decimal(amount) == Decimal(amount).to_integral_value()
-    pattern = "¤#,##,##0" if code == "INR" else "¤#,##0"
-    return str(format_currency(amount, code, locale=LOCALES[code], format=None if not whole else pattern,
-                           currency_digits=not whole))
+__all__ = ["LOCALES", "MARKDOWN_SPECIALS", "local_time", "md_escape", "money"]
 
 
 def local_time(moment: datetime | None, zone: str, *, with_zone: bool = True) -> str:
