@@ -82,6 +82,8 @@ class LotForBid:
     auction_id: int
     car_id: int
     lot_number: int
+    car_title: str  # "2019 Maruti Swift VXI": what the outbid notice names, with ...
+    auction_title: str  # ... the auction
     starting_price: Decimal
     reserve_price: Decimal | None
     buy_now_price: Decimal | None
@@ -138,6 +140,8 @@ def ladder_from_text(text: str | None) -> tuple[tuple[Decimal, Decimal], ...]:
 
 _LOCK_QUERY = (
     select(_lots.c.id.label("lot_id"), _lots.c.auction_id, _lots.c.car_id, _lots.c.lot_number,
+           (cast(_cars.c.year, String) + " " + _cars.c.make + " " + _cars.c.model + " " + _cars.c.variant)
+           .label("car_title"), _auctions.c.title.label("auction_title"),
            _lots.c.starting_price, _lots.c.reserve_price, _lots.c.buy_now_price, _lots.c.current_price,
            _lots.c.leader_id, _lots.c.leader_max, _lots.c.ends_at, _lots.c.extended, _lots.c.outcome,
            _auctions.c.status.label("auction_status"), _auctions.c.starts_at, _auctions.c.latest_end_at,
@@ -149,6 +153,7 @@ _LOCK_QUERY = (
            _earlier.c.fingerprint.label("earlier_fingerprint"), ladder_as_text().label("ladder"))
     .select_from(
         _lots.join(_auctions, _auctions.c.id == _lots.c.auction_id)
+        .join(_cars, _cars.c.id == _lots.c.car_id)
         .join(_dealers, _dealers.c.id == _auctions.c.dealer_id)
         .outerjoin(_users, _users.c.id == _BIDDER)
         .outerjoin(_earlier, and_(_earlier.c.bidder_id == _BIDDER, _earlier.c.idempotency_key == _KEY)))

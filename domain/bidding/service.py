@@ -31,6 +31,7 @@ from domain.bidding.rules import Decision, Ladder, LotState, Outcome, apply_bid,
 from domain.bidding.settlement import book_sale
 from domain.errors import DomainError, Forbidden, KeyReused, NotFound, ValidationFailed
 from domain.lifecycle import lot_is_open
+from domain.notifications import About, outbid_message
 from domain.permissions import Action, Actor, require
 from domain.types import LotOutcome, LotPrices, UserStatus
 
@@ -235,7 +236,8 @@ def _outbid_notice(lot: LotForBid, decision: Decision) -> dict[str, Any]:
     if previous is None or previous == decision.state.leader:
         return {}
     return {"outbid_user": previous,
-            "outbid_message": f"You were outbid on lot {lot.lot_number}: the price is now {price:,.0f}."}
+            "outbid_message": outbid_message(About(lot.lot_number, lot.car_title.strip(), lot.auction_title),
+                                             price)}
 
 
 def _repeated(lot: LotForBid, bidder: int) -> BidReceipt:
