@@ -26,7 +26,7 @@ from api.ratelimit import RateLimits
 from api.routes import auctions, auth, bids, cars, dealers, lots, me, ops, users
 from api.settings import get_api_settings
 from api.startup import store_prepared_when_up
-from api.strict import reject_unknown_query
+from api.strict import reject_unknown_body, reject_unknown_query
 
 PREFIX = "/api/v1"
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -56,7 +56,7 @@ def create_app() -> FastAPI:
     configure_logging()
     app = FastAPI(title="Car auction API", version="1.0", openapi_url=f"{PREFIX}/openapi.json",
                   docs_url=None, redoc_url=None, lifespan=lifespan,
-                  dependencies=[Depends(reject_unknown_query)])
+                  dependencies=[Depends(reject_unknown_query), Depends(reject_unknown_body)])
     app.state.limits = RateLimits(settings)
     app.state.reads = ReadCaches(settings.read_cache_seconds)
     app.state.imports = CapacityLimiter(settings.import_threads)  # workbooks: api/routes/cars.py
