@@ -6,13 +6,13 @@ the pure rules what happens, and writes the lot, the bid, the counters, the noti
 and the change log together (one statement on PostgreSQL), then commits: the lot stays locked for three
 round trips. A resubmitted form (the same idempotency key) returns the first answer and places nothing
 twice: the lock query finds the earlier bid, and the bids' unique key catches a double click that
-commits while the second copy waits for the lock.
+commits while the second copy waits for the lock (or, if the rules refuse the copy, a fresh look does:
+resubmission.py).
 """
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -20,16 +20,17 @@ from typing import Any
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from data.bid_store import BidWrite, LotForBid, bid_write, earlier_submission, insert_once, lot_for_bid
+from data.bid_store import BidWrite, LotForBid, bid_write, insert_once, lot_for_bid
 from data.models import Auction, AuctionParticipant, Bid, Dealer, Lot, LotBidder
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.auction_rules import money
 from domain.bidding import hooks
 from domain.bidding.combiner import Combiner
+from domain.bidding.resubmission import check_same_submission, fingerprint, twin_committed_meanwhile
 from domain.bidding.rules import Decision, Ladder, LotState, Outcome, apply_bid, minimum_bid, soft_close
 from domain.bidding.settlement import book_sale
-from domain.errors import DomainError, Forbidden, KeyReused, NotFound, ValidationFailed
+from domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from domain.lifecycle import lot_is_open
 from domain.notifications import About, outbid_message
 from domain.permissions import Action, Actor, require
@@ -72,13 +73,6 @@ class _BidRequest:
     @property
     def fingerprint(self) -> str:
         return fingerprint("bid", self.lot_id, self.amount)
-
-
-def fingerprint(kind: str, lot_id: int, amount: Decimal | None = None) -> str:
-    """What a submission asked for, hashed and kept with its key: a key sent again with another
-    request is refused (KeyReused) instead of being answered with the first request's result."""
-    amount_text = "" if amount is None else f"{amount:.2f}"
-    return hashlib.sha256(f"{kind}|{lot_id}|{amount_text}".encode()).hexdigest()
 
 
 def bid_place(actor: Actor, *, lot_id: int, maximum: object, key: str,
@@ -155,7 +149,7 @@ def _place(conn: Connection, request: _BidRequest) -> BidReceipt:
         _check_open(lot, now)
         decision, write = _decide(lot, request, now)
     except DomainError:
-        twin = _twin_committed_meanwhile(conn, lot, actor.id, request.key, request.fingerprint)
+        twin = twin_committed_meanwhile(conn, lot, actor.id, request.key, request.fingerprint)
         if twin is None:
             raise
         return _repeated(twin, actor.id)
@@ -186,33 +180,12 @@ def _locked_lot(conn: Connection, actor: Actor, lot_id: int, key: str, asked: st
     lot = lot_for_bid(conn, lot_id, actor.id, key)
     if lot is None:
         raise NotFound("No such lot.")
-    _check_same_submission(lot, asked)
+    check_same_submission(lot, asked)
     if lot.bidder_status != UserStatus.ACTIVE:
         raise Forbidden("Your account cannot bid right now.")
     if lot.dealer_id == actor.dealer_id or lot.dealer_user_id == actor.id:
         raise OwnLot("This lot is from your own store: you cannot bid on it.")
     return lot
-
-
-def _twin_committed_meanwhile(conn: Connection, lot: LotForBid, bidder: int, key: str,
-                              asked: str) -> LotForBid | None:
-    """Asked before a refusal: the same submission, if it committed while this copy waited for the
-    lock (it raised the price or closed the lot, hence the refusal). Then the answer is the first one."""
-    earlier = earlier_submission(conn, bidder, key)
-    if earlier is None:
-        return None
-    twin = replace(lot, **earlier)
-    _check_same_submission(twin, asked)
-    return twin
-
-
-def _check_same_submission(lot: LotForBid, asked: str) -> None:
-    """An earlier submission with this key must have asked for the same thing (bids from before
-    fingerprints were kept: on the same lot)."""
-    if lot.earlier_bid_id is None:
-        return
-    if lot.earlier_lot_id != lot.lot_id or lot.earlier_fingerprint not in (None, asked):
-        raise KeyReused()
 
 
 def _check_open(lot: LotForBid, now: datetime) -> None:
@@ -282,7 +255,7 @@ def lot_buy_now(actor: Actor, *, lot_id: int, key: str, now: datetime | None = N
         try:
             lot, auction, dealer = _buyable(uow, checked, now)
         except DomainError:
-            twin = _twin_committed_meanwhile(conn, checked, actor.id, key, asked)
+            twin = twin_committed_meanwhile(conn, checked, actor.id, key, asked)
             if twin is None:
                 raise
             return _repeated(twin, actor.id)
