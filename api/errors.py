@@ -25,6 +25,7 @@ from domain.errors import (
     Forbidden,
     InvalidCredentials,
     InvalidTransition,
+    KeyReused,
     LoginLocked,
     NotFound,
     SessionExpired,
@@ -34,6 +35,7 @@ from domain.errors import (
 log = logging.getLogger("api")
 STORE_DOWN = "The database is unreachable right now; nothing was changed. Try again in a few seconds."
 BUSY = "The record was busy with other changes and nothing was changed; try again."
+IDEMPOTENCY_KEY = "Idempotency-Key"
 UNEXPECTED = "Something went wrong on our side; nothing was changed. Try again, or contact support."
 
 # First match wins, so subclasses come before their bases (OwnLot is a Forbidden: 403).
@@ -65,7 +67,9 @@ def domain_status(error: DomainError) -> int:
 def domain_answer(error: DomainError) -> JSONResponse:
     status = domain_status(error)
     errors, data = [], None
-    if isinstance(error, ValidationFailed):
+    if isinstance(error, KeyReused):  # the domain's submission key is the API's Idempotency-Key
+        errors = [ErrorItem(field=IDEMPOTENCY_KEY, message=text) for text in error.problems.values()]
+    elif isinstance(error, ValidationFailed):
         errors = [ErrorItem(field=field, message=text) for field, text in error.problems.items()]
     if isinstance(error, BidTooLow):
         data = {"minimum_next": str(error.minimum)}

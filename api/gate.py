@@ -21,11 +21,13 @@ from api.errors import STORE_DOWN
 from api.logs import request_context
 from api.metrics import observe
 from api.settings import get_api_settings
+from api.startup import store_pending
 
 log = logging.getLogger("api")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
 UPLOAD_SUFFIX = "/cars/bulk-upload"
 ALWAYS_OPEN = ("/healthz", "/readyz", "/metrics")
+PROCESS_ONLY = ("/healthz", "/metrics")
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -64,10 +66,19 @@ class Gate:
         limit = _body_limit(scope["path"])
         if _declared_length(scope) > limit:
             await _answer(send, 413, error_body(BodyTooLarge(limit).detail))
-        elif breaker.is_open() and not scope["path"].startswith(ALWAYS_OPEN):
+        elif _store_unavailable(scope):
             await _answer(send, 503, error_body(STORE_DOWN), {"retry-after": "2"})
         else:
             await self.app(scope, _counting(receive, limit), send)
+
+
+def _store_unavailable(scope: Scope) -> bool:
+    """503 at once: the store tripped the breaker, or this process has not reached it since it started
+    (then only the process's own probes answer: /readyz says 503 too)."""
+    path: str = scope["path"]
+    if store_pending(scope.get("app")):
+        return not path.startswith(PROCESS_ONLY)
+    return breaker.is_open() and not path.startswith(ALWAYS_OPEN)
 
 
 def _request_id(scope: Scope) -> str:

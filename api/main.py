@@ -15,7 +15,6 @@ from typing import Any
 from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from starlette.concurrency import run_in_threadpool
 
 from api.cache import ReadCaches
 from api.docs import mount_docs
@@ -26,8 +25,8 @@ from api.logs import configure_logging
 from api.ratelimit import RateLimits
 from api.routes import auctions, auth, bids, cars, dealers, lots, me, ops, users
 from api.settings import get_api_settings
-from api.strict import reject_unknown_query
-from data.bootstrap import prepare_store
+from api.startup import store_prepared_when_up
+from api.strict import reject_unknown_body, reject_unknown_query
 
 PREFIX = "/api/v1"
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -42,14 +41,14 @@ ROUTERS = (auth.router, users.router, cars.router, auctions.router, bids.router,
 
 
 @asynccontextmanager
-async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     to_thread.current_default_thread_limiter().total_tokens = get_api_settings().worker_threads
-    await run_in_threadpool(prepare_store)  # migrate the embedded store; refuse a PostgreSQL behind
-    # What start-up built (routes, models, compiled statements) lives as long as the process: out of
-    # the collector's sight, so its full collections stop walking it while requests wait.
-    gc.collect()
-    gc.freeze()
-    yield
+    async with store_prepared_when_up(app.state):  # the store may be down: start anyway (api/startup.py)
+        # What start-up built (routes, models, compiled statements) lives as long as the process: out
+        # of the collector's sight, so its full collections stop walking it while requests wait.
+        gc.collect()
+        gc.freeze()
+        yield
 
 
 def create_app() -> FastAPI:
@@ -57,7 +56,7 @@ def create_app() -> FastAPI:
     configure_logging()
     app = FastAPI(title="Car auction API", version="1.0", openapi_url=f"{PREFIX}/openapi.json",
                   docs_url=None, redoc_url=None, lifespan=lifespan,
-                  dependencies=[Depends(reject_unknown_query)])
+                  dependencies=[Depends(reject_unknown_query), Depends(reject_unknown_body)])
     app.state.limits = RateLimits(settings)
     app.state.reads = ReadCaches(settings.read_cache_seconds)
     app.state.imports = CapacityLimiter(settings.import_threads)  # workbooks: api/routes/cars.py

@@ -14,17 +14,20 @@
 BEGIN;
 -- 1. The lot, locked, with all a bid needs: auction, store, bidder's status, an earlier submission with
 --    this key, the ladder. (price_now and leader_now are the pgbench stand-in for the rules.)
-SELECT lots.id AS lot_id, lots.auction_id, lots.car_id, lots.lot_number, lots.starting_price,
+SELECT lots.id AS lot_id, lots.auction_id, lots.car_id, lots.lot_number,
+       CAST(cars.year AS VARCHAR) || ' ' || cars.make || ' ' || cars.model || ' ' || cars.variant AS car_title,
+       auctions.title AS auction_title, lots.starting_price,
        lots.reserve_price, lots.buy_now_price, lots.current_price, lots.leader_id, lots.leader_max, lots.ends_at,
        lots.extended, lots.outcome, auctions.status AS auction_status, auctions.starts_at,
        auctions.latest_end_at, auctions.soft_close_window_s, auctions.soft_close_extension_s,
        dealers.id AS dealer_id, dealers.user_id AS dealer_user_id, users.status AS bidder_status,
        earlier.id AS earlier_bid_id, earlier.lot_id AS earlier_lot_id, earlier.price_after AS earlier_price,
-       earlier.leader_after AS earlier_leader,
+       earlier.leader_after AS earlier_leader, earlier.fingerprint AS earlier_fingerprint,
        (SELECT string_agg(CAST(increment_bands.min_price AS VARCHAR) || ':' || CAST(increment_bands.step AS VARCHAR), ',')
           FROM increment_bands) AS ladder,
        coalesce(lots.current_price, lots.starting_price) AS price_now, coalesce(lots.leader_id, 0) AS leader_now
-  FROM lots JOIN auctions ON auctions.id = lots.auction_id JOIN dealers ON dealers.id = auctions.dealer_id
+  FROM lots JOIN auctions ON auctions.id = lots.auction_id JOIN cars ON cars.id = lots.car_id
+  JOIN dealers ON dealers.id = auctions.dealer_id
   LEFT OUTER JOIN users ON users.id = :bidder
   LEFT OUTER JOIN bids AS earlier ON earlier.bidder_id = :bidder AND earlier.idempotency_key = 'pgb-' || :key::text
  WHERE lots.id = :lot FOR UPDATE OF lots \gset l_
@@ -49,8 +52,8 @@ auction AS (
     RETURNING auctions.id),
 note AS (
     INSERT INTO notifications (user_id, kind, lot_id, message, created_at)
-    SELECT :l_leader_now, 'outbid', :lot, 'You were outbid on lot ' || :l_lot_number || ': the price is now '
-           || (:price / 100)::text || '.', now()
+    SELECT :l_leader_now, 'outbid', :lot, 'You were outbid on the ' || :l_car_title || ' (lot ' || :l_lot_number
+           || ', ' || :l_auction_title || '): the price is now ₹' || (:price / 100)::text || '.', now()
      WHERE (:l_leader_now)::int NOT IN (0, :bidder)),
 audit AS (
     INSERT INTO audit_log (at, actor_id, action, entity, entity_id, after)
@@ -58,8 +61,9 @@ audit AS (
             json_build_object('outcome', 'leading', 'price', (:price)::text, 'key', 'pgb-' || :key::text))),
 bid AS (
     INSERT INTO bids (lot_id, auction_id, bidder_id, max_amount, price_after, leader_after, placed_at, status,
-                      idempotency_key)
-    VALUES (:lot, :l_auction_id, :bidder, :maximum, :price, :bidder, now(), 'active', 'pgb-' || :key::text)
+                      idempotency_key, fingerprint)
+    VALUES (:lot, :l_auction_id, :bidder, :maximum, :price, :bidder, now(), 'active', 'pgb-' || :key::text,
+            md5(:lot::text || :maximum::text) || md5(:bidder::text))
     RETURNING bids.id),
 changes AS (
     INSERT INTO change_log (txid, at, entity, entity_id, op)

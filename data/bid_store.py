@@ -82,6 +82,8 @@ class LotForBid:
     auction_id: int
     car_id: int
     lot_number: int
+    car_title: str  # "2019 Maruti Swift VXI": what the outbid notice names, with ...
+    auction_title: str  # ... the auction
     starting_price: Decimal
     reserve_price: Decimal | None
     buy_now_price: Decimal | None
@@ -103,6 +105,7 @@ class LotForBid:
     earlier_lot_id: int | None
     earlier_price: Decimal | None
     earlier_leader: int | None
+    earlier_fingerprint: str | None
     ladder: tuple[tuple[Decimal, Decimal], ...]  # (from price, step), rising; empty: none stored
 
 
@@ -137,6 +140,8 @@ def ladder_from_text(text: str | None) -> tuple[tuple[Decimal, Decimal], ...]:
 
 _LOCK_QUERY = (
     select(_lots.c.id.label("lot_id"), _lots.c.auction_id, _lots.c.car_id, _lots.c.lot_number,
+           (cast(_cars.c.year, String) + " " + _cars.c.make + " " + _cars.c.model + " " + _cars.c.variant)
+           .label("car_title"), _auctions.c.title.label("auction_title"),
            _lots.c.starting_price, _lots.c.reserve_price, _lots.c.buy_now_price, _lots.c.current_price,
            _lots.c.leader_id, _lots.c.leader_max, _lots.c.ends_at, _lots.c.extended, _lots.c.outcome,
            _auctions.c.status.label("auction_status"), _auctions.c.starts_at, _auctions.c.latest_end_at,
@@ -144,9 +149,11 @@ _LOCK_QUERY = (
            _dealers.c.id.label("dealer_id"), _dealers.c.user_id.label("dealer_user_id"),
            _users.c.status.label("bidder_status"), _earlier.c.id.label("earlier_bid_id"),
            _earlier.c.lot_id.label("earlier_lot_id"), _earlier.c.price_after.label("earlier_price"),
-           _earlier.c.leader_after.label("earlier_leader"), ladder_as_text().label("ladder"))
+           _earlier.c.leader_after.label("earlier_leader"),
+           _earlier.c.fingerprint.label("earlier_fingerprint"), ladder_as_text().label("ladder"))
     .select_from(
         _lots.join(_auctions, _auctions.c.id == _lots.c.auction_id)
+        .join(_cars, _cars.c.id == _lots.c.car_id)
         .join(_dealers, _dealers.c.id == _auctions.c.dealer_id)
         .outerjoin(_users, _users.c.id == _BIDDER)
         .outerjoin(_earlier, and_(_earlier.c.bidder_id == _BIDDER, _earlier.c.idempotency_key == _KEY)))
@@ -159,8 +166,9 @@ def lot_for_bid(conn: Connection, lot_id: int, bidder_id: int, key: str) -> LotF
     """Lock the lot until commit and read it with what a bid needs; None if there is no such lot.
 
     On PostgreSQL the lot's own columns are read after the lock is granted (its latest committed
-    version); the other tables come from the statement's snapshot. That is enough: an earlier submission
-    committed while this one waited still trips the bids' unique key at insert, and the caller retries.
+    version); the other tables come from the statement's snapshot, taken before the wait. So an earlier
+    submission committed while this one waited is not seen here: a bid the rules accept trips the
+    bids' unique key at insert (the caller retries), and one they refuse asks `earlier_submission`.
     """
     row = conn.execute(_LOCK_QUERY, _bound({"lot_id": lot_id, "bidder_id": bidder_id, "key": key})).first()
     if row is None:
@@ -168,6 +176,21 @@ def lot_for_bid(conn: Connection, lot_id: int, bidder_id: int, key: str) -> LotF
     values = row._asdict()
     values["ladder"] = ladder_from_text(values["ladder"])
     return LotForBid(**values)
+
+
+_EARLIER_QUERY = (
+    select(_bids.c.id.label("earlier_bid_id"), _bids.c.lot_id.label("earlier_lot_id"),
+           _bids.c.price_after.label("earlier_price"), _bids.c.leader_after.label("earlier_leader"),
+           _bids.c.fingerprint.label("earlier_fingerprint"))
+    .where(_bids.c.bidder_id == _BIDDER, _bids.c.idempotency_key == _KEY))
+
+
+def earlier_submission(conn: Connection, bidder_id: int, key: str) -> dict[str, Any] | None:
+    """This bidder's submission with this key, read by a statement of its own: on PostgreSQL (READ
+    COMMITTED) one made after the lot's lock was granted sees a twin that committed while this
+    transaction waited for it, which the lock query's snapshot cannot."""
+    row = conn.execute(_EARLIER_QUERY, _bound({"bidder_id": bidder_id, "key": key})).first()
+    return None if row is None else row._asdict()
 
 
 def lock_lot(session: Session, lot_id: int) -> tuple[Lot, Auction, Dealer] | None:
@@ -201,6 +224,7 @@ class BidWrite:
     extended: bool  # the lot has been extended by soft close (now or before)
     now: datetime
     key: str
+    fingerprint: str
     audit_after: dict[str, Any]
     outbid_user: int | None = None  # the leader this bid displaced, told so by ...
     outbid_message: str | None = None  # ... this notification
@@ -233,7 +257,7 @@ def _bid_insert() -> Any:
     return insert(_bids).values(
         lot_id=_LOT, auction_id=_AUCTION, bidder_id=_BIDDER, max_amount=_param("max_amount", Money()),
         price_after=_PRICE, leader_after=_param("leader_id", Integer), placed_at=_NOW, status="active",
-        idempotency_key=_KEY).returning(_bids.c.id)
+        idempotency_key=_KEY, fingerprint=_param("fingerprint", String)).returning(_bids.c.id)
 
 
 def _outbid_note() -> Any:
@@ -318,7 +342,7 @@ def bid_statements_warm(engine: Engine) -> None:
     rather than in the first bidder's request: each runs once about nothing, and is rolled back."""
     nothing = BidWrite(lot_id=0, auction_id=0, car_id=0, bidder_id=0, max_amount=Decimal(1), price=Decimal(1),
                        leader_id=0, leader_max=Decimal(1), ends_at=utcnow(), extended=False, now=utcnow(),
-                       key="warm-up", audit_after={})
+                       key="warm-up", fingerprint="warm-up", audit_after={})
     params = _bound({**vars(nothing), "bidders_added": 0})
     postgres = engine.dialect.name == "postgresql"
     writes = [_POSTGRES_WRITE] if postgres else [_SQLITE_FIRST_ON_LOT, _SQLITE_JOINED, _SQLITE_LOT_UPDATE,

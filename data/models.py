@@ -197,6 +197,7 @@ class Bid(SQLModel, table=True):
     status_reason: str | None = _text(300, default=None)
     status_changed_at: datetime | None = _time(default=None)
     idempotency_key: str = _text(64)
+    fingerprint: str | None = _text(64, default=None)  # what the submission asked for (SHA-256)
 
 
 class AuctionParticipant(SQLModel, table=True):
@@ -253,7 +254,8 @@ class WatchItem(SQLModel, table=True):
 
 class Notification(SQLModel, table=True):
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
+    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),
+                      Index("ix_notifications_user_time", "user_id", "created_at"))  # newest first
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id")
     kind: str = _text(24)  # outbid, won, lost, reserve_not_met, ending_soon, ...

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from domain.errors import ValidationFailed
+from domain.formatting import money as money_text
 from domain.validation import clean_text
 
 MAX_LOTS = 100
@@ -57,7 +58,7 @@ def money(value: Any, *, label: str, required: bool = True) -> Decimal | None:
     except (InvalidOperation, ValueError):
         raise ValueError(f"{label} must be an amount such as 450000; got {str(value)[:30]!r}.") from None
     if not amount.is_finite() or amount <= 0 or amount >= MAX_PRICE:
-        raise ValueError(f"{label} must be more than 0 and less than {MAX_PRICE:,.0f}.")
+        raise ValueError(f"{label} must be more than 0 and less than {money_text(MAX_PRICE)}.")
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError(f"{label} can have at most two decimals.")
     return amount

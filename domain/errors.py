@@ -13,6 +13,14 @@ class ValidationFailed(DomainError):
         super().__init__("; ".join(f"{field}: {message}" for field, message in problems.items()))
 
 
+class KeyReused(ValidationFailed):
+    """A submission key (the API's Idempotency-Key) sent again with a different request: answering
+    with the first request's result would hide that the second was never carried out."""
+
+    def __init__(self) -> None:
+        super().__init__({"key": "This key was already used for a different request; send a new key."})
+
+
 class Forbidden(DomainError):
     """The signed-in user's roles do not allow this action."""
 

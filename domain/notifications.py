@@ -1,18 +1,22 @@
-"""In-app notifications: written inside the transaction that causes them, read by their owner."""
+"""In-app notifications: written inside the transaction that causes them, read by their owner, newest
+first. Their wording lives here, in one place: each names the car, the lot and the auction it is about,
+and writes money in the app's format (domain.formatting.money)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import bindparam, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
-from data.models import Notification
+from data.models import Auction, Car, Lot, Notification
 from data.types import utcnow
 from data.uow import UnitOfWork
+from domain.formatting import money
 from domain.permissions import Actor
 
 MAX_LIST = 100
@@ -55,7 +59,8 @@ _LIST = (sa_select(col(Notification.id), col(Notification.kind), col(Notificatio
                    col(Notification.message), col(Notification.created_at),
                    col(Notification.read_at).is_not(None))
          .where(col(Notification.user_id) == bindparam("user_id"))
-         .order_by(col(Notification.id).desc()).limit(bindparam("limit")))
+         .order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
+         .limit(bindparam("limit")))
 
 
 def notifications_of(actor: Actor, *, limit: int = 50) -> list[NotificationView]:
@@ -69,3 +74,79 @@ def notifications_mark_read(actor: Actor) -> None:
         unread = (col(Notification.user_id) == actor.id, col(Notification.read_at).is_(None))
         uow.session.execute(update(Notification).where(*unread).values(read_at=utcnow()))
         uow.commit()
+
+
+# --- what notices say --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class About:
+    """The lot a notice is about, as people know it: "2019 Maruti Swift VXI (lot 3, Diwali Deals)"."""
+
+    lot_number: int
+    car: str
+    auction: str
+
+    def __str__(self) -> str:
+        return f"{self.car} (lot {self.lot_number}, {self.auction})"
+
+
+def about_lot(uow: UnitOfWork, lot_id: int) -> About:
+    row = uow.session.execute(
+        sa_select(col(Lot.lot_number), col(Car.year), col(Car.make), col(Car.model), col(Car.variant),
+                  col(Auction.title))
+        .join(Car, col(Car.id) == Lot.car_id).join(Auction, col(Auction.id) == Lot.auction_id)
+        .where(col(Lot.id) == lot_id)).one()
+    return About(row[0], car_title(*row[1:5]), row[5])
+
+
+def car_title(year: object, make: str, model: str, variant: str) -> str:
+    return f"{year} {make} {model} {variant}".strip()
+
+
+def outbid_message(about: About, price: Decimal | None) -> str:
+    return f"You were outbid on the {about}: the price is now {money(price)}."
+
+
+@dataclass(frozen=True)
+class Notices:
+    """Tell people about one lot, inside the caller's transaction."""
+
+    uow: UnitOfWork
+    lot_id: int
+    about: About
+
+    @classmethod
+    def of(cls, uow: UnitOfWork, lot_id: int) -> Notices:
+        return cls(uow, lot_id, about_lot(uow, lot_id))
+
+    def _tell(self, user_id: int, kind: Kind, message: str) -> None:
+        notify(self.uow, user_id, kind, message, self.lot_id)
+
+    def won(self, user_id: int, hammer: Decimal, owed: Decimal) -> None:
+        self._tell(user_id, Kind.WON, f"You won the {self.about} at {money(hammer)}; with the buyer's "
+                                      f"premium you owe {money(owed)}.")
+
+    def sold(self, user_id: int, hammer: Decimal) -> None:
+        self._tell(user_id, Kind.SOLD, f"Your {self.about} sold for {money(hammer)}.")
+
+    def decision_needed(self, user_id: int, price: Decimal | None) -> None:
+        self._tell(user_id, Kind.DECISION_NEEDED, f"Your {self.about} ended below your reserve at "
+                                                  f"{money(price)}: accept or decline within 24 hours.")
+
+    def reserve_not_met(self, user_id: int) -> None:
+        self._tell(user_id, Kind.RESERVE_NOT_MET, f"The {self.about} ended below the reserve; the dealer "
+                                                  "has 24 hours to accept your bid.")
+
+    def lost(self, user_id: int, price: Decimal | None) -> None:
+        closing = f"at {money(price)}" if price is not None else "without a standing bid"
+        self._tell(user_id, Kind.LOST, f"The {self.about} closed {closing}; you did not win it.")
+
+    def declined(self, user_id: int) -> None:
+        self._tell(user_id, Kind.LOST, f"The dealer declined your bid on the {self.about}.")
+
+    def bid_voided(self, user_id: int, reason: str) -> None:
+        self._tell(user_id, Kind.BID_REMOVED, f"An admin voided your bid on the {self.about}: {reason}")
+
+    def ending_soon(self, user_id: int) -> None:
+        self._tell(user_id, Kind.ENDING_SOON, f"The {self.about}, which you watch, closes within the hour.")

@@ -14,7 +14,7 @@ from data.models import Auction, Car, Lot, WatchItem
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.errors import NotFound
-from domain.notifications import Kind, notify
+from domain.notifications import Notices
 from domain.permissions import Actor
 from domain.types import AuctionStatus
 
@@ -71,8 +71,7 @@ def remind_ending_soon(*, now: datetime | None = None) -> int:
                 col(WatchItem.ending_notified).is_(False), col(Lot.outcome).is_(None),
                 col(Lot.ends_at) > now, col(Lot.ends_at) <= now + REMIND_BEFORE)).all()
         for item, lot in due:
-            notify(uow, item.user_id, Kind.ENDING_SOON,
-                   f"Lot {lot.lot_number} you watch closes within the hour.", lot.id)
+            Notices.of(uow, lot.id or 0).ending_soon(item.user_id)
             uow.session.execute(update(WatchItem).where(col(WatchItem.user_id) == item.user_id,
                                                         col(WatchItem.lot_id) == item.lot_id)
                                 .values(ending_notified=True))

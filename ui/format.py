@@ -6,22 +6,14 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from babel.numbers import format_compact_currency, format_currency, format_decimal
+from babel.numbers import format_compact_currency, format_decimal
 
 from data.settings import get_settings
+from domain.formatting import LOCALES, money  # one money format for domain messages and pages
 
-LOCALES = {"INR": "en_IN", "USD": "en_US", "EUR": "de_DE", "GBP": "en_GB"}
+__all__ = ["LOCALES", "MARKDOWN_SPECIALS", "local_time", "md_escape", "money", "money_short"]
+
 LAKH, CRORE = Decimal(100_000), Decimal(10_000_000)
-
-
-def money(amount: Decimal | int | None) -> str:
-    if amount is None:
-        return "—"
-    code = get_settings().currency
-    whole = Decimal(amount) == Decimal(amount).to_integral_value()
-    pattern = "¤#,##,##0" if code == "INR" else "¤#,##0"
-    return str(format_currency(amount, code, locale=LOCALES[code], format=None if not whole else pattern,
-                           currency_digits=not whole))
 
 
 def money_short(amount: Decimal | float | int | None) -> str:

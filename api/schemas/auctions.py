@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, Field
 
 from api.schemas.cars import LotSummaryOut
+from api.strict import StrictIn
 from data.models import Auction
 from domain.auction_rules import AuctionSpec, lots_from_rows
 from domain.lifecycle import Phase
@@ -14,14 +15,14 @@ from domain.lifecycle import Phase
 Amount = Decimal
 
 
-class LotIn(BaseModel):
+class LotIn(StrictIn):
     car_id: int = Field(ge=1, le=2**31 - 1)
     starting_price: Amount = Field(gt=0, lt=10**8, decimal_places=2)
     reserve_price: Amount | None = Field(default=None, gt=0, lt=10**8, decimal_places=2)
     buy_now_price: Amount | None = Field(default=None, gt=0, lt=10**8, decimal_places=2)
 
 
-class AuctionIn(BaseModel):
+class AuctionIn(StrictIn):
     """An auction and its lots; domain.auction_rules checks the schedule, settings and lots."""
 
     title: str = Field(max_length=150)
@@ -49,7 +50,7 @@ class AuctionCreateIn(AuctionIn):
                                  description="Your store (default); an admin names any.")
 
 
-class AuctionPublishIn(BaseModel):
+class AuctionPublishIn(StrictIn):
     status: Literal["scheduled"] = Field(description="Publish a draft: bidders see it from now on.")
 
 

@@ -5,23 +5,24 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
+from api.strict import StrictIn
 from domain.bidding.retraction import RetractReason
 from domain.bidding.service import BidReceipt
 
 Amount = Decimal
 
 
-class BidIn(BaseModel):
+class BidIn(StrictIn):
     lot_id: int = Field(ge=1, le=2**31 - 1)
     max_amount: Amount = Field(gt=0, lt=10**8, decimal_places=2,
                                description="Your maximum: the system bids for you up to it")
 
 
-class BidRaiseIn(BaseModel):
+class BidRaiseIn(StrictIn):
     max_amount: Amount = Field(gt=0, lt=10**8, decimal_places=2)
 
 
-class VoidIn(BaseModel):
+class VoidIn(StrictIn):
     reason: str = Field(min_length=5, max_length=300)
 
 

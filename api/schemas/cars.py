@@ -7,13 +7,14 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from api.services.uploads import UploadResult
+from api.strict import StrictIn
 from data.models import Car
 from domain.catalog import SortKey
 from domain.lifecycle import Phase
 from domain.vehicle import BodyType, Damage, Fuel, TitleStatus, Transmission
 
 
-class CarFieldsIn(BaseModel):
+class CarFieldsIn(StrictIn):
     """Every field is checked by domain.car_rules (one definition for the form, Excel and the API)."""
 
     vin: str | None = Field(default=None, max_length=40)

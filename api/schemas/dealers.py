@@ -6,13 +6,14 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from api.strict import StrictIn
 from data.models import Dealer
 from domain.types import DealerStatus
 
 PRIVATE = ("user_id", "address", "postal_code", "phone", "review_note", "created_at")
 
 
-class StoreIn(BaseModel):
+class StoreIn(StrictIn):
     store_name: str = Field(max_length=120)
     address: str = Field(max_length=300)
     city: str = Field(max_length=80)
@@ -20,7 +21,7 @@ class StoreIn(BaseModel):
     phone: str | None = Field(default=None, max_length=20)
 
 
-class DealerChangeIn(BaseModel):
+class DealerChangeIn(StrictIn):
     """Admins: `status` (verified, rejected, suspended) with a `note` the dealer sees.
     Owners: the store's details."""
 

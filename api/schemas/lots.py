@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
+from api.strict import StrictIn
 from domain.bidding.board import LotBoard, handle
 from domain.lifecycle import Phase
 from domain.notifications import NotificationView
@@ -67,7 +68,7 @@ class LotOut(BaseModel):
             "buyer_premium_pct": board.premium_pct, "buy_now_open": board.buy_now_open and board.is_open})
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(StrictIn):
     accept: bool = Field(description="Accept the high bid of a lot that ended below your reserve")
 
 

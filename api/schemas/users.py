@@ -4,23 +4,24 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.strict import StrictIn
 from domain.accounts import UserView
 from domain.admin import UserRow
 from domain.types import Role, UserStatus
 
 
-class RegisterIn(BaseModel):
+class RegisterIn(StrictIn):
     email: str = Field(max_length=254)
     name: str = Field(max_length=100)
     password: str = Field(max_length=200)
 
 
-class LoginIn(BaseModel):
+class LoginIn(StrictIn):
     email: str = Field(max_length=254)
     password: str = Field(max_length=200)
 
 
-class RefreshIn(BaseModel):
+class RefreshIn(StrictIn):
     refresh_token: str = Field(min_length=1, max_length=200)
 
 
@@ -66,14 +67,14 @@ class ProfileOut(BaseModel):
                    timezone=view.timezone)
 
 
-class ProfileIn(BaseModel):
+class ProfileIn(StrictIn):
     name: str = Field(max_length=100)
     phone: str | None = Field(default=None, max_length=20)
     city: str | None = Field(default=None, max_length=80)
     timezone: str = Field(default="Asia/Kolkata", max_length=64)
 
 
-class UserChangeIn(BaseModel):
+class UserChangeIn(StrictIn):
     """An admin sets roles or status (with a reason); a user changes their own password."""
 
     roles: list[Role] | None = None
@@ -83,5 +84,5 @@ class UserChangeIn(BaseModel):
     new_password: str | None = Field(default=None, max_length=200)
 
 
-class DeleteAccountIn(BaseModel):
+class DeleteAccountIn(StrictIn):
     password: str = Field(max_length=200)

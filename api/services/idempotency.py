@@ -15,7 +15,7 @@ from data.bid_store import insert_once
 from data.models import ApiIdempotency
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.errors import InvalidTransition, ValidationFailed
+from domain.errors import InvalidTransition, KeyReused
 
 STALE = timedelta(minutes=10)
 
@@ -40,8 +40,7 @@ def idem_begin(user_id: int, key: str, *, endpoint: str, fingerprint: str) -> St
     if claimed or row is None:
         return None
     if row.endpoint != endpoint or row.fingerprint != fingerprint:
-        raise ValidationFailed({"Idempotency-Key": "This key was already used for another request; "
-                                                   "send a new key."})
+        raise KeyReused()
     if row.status_code is None or row.body is None:
         raise InvalidTransition("A request with this Idempotency-Key is still running; retry shortly.")
     return Stored(row.status_code, row.body)

@@ -22,7 +22,7 @@ from domain.bidding.ladder import ladder_load
 from domain.bidding.rules import LotState, replay
 from domain.errors import Forbidden, InvalidTransition, NotFound
 from domain.lifecycle import lot_is_open
-from domain.notifications import Kind, notify
+from domain.notifications import Notices
 from domain.permissions import Action, Actor, require
 from domain.validation import checked_text
 
@@ -62,8 +62,7 @@ def bid_void(actor: Actor, bid_id: int, *, reason: str, now: datetime | None = N
     with UnitOfWork() as uow:
         bid, lot = _locked_bid(uow, bid_id, now)
         _remove(uow, bid, lot, status="voided", reason=text, now=now)
-        notify(uow, bid.bidder_id, Kind.BID_REMOVED, f"An admin voided your bid on lot {lot.lot_number}: "
-               f"{text}", lot.id)
+        Notices.of(uow, lot.id or 0).bid_voided(bid.bidder_id, text)
         uow.audit(actor_id=actor.id, action="bid_void", entity="bids", entity_id=bid_id,
                   after={"reason": text})
         uow.commit()

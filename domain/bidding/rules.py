@@ -15,12 +15,15 @@ from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
 
+from domain.auction_rules import MAX_PRICE
 from domain.errors import DomainError
+from domain.formatting import money
 
 DEFAULT_LADDER = ((Decimal(0), Decimal(500)), (Decimal(10_000), Decimal(1_000)),
                   (Decimal(100_000), Decimal(2_000)), (Decimal(500_000), Decimal(5_000)),
                   (Decimal(1_000_000), Decimal(10_000)), (Decimal(2_500_000), Decimal(25_000)),
                   (Decimal(5_000_000), Decimal(50_000)))
+MAX_BID = MAX_PRICE - Decimal("0.01")  # the largest maximum a bid may name (auction_rules.money)
 
 
 class BidTooLow(DomainError):
@@ -86,7 +89,9 @@ class Decision:
 
 
 def minimum_bid(state: LotState, ladder: Ladder) -> Decimal:
-    return state.starting_price if state.price is None else ladder.above(state.price)
+    """The least a new bid may be: one step above the price, but never above MAX_BID, so the minimum a
+    lot advertises can always be bid (near the cap the last step is short)."""
+    return state.starting_price if state.price is None else min(ladder.above(state.price), MAX_BID)
 
 
 def apply_bid(state: LotState, bidder: int, maximum: Decimal, ladder: Ladder) -> Decision:
@@ -94,7 +99,7 @@ def apply_bid(state: LotState, bidder: int, maximum: Decimal, ladder: Ladder) ->
         return _raise_own_max(state, maximum)
     minimum = minimum_bid(state, ladder)
     if maximum < minimum:
-        raise BidTooLow(minimum, f"The lowest bid now is {minimum:,.0f}.")
+        raise BidTooLow(minimum, f"The lowest bid now is {money(minimum)}.")
     if state.leader is None or state.leader_max is None:
         return Decision(_with_reserve(replace(state, price=state.starting_price, leader=bidder,
                                               leader_max=maximum)), Outcome.LEADING)
@@ -110,7 +115,9 @@ def _raise_own_max(state: LotState, maximum: Decimal) -> Decision:
     """A leader never bids against themselves: the price stays, unless the reserve is now reached."""
     current = state.leader_max or Decimal(0)
     if maximum <= current:
-        raise BidTooLow(current, f"You already lead with a maximum of {current:,.0f}; "
+        if current >= MAX_BID:
+            raise BidTooLow(current, f"You already lead with the highest maximum allowed, {money(current)}.")
+        raise BidTooLow(current, f"You already lead with a maximum of {money(current)}; "
                                  "to raise it, enter more than that.")
     return Decision(_with_reserve(replace(state, leader_max=maximum)), Outcome.RAISED)
 

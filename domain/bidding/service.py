@@ -6,7 +6,8 @@ the pure rules what happens, and writes the lot, the bid, the counters, the noti
 and the change log together (one statement on PostgreSQL), then commits: the lot stays locked for three
 round trips. A resubmitted form (the same idempotency key) returns the first answer and places nothing
 twice: the lock query finds the earlier bid, and the bids' unique key catches a double click that
-commits while the second copy waits for the lock.
+commits while the second copy waits for the lock (or, if the rules refuse the copy, a fresh look does:
+resubmission.py).
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ from data.uow import UnitOfWork
 from domain.auction_rules import money
 from domain.bidding import hooks
 from domain.bidding.combiner import Combiner
+from domain.bidding.resubmission import check_same_submission, fingerprint, twin_committed_meanwhile
 from domain.bidding.rules import Decision, Ladder, LotState, Outcome, apply_bid, minimum_bid, soft_close
 from domain.bidding.settlement import book_sale
 from domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from domain.lifecycle import lot_is_open
+from domain.notifications import About, outbid_message
 from domain.permissions import Action, Actor, require
 from domain.types import LotOutcome, LotPrices, UserStatus
 
@@ -66,6 +69,10 @@ class _BidRequest:
     amount: Decimal
     key: str
     now: datetime | None
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint("bid", self.lot_id, self.amount)
 
 
 def bid_place(actor: Actor, *, lot_id: int, maximum: object, key: str,
@@ -134,20 +141,26 @@ def _key(key: str) -> str:
 def _place(conn: Connection, request: _BidRequest) -> BidReceipt:
     """One bid, inside the caller's transaction: the lot is locked by the first of the batch."""
     actor = request.actor
-    lot = _locked_lot(conn, actor, request.lot_id, request.key)
+    lot = _locked_lot(conn, actor, request.lot_id, request.key, request.fingerprint)
     if lot.earlier_bid_id is not None:
         return _repeated(lot, actor.id)
     now = request.now or utcnow()
-    _check_open(lot, now)
-    decision, write = _decide(lot, actor.id, request.amount, request.key, now)
+    try:
+        _check_open(lot, now)
+        decision, write = _decide(lot, request, now)
+    except DomainError:
+        twin = twin_committed_meanwhile(conn, lot, actor.id, request.key, request.fingerprint)
+        if twin is None:
+            raise
+        return _repeated(twin, actor.id)
     bid_id = bid_write(conn, write)
     return BidReceipt(bid_id, decision.outcome, write.price, write.leader_id == actor.id,
                       minimum_bid(decision.state, _ladder(lot)), write.ends_at, write.ends_at > lot.ends_at)
 
 
-def _decide(lot: LotForBid, bidder: int, amount: Decimal, key: str,
-            now: datetime) -> tuple[Decision, BidWrite]:
+def _decide(lot: LotForBid, request: _BidRequest, now: datetime) -> tuple[Decision, BidWrite]:
     """What the rules make of this bid, and the writes that record it."""
+    bidder, amount, key = request.actor.id, request.amount, request.key
     decision = apply_bid(_state(lot), bidder, amount, _ladder(lot))
     state = decision.state
     assert state.price is not None and state.leader is not None and state.leader_max is not None
@@ -157,17 +170,17 @@ def _decide(lot: LotForBid, bidder: int, amount: Decimal, key: str,
     return decision, BidWrite(
         lot_id=lot.lot_id, auction_id=lot.auction_id, car_id=lot.car_id, bidder_id=bidder, max_amount=amount,
         price=state.price, leader_id=state.leader, leader_max=state.leader_max, ends_at=ends_at,
-        extended=lot.extended or ends_at > lot.ends_at, now=now, key=key, audit_after=audit,
+        extended=lot.extended or ends_at > lot.ends_at, now=now, key=key,
+        fingerprint=request.fingerprint, audit_after=audit,
         **_outbid_notice(lot, decision))
 
 
-def _locked_lot(conn: Connection, actor: Actor, lot_id: int, key: str) -> LotForBid:
+def _locked_lot(conn: Connection, actor: Actor, lot_id: int, key: str, asked: str) -> LotForBid:
     """The lot, locked, after the checks that do not depend on the clock."""
     lot = lot_for_bid(conn, lot_id, actor.id, key)
     if lot is None:
         raise NotFound("No such lot.")
-    if lot.earlier_bid_id is not None and lot.earlier_lot_id != lot_id:
-        raise ValidationFailed({"key": "This submission key was already used for a bid on another lot."})
+    check_same_submission(lot, asked)
     if lot.bidder_status != UserStatus.ACTIVE:
         raise Forbidden("Your account cannot bid right now.")
     if lot.dealer_id == actor.dealer_id or lot.dealer_user_id == actor.id:
@@ -196,7 +209,8 @@ def _outbid_notice(lot: LotForBid, decision: Decision) -> dict[str, Any]:
     if previous is None or previous == decision.state.leader:
         return {}
     return {"outbid_user": previous,
-            "outbid_message": f"You were outbid on lot {lot.lot_number}: the price is now {price:,.0f}."}
+            "outbid_message": outbid_message(About(lot.lot_number, lot.car_title.strip(), lot.auction_title),
+                                             price)}
 
 
 def _repeated(lot: LotForBid, bidder: int) -> BidReceipt:
@@ -216,22 +230,37 @@ def buy_now_available(lot: LotPrices) -> bool:
     return lot.current_price is None or lot.current_price < lot.reserve_price
 
 
+def _buyable(uow: UnitOfWork, checked: LotForBid, now: datetime) -> tuple[Lot, Auction, Dealer]:
+    """The locked lot, its auction and store, if it can be bought now."""
+    _check_open(checked, now)
+    session = uow.session
+    lot, auction, dealer = (session.get(Lot, checked.lot_id), session.get(Auction, checked.auction_id),
+                            session.get(Dealer, checked.dealer_id))
+    assert lot is not None and auction is not None and dealer is not None  # locked by the caller
+    if not buy_now_available(lot) or lot.buy_now_price is None:
+        raise LotClosed("Buy now is no longer available on this lot.")
+    return lot, auction, dealer
+
+
 def lot_buy_now(actor: Actor, *, lot_id: int, key: str, now: datetime | None = None) -> BidReceipt:
     """Buy at the buy-now price: the lot ends at once, sold to this bidder."""
     require(actor, Action.BID)
-    key = _key(key)
+    key, asked = _key(key), fingerprint("buy_now", lot_id)
     with UnitOfWork() as uow:
-        checked = _locked_lot(uow.session.connection(), actor, lot_id, key)
+        conn = uow.session.connection()
+        checked = _locked_lot(conn, actor, lot_id, key, asked)
         if checked.earlier_bid_id is not None:
             return _repeated(checked, actor.id)
         now = now or utcnow()
-        _check_open(checked, now)
-        lot, auction, dealer = (uow.session.get(Lot, lot_id), uow.session.get(Auction, checked.auction_id),
-                                uow.session.get(Dealer, checked.dealer_id))
-        assert lot is not None and auction is not None and dealer is not None  # locked just above
-        if not buy_now_available(lot) or lot.buy_now_price is None:
-            raise LotClosed("Buy now is no longer available on this lot.")
+        try:
+            lot, auction, dealer = _buyable(uow, checked, now)
+        except DomainError:
+            twin = twin_committed_meanwhile(conn, checked, actor.id, key, asked)
+            if twin is None:
+                raise
+            return _repeated(twin, actor.id)
         price = lot.buy_now_price
+        assert price is not None  # _buyable checked it
         first_on_lot = insert_once(uow.session, LotBidder, {"lot_id": lot.id, "bidder_id": actor.id})
         insert_once(uow.session, AuctionParticipant, {"auction_id": auction.id, "bidder_id": actor.id,
                                                       "joined_at": now})
@@ -240,7 +269,8 @@ def lot_buy_now(actor: Actor, *, lot_id: int, key: str, now: datetime | None = N
         lot.outcome, lot.settled_at = LotOutcome.SOLD, now
         lot.bid_count, lot.version = lot.bid_count + 1, lot.version + 1
         bid = Bid(lot_id=lot_id, auction_id=auction.id or 0, bidder_id=actor.id, max_amount=price,
-                  price_after=price, leader_after=actor.id, placed_at=now, idempotency_key=key)
+                  price_after=price, leader_after=actor.id, placed_at=now, idempotency_key=key,
+                  fingerprint=asked)
         uow.session.add(bid)
         uow.session.flush()
         book_sale(uow, lot, auction, dealer)

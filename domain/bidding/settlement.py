@@ -20,7 +20,7 @@ from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.bidding.fees import sale_amounts
 from domain.errors import InvalidTransition, NotFound
-from domain.notifications import Kind, notify
+from domain.notifications import Notices
 from domain.permissions import Actor, require_store_owner
 from domain.types import AuctionStatus, CarStatus, LotOutcome
 
@@ -79,10 +79,9 @@ def _after_close(uow: UnitOfWork, lot: Lot, auction: Auction, outcome: LotOutcom
     else:
         _unlist(uow, lot)
     if outcome == LotOutcome.RESERVE_NOT_MET:
-        notify(uow, dealer.user_id, Kind.DECISION_NEEDED, f"Lot {lot.lot_number} ended below your reserve "
-               f"at {lot.current_price:,.0f}: accept or decline within 24 hours.", lot.id)
-        notify(uow, lot.leader_id or 0, Kind.RESERVE_NOT_MET, f"Lot {lot.lot_number} ended below the "
-               "reserve; the dealer has 24 hours to accept your bid.", lot.id)
+        notices = Notices.of(uow, lot.id or 0)
+        notices.decision_needed(dealer.user_id, lot.current_price)
+        notices.reserve_not_met(lot.leader_id or 0)
     _tell_losers(uow, lot)
 
 
@@ -106,9 +105,9 @@ def book_sale(uow: UnitOfWork, lot: Lot, auction: Auction, dealer: Dealer) -> Sa
     uow.session.execute(update(Car).where(col(Car.id) == lot.car_id).values(
         status=CarStatus.SOLD, listing_lot_id=None, listing_price=None, listing_ends_at=None))
     uow.record_change("cars", [lot.car_id])
-    notify(uow, lot.leader_id, Kind.WON, f"You won lot {lot.lot_number} at {money.hammer:,.0f}; with the "
-           f"buyer's premium you owe {money.buyer_total:,.0f}.", lot.id)
-    notify(uow, dealer.user_id, Kind.SOLD, f"Lot {lot.lot_number} sold for {money.hammer:,.0f}.", lot.id)
+    notices = Notices.of(uow, lot.id or 0)
+    notices.won(lot.leader_id, money.hammer, money.buyer_total)
+    notices.sold(dealer.user_id, money.hammer)
     return sale
 
 
@@ -120,11 +119,11 @@ def _unlist(uow: UnitOfWork, lot: Lot) -> None:
 
 def _tell_losers(uow: UnitOfWork, lot: Lot) -> None:
     bidders = uow.session.exec(select(LotBidder.bidder_id).where(LotBidder.lot_id == lot.id)).all()
-    closing = f"at {lot.current_price:,.0f}" if lot.current_price is not None else "without a standing bid"
-    for bidder in bidders:
-        if bidder != lot.leader_id:
-            notify(uow, bidder, Kind.LOST, f"Lot {lot.lot_number} closed {closing}; you did not win it.",
-                   lot.id)
+    losers = [bidder for bidder in bidders if bidder != lot.leader_id]
+    if losers:
+        notices = Notices.of(uow, lot.id or 0)
+        for bidder in losers:
+            notices.lost(bidder, lot.current_price)
 
 
 def settle_due(*, now: datetime | None = None, limit: int = BATCH) -> int:
@@ -169,8 +168,7 @@ def lot_decide(actor: Actor, lot_id: int, *, accept: bool, now: datetime | None 
             lot.outcome = LotOutcome.SOLD
             book_sale(uow, lot, auction, dealer)
         else:
-            notify(uow, lot.leader_id or 0, Kind.LOST,
-                   f"The dealer declined your bid on lot {lot.lot_number}.", lot.id)
+            Notices.of(uow, lot_id).declined(lot.leader_id or 0)
         uow.audit(actor_id=actor.id, action=f"lot_{decision}", entity="lots", entity_id=lot_id)
         uow.commit()
 

@@ -4,11 +4,7 @@ leader are exactly what replaying the accepted bids in order gives."""
 
 from __future__ import annotations
 
-import os
 import random
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -24,64 +20,19 @@ from data.models import Bid
 from data.uow import UnitOfWork
 from domain.bidding.ladder import ladder_current
 from domain.bidding.rules import LotState, replay
-from tests.support import stores
+from tests.api.servers import uvicorn_workers
 from tests.support.factories import PASSWORD, live_lot, lot_now, make_user
 
-ROOT = Path(__file__).resolve().parents[2]
 CLIENTS, BIDS_EACH, RETRIES = 32, 4, 10
 METRICS_TOKEN = "scraper-token-for-this-test-only-0123456789"
 
 
 @pytest.fixture
-def pg_url(store_urls: dict[str, str]) -> Iterator[str]:
-    if "postgresql" not in store_urls:
-        if os.environ.get("REQUIRE_POSTGRES") == "1":
-            pytest.fail("TEST_DATABASE_URL is required here (REQUIRE_POSTGRES=1) but not set")
-        pytest.skip("the multi-worker test needs PostgreSQL (TEST_DATABASE_URL)")
-    stores.wipe(stores.use_store(store_urls["postgresql"]))
-    yield store_urls["postgresql"]
-    stores.reset_caches()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
 def server(pg_url: str, tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    (tmp_path / "prometheus").mkdir()
-    env = os.environ | {"DATABASE_URL": pg_url, "DEMO_MODE": "false", "API_RATE_BIDS_USER": "1000/minute",
-                        "API_RATE_PER_TOKEN": "1000/minute", "API_METRICS_TOKEN": METRICS_TOKEN,
-                        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus")}
-    log = tmp_path / "uvicorn.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--workers", "2",
-                                    "--port", str(port), "--no-access-log", "--log-level", "warning"],
-                                   cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(base, process, log)
+    env = {"DATABASE_URL": pg_url, "API_RATE_BIDS_USER": "1000/minute", "API_RATE_PER_TOKEN": "1000/minute",
+           "API_METRICS_TOKEN": METRICS_TOKEN}
+    with uvicorn_workers(env, tmp_path) as (_process, base):
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
-def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"uvicorn exited: {log.read_text()[-2000:]}")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("uvicorn did not become ready")
 
 
 def _bidder(base: str, token: str, lot_id: int, seed: int, *, start: threading.Barrier,

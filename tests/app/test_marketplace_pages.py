@@ -64,7 +64,7 @@ def test_a_too_low_bid_is_refused_with_the_minimum() -> None:
     at.number_input(key="bid_amount").set_value(1000)
     at.button[0].click()
     at.run()
-    assert "lowest bid now is 300,000" in at.error[0].value
+    assert "lowest bid now is ₹3,00,000" in at.error[0].value
     assert lot_now(lot.id).bid_count == 0
 
 

@@ -63,6 +63,9 @@ def increment(amount: D, bands: Bands) -> D:
     return step
 
 
+LARGEST_BID = D("99999999.99")  # the platform takes amounts below ₹10 crore
+
+
 @dataclass(frozen=True)
 class Standing:
     """What the lot shows (price, leader) and what it hides (the leader's maximum)."""
@@ -79,10 +82,11 @@ class Terms:
     bands: Bands = RUPEE_BANDS
 
     def lowest_new_bid(self, standing: Standing) -> D:
-        """First bid: the starting price. Later: the price plus one increment."""
+        """First bid: the starting price. Later: the price plus one increment, but never more than the
+        largest amount a bid may name (near the cap the last step is short)."""
         if standing.price is None:
             return self.starting
-        return standing.price + increment(standing.price, self.bands)
+        return min(standing.price + increment(standing.price, self.bands), LARGEST_BID)
 
 
 def offer(terms: Terms, standing: Standing, bidder: int, maximum: D) -> tuple[Standing, str] | None:
@@ -254,7 +258,7 @@ def test_the_default_ladder_was_copied_right() -> None:
 # ============================================================================================
 
 BIDDERS = 4
-MAX_PRICE = D("99999999.99")  # amounts stay valid: the model knows proxy rules, not form validation
+MAX_PRICE = LARGEST_BID  # amounts stay valid: the model knows proxy rules, not form validation
 RESERVES = [None, D(320_000), D(400_000), D(1_000_000)]
 
 
