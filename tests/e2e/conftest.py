@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import os
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.support.demo_store import live_demo_lot
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -146,12 +147,4 @@ def sign_in(page: Page, app_url: str, email: str, password: str) -> None:
 
 def a_live_lot(data_dir: Path) -> int:
     """A demo lot that stays open for the whole test (read from the app's own store)."""
-    soon = (datetime.now(UTC) + timedelta(minutes=20)).replace(tzinfo=None).isoformat(sep=" ")
-    now = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
-    with sqlite3.connect(data_dir / "auction.db") as db:
-        row = db.execute(
-            "SELECT lots.id FROM lots JOIN auctions ON auctions.id = lots.auction_id "
-            "WHERE auctions.status = 'scheduled' AND auctions.starts_at <= ? AND lots.ends_at > ? "
-            "AND lots.outcome IS NULL ORDER BY lots.id LIMIT 1", (now, soon)).fetchone()
-    assert row, "the demo has live lots"
-    return int(row[0])
+    return live_demo_lot(data_dir, open_for=timedelta(minutes=20))
