@@ -162,14 +162,16 @@ async def _tick(socket_: object, lot_id: int, fragment_id: str, interval: float)
 
 
 class Driver:
-    """Places a bid every tick through the bid service (another process than the watched server), and
-    remembers when each new price was committed."""
+    """Places a bid every tick through the bid service (another process than the watched server), two
+    accounts taking turns at the lowest bid so the price rises each time, and remembers when each new
+    price was committed."""
 
-    def __init__(self, lot_id: int, email: str, password: str) -> None:
+    def __init__(self, lot_id: int, *accounts: tuple[str, str]) -> None:
         from domain import auth
 
         self.lot_id = lot_id
-        self.actor = auth.user_login(email=email, password=password, address="127.0.0.1").actor
+        self.actors = [auth.user_login(email=email, password=password, address="127.0.0.1").actor
+                       for email, password in accounts]
         self.placed: dict[str, float] = {}
 
     def bid(self) -> None:
@@ -179,8 +181,10 @@ class Driver:
         from domain.bidding.board import lot_board_snapshot
         from ui.format import money
 
-        minimum = lot_board_snapshot(self.lot_id).minimum_next
-        receipt = service.bid_place(self.actor, lot_id=self.lot_id, maximum=minimum, key=uuid.uuid4().hex)
+        board = lot_board_snapshot(self.lot_id)
+        actor = next(actor for actor in self.actors if actor.id != board.leader)
+        receipt = service.bid_place(actor, lot_id=self.lot_id, maximum=board.minimum_next,
+                                    key=uuid.uuid4().hex)
         self.placed[money(receipt.price)] = time.monotonic()
 
 
@@ -292,7 +296,7 @@ async def one_mode(mode: str, gc_after_run: bool, data_dir: Path, args: argparse
             soaked = await soak(run, args.soak_seconds)
             print(soaked, flush=True)
         counts = [n for n in args.ladder if n > len(run.watchers)]
-        steps = await ladder(run, Driver(lot_id, *accounts["admin"]), counts, args.window)
+        steps = await ladder(run, Driver(lot_id, accounts["admin"], accounts["bidder"]), counts, args.window)
         await run.close()
         return steps, soaked
     finally:
