@@ -321,6 +321,26 @@ def prepare(data_dir: Path) -> dict[str, tuple[str, str]]:
     return {str(a.role.value): (a.email, a.password) for a in DEMO_ACCOUNTS}
 
 
+def history_table_cost(draws: int = 300) -> str:
+    """Server time to turn 15 history rows into what a watcher's refresh sends: Streamlit's DataFrame
+    path (pandas, then Arrow bytes, as `st.dataframe` does) against the Markdown table drawn now."""
+    from streamlit import dataframe_util
+
+    from ui.format import md_escape
+
+    rows = [("06 Dec 2026, 21:50 IST", f"Bidder {n:04X}", f"₹{5 + n},58,000", "active") for n in range(15)]
+    as_dicts = [dict(zip(("when", "bidder", "price", "note"), row, strict=True)) for row in rows]
+    started = time.perf_counter()
+    for _ in range(draws):
+        dataframe_util.convert_anything_to_arrow_bytes(as_dicts)
+    arrow_ms = (time.perf_counter() - started) * 1000 / draws
+    started = time.perf_counter()
+    for _ in range(draws):
+        "\n".join("| " + " | ".join(md_escape(cell) for cell in row) + " |" for row in rows)
+    markdown_ms = (time.perf_counter() - started) * 1000 / draws
+    return f"history_table_ms_dataframe={arrow_ms:.2f} history_table_ms_markdown={markdown_ms:.3f}"
+
+
 def commit() -> str:
     return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,  # noqa: S607
                           text=True, check=False).stdout.strip() or "unknown"
@@ -344,6 +364,8 @@ def main() -> None:
           f"limit={LIMIT_S}s tick={TICK_S}s", flush=True)
     with tempfile.TemporaryDirectory(prefix="board-bench-") as folder:
         data_dir = Path(folder)
+        table = history_table_cost()
+        print(table, flush=True)
         accounts = prepare(data_dir)
         cpu_before = time.process_time()
         results = {mode: asyncio.run(one_mode(mode, mode == "on", data_dir, args, accounts))
@@ -352,7 +374,7 @@ def main() -> None:
     growth = results["off"][1].rsplit("growth=", 1)[-1] if results["off"][1] else "n/a"
     print(f"driver+watchers cpu={time.process_time() - cpu_before:.0f}s", flush=True)
     print(f"RESULT watchers_gc_on={on} watchers_gc_off={off} limit_s={LIMIT_S} soak_rss_growth={growth} "
-          f"commit={commit()}", flush=True)
+          f"{table} commit={commit()}", flush=True)
 
 
 if __name__ == "__main__":
