@@ -73,9 +73,9 @@ def test_on_a_phone_the_bid_button_is_on_the_first_screen(browser: Browser, app_
         phone.goto(f"{app_url}/lot?id={a_live_lot(app_data_dir)}")
         button = phone.get_by_role("button", name="Place bid")
         expect(button).to_be_visible()
-        expect(phone.get_by_test_id("photo-strip")).to_be_attached()
         box = button.bounding_box()
         assert box is not None and box["y"] + box["height"] <= 844, box
+        expect(phone.get_by_test_id("photo-strip")).to_be_attached()
         strip = phone.get_by_test_id("photo-strip").bounding_box()
         assert strip is not None and strip["y"] > box["y"]  # photos come after the bid form
     finally:
