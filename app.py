@@ -10,6 +10,9 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 if get_script_run_ctx(suppress_warning=True) is None:
     from ui.http import MIDDLEWARE, ROUTES, prepare_on_start
+    from ui.shell import navigation_only
+
+    navigation_only()
 
     app = st.App(__file__, routes=ROUTES, middleware=MIDDLEWARE, lifespan=prepare_on_start)
 else:

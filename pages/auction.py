@@ -13,6 +13,22 @@ from ui.format import local_time, md_escape, money
 from ui.nav import link
 from ui.session import guard
 
+
+def duration(seconds: int) -> str:
+    minutes, rest = divmod(seconds, 60)
+    parts = (f"{minutes} min" if minutes else "", f"{rest} s" if rest else "")
+    return " ".join(part for part in parts if part)
+
+
+def soft_close_text(window_s: int, extension_s: int) -> str:
+    """The rule as `domain.bidding.rules.soft_close` applies it: the end moves to the bid's time plus
+    the extension, so a bid with more than the extension left changes nothing."""
+    if not window_s:
+        return "no extension for late bids"
+    return (f"a bid in the last {duration(window_s)} keeps that lot open until {duration(extension_s)} "
+            "after the bid")
+
+
 actor = guard()
 try:
     detail = auction_detail(actor, int(st.query_params.get("id", "")))
@@ -28,9 +44,8 @@ if card.cancel_reason:
     st.error(f"This auction was cancelled: {md_escape(card.cancel_reason)}")
 st.caption(f"Starts {local_time(card.starts_at, actor.timezone)} · last lot closes "
            f"{local_time(card.ends_at, actor.timezone)} · {card.lots} lots · {card.participants} bidders · "
-           f"{card.total_bids} bids · buyer's premium {detail.buyer_premium_pct} % · a bid in the last "
-           f"{detail.soft_close_window_s // 60} min extends that lot by "
-           f"{detail.soft_close_extension_s // 60} min")
+           f"{card.total_bids} bids · buyer's premium {detail.buyer_premium_pct} % · "
+           + soft_close_text(detail.soft_close_window_s, detail.soft_close_extension_s))
 if detail.description:
     st.write(detail.description)
 

@@ -23,6 +23,7 @@ fi
 # Every benchmark's tiny size runs here, so none rots (the full sizes: see bench/README.md).
 .venv/bin/python -m bench.inventory_bench --smoke
 .venv/bin/python -m bench.demo_seed_bench --smoke
+.venv/bin/python -m bench.board_bench --smoke  # a real app server on an embedded store
 if [ -n "${TEST_DATABASE_URL:-}" ]; then  # the bid bench measures PostgreSQL only
   DATABASE_URL="$TEST_DATABASE_URL" .venv/bin/python -m bench.bid_bench --smoke
   DATABASE_URL="$TEST_DATABASE_URL" .venv/bin/python -m bench.api_bench --smoke

@@ -15,9 +15,13 @@ def reporting_errors() -> Iterator[None]:
     """Turn a refused action into a message that says what to fix; nothing else is shown."""
     try:
         yield
-    except ValidationFailed as failure:
-        lines = "\n".join(f"- **{field.capitalize()}**: {message}"
-                          for field, message in failure.problems.items())
-        st.error(f"Please fix the following and try again:\n{lines}")
     except DomainError as error:
-        st.error(str(error))
+        st.error(describe(error))
+
+
+def describe(error: DomainError) -> str:
+    if isinstance(error, ValidationFailed):
+        lines = "\n".join(f"- **{field.capitalize()}**: {message}"
+                          for field, message in error.problems.items())
+        return f"Please fix the following and try again:\n{lines}"
+    return str(error)

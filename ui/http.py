@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -63,7 +64,16 @@ async def start_session(request: Request) -> Response:
         token = await run_in_threadpool(auth.handoff_redeem, request.query_params.get("ticket", ""))
     except SessionExpired:
         return RedirectResponse("/login", status_code=303)
-    return _with_cookie(RedirectResponse("/", status_code=303), token)
+    back_to = _local(request.query_params.get("next", "/"))
+    return _with_cookie(RedirectResponse(back_to, status_code=303), token)
+
+
+def _local(address: str) -> str:
+    """Only a path on this site (`/lot?id=7`): never `//host`, a scheme or a backslash trick, so the
+    redirect after sign-in cannot send anyone elsewhere."""
+    parts = urlsplit(address)
+    on_site = address.startswith("/") and not parts.scheme and not parts.netloc and "\\" not in address
+    return address if on_site and address.isprintable() else "/"
 
 
 async def refresh_session(request: Request) -> Response:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 
 import streamlit as st
 
+from data.media import get_media_store
 from data.types import utcnow
 from domain.bidding.board import HistoryLine, LotBoard, handle
 from domain.lifecycle import Phase
@@ -51,25 +53,56 @@ def status_line(board: LotBoard) -> str:
 
 
 def draw_board(board: LotBoard, actor: Actor) -> None:
+    """Price, leader, bids and countdown in one row that wraps (two by two on a phone, where columns
+    would stack four tall metrics above the bid form), then the lot's status."""
     now = utcnow()
     price = money(board.price) if board.price is not None else f"starts at {money(board.starting_price)}"
-    first, second, third, fourth = st.columns(4)
-    first.metric("Current price", price)
-    second.metric("Leader", who(board, board.leader, actor))
-    third.metric("Bids", f"{board.bid_count} from {board.bidder_count}")
-    fourth.metric("Closes in", countdown(board.ends_at, now) if board.is_open else "—")
+    with st.container(horizontal=True, gap="medium"):
+        st.metric("Current price", price, width=160)
+        st.metric("Leader", who(board, board.leader, actor), width=160)
+        st.metric("Bids", f"{board.bid_count} from {board.bidder_count}", width=160)
+        st.metric("Closes in", countdown(board.ends_at, now) if board.is_open else "—", width=160)
     notes = [status_line(board), reserve_text(board), f"closes {local_time(board.ends_at, actor.timezone)}"]
     if board.extended:
         notes.append(":orange-badge[extended by a late bid]")
     if board.changed_after_bids:
         notes.append(":violet-badge[updated after bidding started]")
     st.markdown(" · ".join(notes))
+
+
+def draw_history(board: LotBoard, actor: Actor) -> None:
     if board.history:
-        st.dataframe([_history_row(board, line, actor) for line in board.history[:15]],
-                     hide_index=True, width="stretch")
+        st.markdown(history_table(board, actor))
 
 
-def _history_row(board: LotBoard, line: HistoryLine, actor: Actor) -> dict[str, str]:
+def history_table(board: LotBoard, actor: Actor) -> str:
+    """The last bids as a Markdown table: every watcher redraws it every two seconds, and a DataFrame
+    (pandas, then Arrow) cost more than the rest of the board."""
+    rows = ["| When | Bidder | Price | Note |", "|---|---|---:|---|"]
+    rows += ["| " + " | ".join(md_escape(cell) for cell in _history_row(board, line, actor)) + " |"
+             for line in board.history[:15]]
+    return "\n".join(rows)
+
+
+def _history_row(board: LotBoard, line: HistoryLine, actor: Actor) -> tuple[str, str, str, str]:
     note = line.status if line.status == "active" else f"{line.status}: {line.reason}"
-    return {"when": local_time(line.placed_at, actor.timezone), "bidder": who(board, line.bidder, actor),
-            "price": money(line.price_after), "note": note}
+    return (local_time(line.placed_at, actor.timezone), who(board, line.bidder, actor),
+            money(line.price_after), note)
+
+
+def photo_strip(keys: list[str]) -> None:
+    """The lot's photos in one row that scrolls sideways (swiped on a phone), one photo per snap."""
+    if not keys:
+        return
+    media = get_media_store()
+    images = "".join(
+        f'<img src="data:image/{_mime(key)};base64,{base64.b64encode(media.read(key)).decode()}" '
+        'alt="Photo of the car" style="height:220px;max-width:85%;object-fit:cover;border-radius:6px;'
+        'scroll-snap-align:start;flex:none">' for key in keys)
+    st.html('<div data-testid="photo-strip" style="display:flex;gap:8px;overflow-x:auto;'
+            f'scroll-snap-type:x mandatory;-webkit-overflow-scrolling:touch">{images}</div>')
+
+
+def _mime(key: str) -> str:
+    suffix = key.rsplit(".", 1)[-1]
+    return "jpeg" if suffix == "jpg" else suffix

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import NoReturn
+from urllib.parse import urlencode
 
 import streamlit as st
 import streamlit.components.v1 as components
@@ -26,6 +27,7 @@ from ui.nav import link
 
 COOKIE_NAME = "auction_session"
 TOKEN_KEY = "session_token"  # noqa: S105 — the session-state key, not a secret
+RETURN_TO_KEY = "return_to"  # the address a visitor asked for before signing in
 
 
 @st.cache_data(ttl=get_settings().session_cache_seconds, show_spinner=False, max_entries=10_000)
@@ -64,10 +66,12 @@ def _refresh_cookie() -> None:
 
 
 def sign_in(signed: auth.SignedIn) -> NoReturn:
-    """Keep the token for this tab, then let the cookie route store it for reloads and new tabs."""
+    """Keep the token for this tab, then let the cookie route store it for reloads and new tabs; the
+    route sends the browser back to the address it first asked for (a shared lot link), or home."""
     st.session_state[TOKEN_KEY] = signed.token
     _resolve.clear()
-    _browser_go(f"/auth/session?ticket={auth.handoff_ticket(signed.token)}", "Signing you in…")
+    query = {"ticket": auth.handoff_ticket(signed.token), "next": st.session_state.pop(RETURN_TO_KEY, "/")}
+    _browser_go(f"/auth/session?{urlencode(query)}", "Signing you in…")
 
 
 def sign_out() -> NoReturn:

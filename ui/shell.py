@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from urllib.parse import urlencode
+
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from data.bootstrap import prepare_store
 from domain.notifications import unread_count
 from domain.permissions import Action, Actor, can
-from ui.session import current_actor, sign_out
+from ui.session import RETURN_TO_KEY, current_actor, sign_out
 
 APP_NAME = "AutoGavel"
+PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
+VISITOR_PAGES = ("login", "register")
 
 
 @st.cache_resource(show_spinner="Preparing the marketplace…")
@@ -31,7 +37,7 @@ def _with_count(title: str, count: int) -> str:
 def pages_for(actor: Actor | None) -> dict[str, list[st.Page]]:  # type: ignore[name-defined]
     if actor is None:
         return {"": [_page("pages/login.py", "Sign in", "login", default=True),
-                     _page("pages/register.py", "Create account", "person_add")]}
+                     _page("pages/register.py", "Create account", "person_add"), *_sign_in_first()]}
     sections: dict[str, list[st.Page]] = {  # type: ignore[name-defined]
         "": [_page("pages/home.py", "Home", "home", default=True)],
         "Marketplace": [_page("pages/auctions.py", "Auctions", "gavel"),
@@ -63,6 +69,23 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]]:  # type: ignore[
     return sections
 
 
+def _sign_in_first() -> list[st.Page]:  # type: ignore[name-defined]
+    """A visitor's shared link (`/lot?id=7`) opens the sign-in page under that address, not "Page not
+    found"; after signing in, the browser returns to it (see `_remember_address`)."""
+    members = sorted(path.stem for path in PAGES_DIR.glob("*.py") if path.stem not in VISITOR_PAGES)
+    return [st.Page("pages/login.py", title="Sign in", icon=":material/login:", url_path=name,
+                    visibility="hidden") for name in members]
+
+
+def _remember_address(url_path: str) -> None:
+    """Where a visitor goes once signed in: the page they asked for, with its query."""
+    if url_path in ("", *VISITOR_PAGES):
+        st.session_state.pop(RETURN_TO_KEY, None)
+        return
+    query = urlencode(st.query_params.to_dict())
+    st.session_state[RETURN_TO_KEY] = f"/{url_path}?{query}" if query else f"/{url_path}"
+
+
 def _sidebar(actor: Actor | None) -> None:
     with st.sidebar:
         st.markdown(f"### :material/directions_car: {APP_NAME}")
@@ -73,10 +96,20 @@ def _sidebar(actor: Actor | None) -> None:
             sign_out()
 
 
+def navigation_only() -> None:
+    """Called once as the server starts: the app routes through `st.navigation`, never through the
+    legacy `pages/` folder. Streamlit decides that per process, on the first session, before any
+    script ran: without this, a deep link (`/lot?id=…`) opened first after a restart runs the page
+    file without app.py, so no sidebar, no sign-out, and a menu of every file, admin pages included."""
+    PagesManager.uses_pages_directory = False
+
+
 def run_frame() -> None:
     st.set_page_config(page_title=APP_NAME, page_icon=":material/directions_car:", layout="wide")
     _store_ready()
     actor = current_actor()
     navigation = st.navigation(pages_for(actor))  # every run: otherwise Streamlit falls back to pages/
+    if actor is None:
+        _remember_address(navigation.url_path)
     _sidebar(actor)
     navigation.run()

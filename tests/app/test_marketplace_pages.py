@@ -6,7 +6,12 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 
+import streamlit as st
+
+from data.types import utcnow
 from domain.bidding import service
+from domain.bidding.board import lot_board_snapshot
+from domain.bidding.rules import soft_close
 from domain.types import Role
 from tests.app.conftest import page_as, texts
 from tests.support.factories import (
@@ -18,6 +23,7 @@ from tests.support.factories import (
     make_user,
     move_auction,
 )
+from ui.format import money
 
 
 def test_auctions_page_lists_live_and_upcoming() -> None:
@@ -103,3 +109,57 @@ def test_analyst_cannot_bid_even_on_the_lot_page() -> None:
     at = page_as(make_user(Role.ANALYST), "pages/lot.py", id=lot.id)
     assert not at.exception
     assert not [n for n in at.number_input if n.key == "bid_amount"]
+
+
+def test_a_closed_lot_shows_its_result_and_no_bid_form() -> None:
+    lot = live_lot(reserve=None)
+    winner, other = make_user(), make_user()
+    service.bid_place(other, lot_id=lot.id, maximum=Decimal(320000), key=uuid.uuid4().hex)
+    service.bid_place(winner, lot_id=lot.id, maximum=Decimal(350000), key=uuid.uuid4().hex)
+    at = page_as(winner, "pages/lot.py", id=lot.id)
+    assert "You lead" in texts(at)
+    move_auction(lot.auction_id, starts=-timedelta(hours=1), first_close=-timedelta(seconds=5))
+    st.cache_data.clear()  # the board's shared one-second copy has expired
+    at.run()  # in the browser the fragment's next tick; AppTest runs the page again
+    assert not at.exception
+    page = texts(at)
+    assert "Bidding has closed" in page
+    assert f"You won this lot at {money(lot_now(lot.id).current_price)}" in page
+    assert "You lead" not in page
+    assert not [b for b in at.button if b.label == "Place bid"]
+    assert "You did not win" in texts(page_as(other, "pages/lot.py", id=lot.id))
+
+
+def test_a_refused_bid_keeps_its_reason_on_screen_across_refreshes() -> None:
+    lot = live_lot()
+    at = page_as(make_user(), "pages/lot.py", id=lot.id)
+    at.number_input(key="bid_amount").set_value(1000)
+    at.button[0].click()
+    at.run()
+    at.run()  # the board's next refresh
+    assert at.error and "300,000" in at.error[0].value
+
+
+def test_the_auction_page_states_soft_close_as_the_rule_applies_it() -> None:
+    auction = make_auction(make_dealer(), soft_close_window_s=120, soft_close_extension_s=60)
+    caption = " ".join(c.value for c in page_as(make_user(), "pages/auction.py", id=auction.id).caption)
+    assert "a bid in the last 2 min keeps that lot open until 1 min after the bid" in caption
+    ends = utcnow() + timedelta(minutes=10)
+    window, extension = timedelta(minutes=2), timedelta(minutes=1)
+    late = ends - timedelta(minutes=1, seconds=25)  # the report: 1m25s left, no extension, as the page says
+    assert soft_close(ends, late, window=window, extension=extension, latest=None) == ends
+    last = ends - timedelta(seconds=20)
+    assert soft_close(ends, last, window=window, extension=extension, latest=None) == last + extension
+
+
+def test_the_bid_box_and_lowest_bid_follow_other_bidders() -> None:
+    lot = live_lot()
+    at = page_as(make_user(), "pages/lot.py", id=lot.id)
+    assert at.number_input(key="bid_amount").value == 300000
+    service.bid_place(make_user(), lot_id=lot.id, maximum=Decimal(350000), key=uuid.uuid4().hex)
+    st.cache_data.clear()  # the board's shared one-second copy has expired
+    at.run()
+    lowest = lot_board_snapshot(lot.id).minimum_next
+    assert lowest > 300000
+    assert at.number_input(key="bid_amount").value == float(lowest)
+    assert f"Lowest bid now {money(lowest)}" in texts(at)

@@ -8,22 +8,37 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.support.demo_store import live_demo_lot
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
+# The machine running the suite may be loaded (two cores, other suites): every wait is on a condition,
+# with limits far above what an idle machine needs, never a fixed sleep.
+WAIT_MS = 30_000
+expect.set_options(timeout=WAIT_MS)
 
 
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = WAIT_MS / 1000) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.2)
 
 
 def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout: float = 180) -> None:
@@ -47,27 +62,40 @@ def app_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("e2e-var")
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory, app_data_dir: Path) -> Iterator[str]:
-    """The app as a newcomer starts it: embedded store, demo mode, nothing else configured."""
+@contextmanager
+def app_server(data_dir: Path, log_path: Path) -> Iterator[str]:
+    """`streamlit run app.py` as a newcomer starts it: embedded store, demo mode, nothing else set."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "JWT_SECRET", "COOKIE_KEY", "DEMO_MODE", "BCRYPT_ROUNDS"}}
-    env["DATA_DIR"] = str(app_data_dir)
-    log = (tmp_path_factory.mktemp("e2e-log") / "server.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, server)
+    env["DATA_DIR"] = str(data_dir)
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+             f"--server.port={port}", "--server.address=127.0.0.1"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, server)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(20)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory, app_data_dir: Path) -> Iterator[str]:
+    with app_server(app_data_dir, tmp_path_factory.mktemp("e2e-log") / "server.log") as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(20)
-        log.close()
+
+
+@pytest.fixture
+def fresh_app_url(app_url: str, app_data_dir: Path, tmp_path: Path) -> Iterator[str]:
+    """A second server just started on the same (already prepared) store: nobody has opened a page
+    of it yet. Cookies ignore the port, so a tab signed in on `app_url` is signed in here too."""
+    with app_server(app_data_dir, tmp_path / "fresh-server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -94,7 +122,7 @@ def second_page(browser: Browser) -> Iterator[Page]:
 def _tab(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()
-    tab.set_default_timeout(30_000)
+    tab.set_default_timeout(WAIT_MS)
     yield tab
     context.close()
 
@@ -117,3 +145,8 @@ def sign_in(page: Page, app_url: str, email: str, password: str) -> None:
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Welcome,").wait_for()
+
+
+def a_live_lot(data_dir: Path) -> int:
+    """A demo lot that stays open for the whole test (read from the app's own store)."""
+    return live_demo_lot(data_dir, open_for=timedelta(minutes=20))

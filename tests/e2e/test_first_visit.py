@@ -4,21 +4,14 @@ keeps the session), sign out, sign back in."""
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import wait_until
+
 pytestmark = pytest.mark.e2e
 PASSWORD = "Browser-Test-Pass-1"
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.2)
 
 
 def fill(page: Page, label: str, value: str) -> None:

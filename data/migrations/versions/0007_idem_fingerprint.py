@@ -1,16 +1,16 @@
 """bids remember what their submission asked for: the same key with another request is refused;
 a user's notifications are listed newest first from an index
 
-Revision ID: 0005_idem_fingerprint
-Revises: 0004
+Revision ID: 0007_idem_fingerprint
+Revises: 0006_search_covers_specs
 """
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0005_idem_fingerprint'
-down_revision: str | None = '0004'
+revision: str = '0007_idem_fingerprint'
+down_revision: str | None = '0006_search_covers_specs'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

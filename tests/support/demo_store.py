@@ -1,0 +1,20 @@
+"""Reading a running app's embedded demo store from outside it (browser tests, the board bench)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+
+def live_demo_lot(data_dir: Path, *, open_for: timedelta) -> int:
+    """The first demo lot open now and for at least `open_for` more."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with sqlite3.connect(data_dir / "auction.db") as db:
+        row = db.execute(
+            "SELECT lots.id FROM lots JOIN auctions ON auctions.id = lots.auction_id "
+            "WHERE auctions.status = 'scheduled' AND auctions.starts_at <= ? AND lots.ends_at > ? "
+            "AND lots.outcome IS NULL ORDER BY lots.id LIMIT 1",
+            (now.isoformat(sep=" "), (now + open_for).isoformat(sep=" "))).fetchone()
+    assert row, f"the demo store has no lot open for the next {open_for}"
+    return int(row[0])
