@@ -56,9 +56,10 @@ def bid_form(actor: Actor, board: LotBoard) -> None:
     # The default is always the lowest bid (a browser that has not stored the box's value yet shows
     # it), except in the run that sets the value itself (Streamlit wants one or the other).
     default = {} if _follow_lowest(board) else {"value": float(board.minimum_next)}
-    amount = st.number_input("Your maximum bid", min_value=0.0, step=1000.0, format="%.0f", key="bid_amount",
+    amount = st.number_input("Your maximum bid", min_value=0.0, step=1000.0, format="%.2f", key="bid_amount",
                              **default)  # type: ignore[call-overload]
-    maximum = Decimal(str(int(amount)))
+    # The widget speaks float: back to exact paise at once (a minimum with paise must be biddable).
+    maximum = Decimal(f"{amount:.2f}")
     premium = board.premium_for(maximum)
     st.caption(f"Lowest bid now {money(board.minimum_next)}. If you win at this maximum you pay "
                f"{money(maximum)} + buyer's premium {money(premium)} = {money(maximum + premium)}. "

@@ -47,6 +47,17 @@ def test_auction_page_shows_lots_without_the_reserve_amount() -> None:
     assert "4,00,000" not in page  # the reserve (₹4,00,000) is never shown
 
 
+def test_a_maximum_with_paise_reaches_the_store_exactly() -> None:
+    """The widget speaks float; the bid keeps every paisa the bidder typed, nothing rounded away."""
+    lot = live_lot()
+    at = page_as(make_user(), "pages/lot.py", id=lot.id)
+    at.number_input(key="bid_amount").set_value(350000.23)
+    at.button[0].click()
+    at.run()
+    assert not at.exception and "You lead" in texts(at)
+    assert lot_now(lot.id).leader_max == Decimal("350000.23")
+
+
 def test_lot_page_bids_and_shows_the_outcome_at_once() -> None:
     lot = live_lot()
     bidder = make_user()
@@ -137,7 +148,7 @@ def test_a_refused_bid_keeps_its_reason_on_screen_across_refreshes() -> None:
     at.button[0].click()
     at.run()
     at.run()  # the board's next refresh
-    assert at.error and "300,000" in at.error[0].value
+    assert at.error and "₹3,00,000" in at.error[0].value
 
 
 def test_the_auction_page_states_soft_close_as_the_rule_applies_it() -> None:
