@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     secure_cookies: bool = False  # set true behind HTTPS
     login_max_failures: int = 5
     login_lock_minutes: int = 15
+    # The app process runs the settlement loop itself (domain.bidding.worker.start_in_background).
+    # None: on for the embedded store, where `streamlit run app.py` is the only command; the
+    # production stack runs separate workers and turns it off.
+    settlement_in_app: bool | None = None
 
     @classmethod
     def settings_customise_sources(
@@ -122,6 +126,10 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.url.startswith("sqlite")
+
+    @property
+    def runs_settlement(self) -> bool:
+        return self.is_sqlite if self.settlement_in_app is None else self.settlement_in_app
 
     @property
     def currency_symbol(self) -> str:
