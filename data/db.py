@@ -116,7 +116,8 @@ def get_engine() -> Engine:
             settings = get_settings()
             if settings.is_sqlite:
                 settings.data_dir.mkdir(parents=True, exist_ok=True)
-            _engine = make_engine(settings.url)
+            pooled = settings.database_pooled and not settings.is_sqlite
+            _engine = make_engine(settings.url, **({"connect_args": {"prepare_threshold": None}} if pooled else {}))
         return _engine
 
 

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
 
     database_url: str | None = None
+    # Behind PgBouncer's transaction pooling (the production stack): no server-side prepared
+    # statements, since the next transaction may run on another server connection.
+    database_pooled: bool = False
     data_dir: Path = ROOT / "var"
     demo_mode: bool | None = None  # None: on for the embedded store, off with DATABASE_URL
     jwt_secret: str | None = None
