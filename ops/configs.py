@@ -109,7 +109,7 @@ def pgbouncer_ini(s: StackSettings) -> str:
     host's own boundary. PgBouncer 1.18 (Debian 12) has no prepared-statement support in this mode:
     our processes turn psycopg's server-side prepares off (DATABASE_POOLED)."""
     url = make_url(s.database_url)
-    folder = s.stack_dir / "pgbouncer"
+    folder = s.pgbouncer_dir()
     target = (f"host={url.host or '127.0.0.1'} port={url.port or 5432} dbname={url.database} "
               f"user={url.username}")
     if url.password:

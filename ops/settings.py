@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,6 +36,14 @@ class StackSettings(BaseSettings):
     @property
     def log_dir(self) -> Path:
         return self.stack_dir / "logs"
+
+    def pgbouncer_dir(self) -> Path:
+        """PgBouncer refuses to run as root, so under root it runs as `postgres`, which must reach its
+        files: they go to a folder of their own under /tmp (the stack folder may be private)."""
+        if os.geteuid() != 0:
+            return self.stack_dir / "pgbouncer"
+        tag = hashlib.sha256(str(self.stack_dir.resolve()).encode()).hexdigest()[:12]
+        return Path(tempfile.gettempdir()) / f"autogavel-pgbouncer-{tag}"
 
     def app_ports(self) -> list[int]:
         return [self.app_base_port + n for n in range(self.app_processes)]

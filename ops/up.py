@@ -69,15 +69,15 @@ def prepare_database(url: str) -> None:
 
 
 def _write_files(s: StackSettings) -> None:
-    for folder in (s.stack_dir, s.log_dir, s.stack_dir / "redis", s.stack_dir / "pgbouncer"):
-        folder.mkdir(parents=True, exist_ok=True)
+    for folder in (s.stack_dir, s.log_dir, s.stack_dir / "redis", s.pgbouncer_dir()):
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     metrics = s.stack_dir / "metrics"
     shutil.rmtree(metrics, ignore_errors=True)  # prometheus multiprocess files of a previous run
     (metrics / "api").mkdir(parents=True)
     (metrics / "app").mkdir(parents=True)
     pem = certificate_pem(s)
     (s.stack_dir / "haproxy.cfg").write_text(configs.haproxy_cfg(s, pem))
-    bouncer = s.stack_dir / "pgbouncer"
+    bouncer = s.pgbouncer_dir()
     (bouncer / "pgbouncer.ini").write_text(configs.pgbouncer_ini(s))
     (bouncer / "userlist.txt").write_text(configs.pgbouncer_users(s))
     if _root():
