@@ -9,11 +9,11 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 if get_script_run_ctx(suppress_warning=True) is None:
-    from ops.embedded import with_settlement_loop
+    from ops.app_server import with_ops
     from ui.http import MIDDLEWARE, ROUTES, prepare_on_start
 
     app = st.App(__file__, routes=ROUTES, middleware=MIDDLEWARE,
-                 lifespan=with_settlement_loop(prepare_on_start))
+                 lifespan=with_ops(prepare_on_start))
 else:
     from ui.shell import run_frame
 

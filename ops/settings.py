@@ -29,6 +29,7 @@ class StackSettings(BaseSettings):
     pgbouncer_port: int = 6432
     redis_port: int = 6380
     worker_metrics_port: int = 9101
+    app_metrics_base_port: int = 9201  # app process n serves /metrics on app_metrics_base_port + n - 1
     tls_cert: Path | None = None  # a real certificate (PEM); unset: self-signed, made on first start
     tls_key: Path | None = None
     hostname: str = "localhost"

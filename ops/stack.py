@@ -48,7 +48,8 @@ def _apps(s: StackSettings) -> list[Program]:
     return [Program(f"app-{n}", (PY, "-m", "streamlit", "run", "app.py", "--server.headless=true",
                                  "--server.address=127.0.0.1", f"--server.port={port}",
                                  "--logger.messageFormat=" + STREAMLIT_JSON_LOG),
-                    port=port, health="/_stcore/health", env={"PROCESS_NAME": f"app-{n}"})
+                    port=port, health="/_stcore/health",
+                    env={"METRICS_PORT": str(s.app_metrics_base_port + n - 1)})
             for n, port in enumerate(s.app_ports(), start=1)]
 
 

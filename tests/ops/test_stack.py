@@ -21,7 +21,8 @@ from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port
 from tests.support import stores
 
 ROOT = Path(__file__).resolve().parents[2]
-PORT_SETTINGS = ("HTTPS_PORT", "HTTP_PORT", "API_PORT", "PGBOUNCER_PORT", "REDIS_PORT", "WORKER_METRICS_PORT")
+PORT_SETTINGS = ("HTTPS_PORT", "HTTP_PORT", "API_PORT", "PGBOUNCER_PORT", "REDIS_PORT", "WORKER_METRICS_PORT",
+                 "APP_METRICS_BASE_PORT")
 
 
 def _ops(command: str, env: dict[str, str], timeout: float = 240) -> subprocess.CompletedProcess[str]:
@@ -50,7 +51,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         finally:
             stopped = _ops("down", env)
             assert stopped.returncode == 0, stopped.stdout + stopped.stderr
-            ports = [int(env[name]) for name in PORT_SETTINGS] + [int(env["APP_BASE_PORT"]) + n for n in (0, 1)]
+            ports = [int(env[name]) for name in PORT_SETTINGS]
+            ports += [int(env["APP_BASE_PORT"]) + n for n in (0, 1)]
             assert all(_free(port) for port in ports), "a process of the stack outlived ops.down"
 
 
@@ -108,3 +110,17 @@ def test_status_lists_every_process_healthy(stack: dict[str, str]) -> None:
     lines = {line.split()[0]: line for line in status.stdout.splitlines()[1:]}
     assert set(lines) == {"redis", "pgbouncer", "app-1", "app-2", "api", "worker", "analytics", "haproxy"}
     assert all("RUNNING" in line and line.endswith("ok") for line in lines.values()), status.stdout
+
+
+def test_app_processes_and_the_worker_export_metrics(stack: dict[str, str]) -> None:
+    test_two_app_processes_take_turns_and_https_is_strict(stack)  # some traffic on both processes
+    for n in (0, 1):
+        app = _metrics(int(stack["APP_METRICS_BASE_PORT"]) + n)
+        assert "app_reruns_total" in app and "app_sessions" in app and "db_pool_checked_out" in app
+    worker = _metrics(int(stack["WORKER_METRICS_PORT"]))
+    assert "auction_settlement_lag_seconds 0.0" in worker and "worker_rounds_total" in worker
+
+
+def _metrics(port: int) -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as answer:
+        return str(answer.read().decode())
