@@ -57,7 +57,7 @@ def haproxy_cfg(s: StackSettings, cert_pem: Path) -> str:
     apps = "\n".join(
         f"    server app-{n} 127.0.0.1:{port} check cookie app-{n} inter 2s fall 2 rise 2"
         for n, port in enumerate(s.app_ports(), start=1))
-    redirect = f"https://%[req.hdr(host),field(1,:)]:{s.https_port}%[capture.req.uri]"
+    redirect = f"https://%[req.hdr(host),field(1,:)]:{s.redirect_port()}%[capture.req.uri]"
     return f"""global
     log stdout format raw local0
     maxconn 4096
@@ -104,12 +104,12 @@ backend api
 """
 
 
-def pgbouncer_ini(s: StackSettings) -> str:
+def pgbouncer_ini(s: StackSettings, *, as_root: bool) -> str:
     """Transaction pooling in front of DATABASE_URL; listens on loopback only, so local trust is the
     host's own boundary. PgBouncer 1.18 (Debian 12) has no prepared-statement support in this mode:
     our processes turn psycopg's server-side prepares off (DATABASE_POOLED)."""
     url = make_url(s.database_url)
-    folder = s.pgbouncer_dir()
+    folder = s.pgbouncer_dir(as_root=as_root)
     target = (f"host={url.host or '127.0.0.1'} port={url.port or 5432} dbname={url.database} "
               f"user={url.username}")
     if url.password:

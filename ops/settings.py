@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from data.settings import ROOT
@@ -32,16 +31,25 @@ class StackSettings(BaseSettings):
     app_metrics_base_port: int = 9201  # app process n serves /metrics on app_metrics_base_port + n - 1
     tls_cert: Path | None = None  # a real certificate (PEM); unset: self-signed, made on first start
     tls_key: Path | None = None
-    hostname: str = "localhost"
+    public_hostname: str = "localhost"  # the certificate's name
+    public_https_port: int | None = None  # where the redirect sends browsers, if a NAT maps https_port
+
+    @field_validator("tls_cert", "tls_key", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    def redirect_port(self) -> int:
+        return self.public_https_port or self.https_port
 
     @property
     def log_dir(self) -> Path:
         return self.stack_dir / "logs"
 
-    def pgbouncer_dir(self) -> Path:
+    def pgbouncer_dir(self, *, as_root: bool) -> Path:
         """PgBouncer refuses to run as root, so under root it runs as `postgres`, which must reach its
         files: they go to a folder of their own under /tmp (the stack folder may be private)."""
-        if os.geteuid() != 0:
+        if not as_root:
             return self.stack_dir / "pgbouncer"
         tag = hashlib.sha256(str(self.stack_dir.resolve()).encode()).hexdigest()[:12]
         return Path(tempfile.gettempdir()) / f"autogavel-pgbouncer-{tag}"

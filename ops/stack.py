@@ -40,7 +40,7 @@ def _redis(s: StackSettings) -> Program:
 
 
 def _pgbouncer(s: StackSettings, as_root: bool) -> Program:
-    return Program("pgbouncer", ("pgbouncer", str(s.pgbouncer_dir() / "pgbouncer.ini")),
+    return Program("pgbouncer", ("pgbouncer", str(s.pgbouncer_dir(as_root=as_root) / "pgbouncer.ini")),
                    port=s.pgbouncer_port, user="postgres" if as_root else None, python=False)
 
 

@@ -15,7 +15,7 @@ def certificate_pem(s: StackSettings) -> Path:
     if s.tls_cert and s.tls_key:
         cert, key = s.tls_cert, s.tls_key
     else:
-        cert, key = _self_signed(combined.parent, s.hostname)
+        cert, key = _self_signed(combined.parent, s.public_hostname)
     combined.touch(mode=0o600)
     combined.write_text(cert.read_text() + key.read_text())
     return combined

@@ -8,6 +8,7 @@ Configs, certificate and logs (JSON, one file per process) live under STACK_DIR.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import secrets
@@ -32,8 +33,13 @@ from ops.tls import certificate_pem
 START_TIMEOUT_S = 120
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     s = get_stack_settings()
+    if args.prepare_only:  # systemd's autogavel-prepare.service: migrate, write configs, start nothing
+        prepare_database(s.database_url)
+        _write_files(s)
+        return 0
     if supervisord_pid(s):
         print(f"The stack is already running (STACK_DIR={s.stack_dir}):")
         print(table(states(s, programs(s, as_root=_root()))))
@@ -41,11 +47,22 @@ def main() -> int:
     ensure_prerequisites(need_redis=s.redis_url is None)
     prepare_database(s.database_url)
     _write_files(s)
-    env = {**os.environ, "DATA_DIR": os.environ.get("DATA_DIR", str(_data_dir())),
-           **shared_env(s, pooled_url=configs.pooled_url(s), secrets=_secrets(s))}
-    subprocess.run([sys.executable, "-m", "supervisor.supervisord", "-c", str(conf_path(s))],
-                   env=env, check=True)
+    env = {**os.environ, **process_env(s)}
+    supervisord = [sys.executable, "-m", "supervisor.supervisord", "-c", str(conf_path(s))]
+    if args.foreground:  # a container's main process: supervisord in its place, logs and signals included
+        os.execve(sys.executable, [*supervisord, "--nodaemon"], env)  # noqa: S606 — fixed argv
+    subprocess.run(supervisord, env=env, check=True)
     return _wait_healthy(s)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--foreground", action="store_true",
+                        help="run supervisord in this process (a container's main process)")
+    parser.add_argument("--prepare-only", action="store_true",
+                        help="migrate, write the configs, start nothing (systemd runs each process)")
+    return parser
 
 
 def prepare_database(url: str) -> None:
@@ -68,8 +85,14 @@ def prepare_database(url: str) -> None:
         engine.dispose()
 
 
+def process_env(s: StackSettings) -> dict[str, str]:
+    """The settings every process of ours runs with (systemd units read them from processes.env)."""
+    return {"DATA_DIR": os.environ.get("DATA_DIR", str(_data_dir())),
+            **shared_env(s, pooled_url=configs.pooled_url(s), secrets=_secrets(s))}
+
+
 def _write_files(s: StackSettings) -> None:
-    for folder in (s.stack_dir, s.log_dir, s.stack_dir / "redis", s.pgbouncer_dir()):
+    for folder in (s.stack_dir, s.log_dir, s.stack_dir / "redis", s.pgbouncer_dir(as_root=_root())):
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     metrics = s.stack_dir / "metrics"
     shutil.rmtree(metrics, ignore_errors=True)  # prometheus multiprocess files of a previous run
@@ -77,11 +100,14 @@ def _write_files(s: StackSettings) -> None:
     (metrics / "app").mkdir(parents=True)
     pem = certificate_pem(s)
     (s.stack_dir / "haproxy.cfg").write_text(configs.haproxy_cfg(s, pem))
-    bouncer = s.pgbouncer_dir()
-    (bouncer / "pgbouncer.ini").write_text(configs.pgbouncer_ini(s))
+    bouncer = s.pgbouncer_dir(as_root=_root())
+    (bouncer / "pgbouncer.ini").write_text(configs.pgbouncer_ini(s, as_root=_root()))
     (bouncer / "userlist.txt").write_text(configs.pgbouncer_users(s))
     if _root():
         shutil.chown(bouncer, "postgres")
+    env_file = s.stack_dir / "processes.env"
+    env_file.touch(mode=0o600)
+    env_file.write_text("".join(f"{key}={value}\n" for key, value in process_env(s).items()))
     conf_path(s).touch(mode=0o600)
     conf_path(s).write_text(configs.supervisord_conf(s, programs(s, as_root=_root())))
 
@@ -106,7 +132,7 @@ def _wait_healthy(s: StackSettings) -> int:
     if not all(p.healthy for p in found):
         print(f"Not every process is healthy after {START_TIMEOUT_S} s: see {s.log_dir}", file=sys.stderr)
         return 1
-    print(f"\nhttps://{s.hostname}:{s.https_port}  (logs: {s.log_dir}; stop: python -m ops.down)")
+    print(f"\nhttps://{s.public_hostname}:{s.https_port}  (logs: {s.log_dir}; stop: python -m ops.down)")
     return 0
 
 
