@@ -45,7 +45,9 @@ def main() -> None:
     with own_cluster() as url, tempfile.TemporaryDirectory(prefix="chaos-") as folder, \
             Stack(Path(folder), url).running() as stack:
         results = run_faults(stack, url, lots=3 if args.smoke else 8)
-    print("RESULT " + " ".join(f"{k}={v}" for k, v in results.items()))
+    order = ("app_failover_s", "worker_restart_s", "settle_lag_max_s", "db_recovery_s", "redis_recovery_s",
+             "lost")
+    print("RESULT " + " ".join(f"{k}={results[k]}" for k in order))
 
 
 def run_faults(stack: Stack, url: str, *, lots: int) -> dict[str, object]:
