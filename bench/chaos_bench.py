@@ -10,7 +10,8 @@ free port; the shared server is never touched), starts the stack on it, and:
      the start to the first bid accepted, and whether any acknowledged bid is missing afterwards;
   4. stops Redis: the API's rate limits fail open (requests pass, none is refused as over a limit,
      nothing 5xx), and the time after Redis's restart until a limit is enforced again.
-The disk-full fault is not run here (no loop mount or quota on these machines). Last line:
+The disk-full fault is a pass/fail test instead (tests/ops/test_disk_full.py: a 4 MB tmpfs under the
+analytics copy and the media folder, filled). Last line:
 RESULT app_failover_s=… worker_restart_s=… settle_lag_max_s=… db_recovery_s=… redis_recovery_s=… lost=…
 """
 
