@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # Behind PgBouncer's transaction pooling (the production stack): no server-side prepared
     # statements, since the next transaction may run on another server connection.
     database_pooled: bool = False
+    # A streaming replica for browsing (data/replica.py); reads go to the primary past this lag.
+    database_read_url: str | None = None
+    replica_max_lag_s: float = Field(default=5.0, ge=0)
     data_dir: Path = ROOT / "var"
     demo_mode: bool | None = None  # None: on for the embedded store, off with DATABASE_URL
     jwt_secret: str | None = None
@@ -79,7 +82,7 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return init_settings, env_settings, SecretsTomlSource(settings_cls)
 
-    @field_validator("database_url")
+    @field_validator("database_url", "database_read_url")
     @classmethod
     def _normalise_url(cls, url: str | None) -> str | None:
         """Accept the usual `postgresql://` spelling and run it on psycopg 3."""
