@@ -10,7 +10,6 @@ started on the old manifest can still finish.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import time
@@ -23,6 +22,7 @@ from typing import Any
 import pyarrow as pa  # type: ignore[import-untyped]  # no stubs; pyproject is not ours to edit
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
+from data.job_lock import file_lock
 from data.settings import get_settings
 
 MANIFEST = "state.json"
@@ -102,16 +102,8 @@ def refresher_lock(folder: Path | None = None) -> Iterator[bool]:
     """One refresher at a time across processes; yields False (and waits for nobody) when taken."""
     folder = folder or root()
     folder.mkdir(parents=True, exist_ok=True)
-    with (folder / ".lock").open("a") as handle:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    with file_lock(folder / ".lock") as mine:
+        yield mine
 
 
 def collect_garbage(manifest: Manifest, folder: Path | None = None, *, grace_s: float = GRACE_S) -> int:

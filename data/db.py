@@ -23,6 +23,9 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 PING_AFTER_IDLE_S = 2.0
+# Behind PgBouncer's transaction pooling (1.18 has no prepared-statement support), psycopg must not
+# prepare statements on a server connection the next transaction may not get.
+NO_SERVER_PREPARES: dict[str, Any] = {"connect_args": {"prepare_threshold": None}}
 
 
 def make_engine(url: str, **kw: Any) -> Engine:
@@ -116,7 +119,8 @@ def get_engine() -> Engine:
             settings = get_settings()
             if settings.is_sqlite:
                 settings.data_dir.mkdir(parents=True, exist_ok=True)
-            _engine = make_engine(settings.url)
+            pooled = settings.database_pooled and not settings.is_sqlite
+            _engine = make_engine(settings.url, **(NO_SERVER_PREPARES if pooled else {}))
         return _engine
 
 

@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
 
     database_url: str | None = None
+    # Behind PgBouncer's transaction pooling (the production stack): no server-side prepared
+    # statements, since the next transaction may run on another server connection.
+    database_pooled: bool = False
+    # A streaming replica for browsing (data/replica.py); reads go to the primary past this lag.
+    database_read_url: str | None = None
+    replica_max_lag_s: float = Field(default=5.0, ge=0)
     data_dir: Path = ROOT / "var"
     demo_mode: bool | None = None  # None: on for the embedded store, off with DATABASE_URL
     jwt_secret: str | None = None
@@ -60,6 +66,10 @@ class Settings(BaseSettings):
     secure_cookies: bool = False  # set true behind HTTPS
     login_max_failures: int = 5
     login_lock_minutes: int = 15
+    # The app process runs the settlement loop itself (domain.bidding.worker.start_in_background).
+    # None: on for the embedded store, where `streamlit run app.py` is the only command; the
+    # production stack runs separate workers and turns it off.
+    settlement_in_app: bool | None = None
 
     @classmethod
     def settings_customise_sources(
@@ -72,7 +82,7 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return init_settings, env_settings, SecretsTomlSource(settings_cls)
 
-    @field_validator("database_url")
+    @field_validator("database_url", "database_read_url")
     @classmethod
     def _normalise_url(cls, url: str | None) -> str | None:
         """Accept the usual `postgresql://` spelling and run it on psycopg 3."""
@@ -122,6 +132,10 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.url.startswith("sqlite")
+
+    @property
+    def runs_settlement(self) -> bool:
+        return self.is_sqlite if self.settlement_in_app is None else self.settlement_in_app
 
     @property
     def currency_symbol(self) -> str:

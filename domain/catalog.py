@@ -22,6 +22,7 @@ from sqlmodel import col, select
 from data.car_search import Keyset, Order, available_makes_models, car_search
 from data.media import get_media_store
 from data.models import Auction, Car, CarUpdate, Dealer, Lot
+from data.replica import browse_engine
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.auction_queries import LotRow, lot_row
@@ -160,7 +161,8 @@ def _browse(filters: CarFilters, sort: SortKey, cursor: str | None, limit: int, 
             dealer_id: int | None) -> BrowsePage:
     key, checked, size = sort_key(sort), filters_checked(filters), page_size(limit)
     after = cursor_decode(cursor, key) if cursor else None
-    with UnitOfWork(write=False) as uow:  # one row more than the page tells whether another follows
+    # Browsing may read a replica (data/replica.py); one row more than the page tells whether another follows
+    with UnitOfWork(write=False, engine=browse_engine()) as uow:
         rows = car_search(uow.session, checked, _SORTS[key][0], after=after, limit=size + 1,
                           now=utcnow(), dealer_id=dealer_id)
     more = cursor_encode(key, rows[size - 1]) if len(rows) > size else None

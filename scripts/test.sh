@@ -9,6 +9,12 @@ if [ ! -x /usr/bin/chromium ]; then  # the browser tests drive Debian's Chromium
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
+if ! command -v promtool >/dev/null; then  # tests/ops check the alert rules with Prometheus's own tool
+  SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null \
+    || echo "promtool unavailable: the rule checks that need it will skip"
+  $SUDO service prometheus stop >/dev/null 2>&1 || true  # only promtool is wanted, not the server
+fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
@@ -28,6 +34,7 @@ if [ -n "${TEST_DATABASE_URL:-}" ]; then  # the bid bench measures PostgreSQL on
   DATABASE_URL="$TEST_DATABASE_URL" .venv/bin/python -m bench.bid_bench --smoke
   DATABASE_URL="$TEST_DATABASE_URL" .venv/bin/python -m bench.api_bench --smoke
   DATABASE_URL="$TEST_DATABASE_URL" .venv/bin/python -m bench.analytics_bench --smoke
+  .venv/bin/python -m bench.chaos_bench --smoke  # the stack on a PostgreSQL cluster of its own (pg_createcluster)
 fi
 
 # pytest exits non-zero (5) when it collects nothing, and `set -e` turns that into a failure.

@@ -1,25 +1,51 @@
-"""The settlement worker: `python -m domain.bidding.worker` (run one or more beside the app).
+"""The settlement worker: `python -m domain.bidding.worker` (or `python -m ops.worker`,
+the same command line; run one or more beside the app).
 
 Every second it settles lots past their end, expires unanswered reserve decisions and sends
-ending-soon reminders. Several workers (and pages settling on read) may run at once: settling is a
-conditional update, so each lot is settled exactly once.
+ending-soon reminders. Several workers (and the embedded loop of each app process, and pages settling
+on read) may run at once: each job is taken by one of them at a time (`data.job_lock`), and settling
+is a conditional update anyway, so each lot is settled exactly once.
+
+A round that fails (the store is down, restarting, out of connections) never ends the worker: it
+drops its connections and tries again after a growing, jittered pause (at most `MAX_BACKOFF_S`).
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
-import time
+import random
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
 
+from sqlmodel import col, func, select
+
+from data.db import get_engine
+from data.job_lock import job_lock
+from data.models import Auction, Lot
+from data.types import utcnow
+from data.uow import UnitOfWork
 from domain.bidding.settlement import expire_decisions, settle_due
+from domain.types import AuctionStatus
 from domain.watchlist import remind_ending_soon
 
 log = logging.getLogger("auction.worker")
 
+JOBS: dict[str, Callable[[], int]] = {
+    "settled": settle_due, "expired": expire_decisions, "reminded": remind_ending_soon}
+FIRST_BACKOFF_S = 0.5
+MAX_BACKOFF_S = 5.0
 
-def run_once() -> dict[str, int]:
-    counts = {"settled": settle_due(), "expired": expire_decisions(), "reminded": remind_ending_soon()}
-    return counts | {"analytics": _refresh_analytics()}
+
+def run_once(*, analytics: bool = True) -> dict[str, int]:
+    """One round: each job runs here unless another worker holds it right now."""
+    counts = {name: _run_job(name, job) for name, job in JOBS.items()}
+    return counts | {"analytics": _refresh_analytics() if analytics else 0}
+
+
+def _run_job(name: str, job: Callable[[], int]) -> int:
+    with job_lock(f"worker:{name}") as mine:
+        return job() if mine else 0
 
 
 def _refresh_analytics() -> int:
@@ -33,20 +59,94 @@ def _refresh_analytics() -> int:
         return 0
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--interval", type=float, default=1.0, help="seconds between rounds")
-    parser.add_argument("--once", action="store_true", help="run one round and exit")
-    args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    while True:
-        counts = run_once()
+def settlement_lag_s(now: datetime | None = None) -> float:
+    """Seconds since the end of the oldest lot still waiting to be settled (0 when none waits)."""
+    now = now or utcnow()
+    with UnitOfWork(write=False) as uow:
+        oldest = uow.session.exec(
+            select(func.min(Lot.ends_at)).join(Auction, col(Auction.id) == Lot.auction_id)
+            .where(col(Lot.outcome).is_(None), col(Lot.ends_at) <= now,
+                   Auction.status == AuctionStatus.SCHEDULED)).one()
+    if oldest is None:
+        return 0.0
+    return max(0.0, (now - _aware(oldest)).total_seconds())
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class Backoff:
+    """Pauses after consecutive failures: 0.5 s, 1 s, 2 s, ... up to MAX_BACKOFF_S, each jittered."""
+
+    def __init__(self) -> None:
+        self.failures = 0
+
+    def next_delay(self) -> float:
+        self.failures += 1
+        delay = min(MAX_BACKOFF_S, FIRST_BACKOFF_S * 2.0 ** (self.failures - 1))
+        return delay * random.uniform(0.75, 1.0)  # noqa: S311 -- jitter, not a secret
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+def run_forever(stop: threading.Event, *, interval: float = 1.0, analytics: bool = True,
+                on_round: Callable[[dict[str, int]], None] | None = None) -> None:
+    """Rounds until `stop` is set; no error in a round ends the loop."""
+    backoff = Backoff()
+    while not stop.is_set():
+        try:
+            counts = run_once(analytics=analytics)
+            if on_round is not None:
+                on_round(counts)
+        except Exception as error:  # the store is down or failing: wait, reconnect, go on
+            delay = backoff.next_delay()
+            log.warning("worker round failed (%s); retrying in %.1f s", _short(error), delay)
+            get_engine().dispose()  # the next round connects afresh
+            stop.wait(delay)
+            continue
+        if backoff.failures:
+            log.info("worker recovered after %d failed rounds", backoff.failures)
+        backoff.reset()
         if any(counts.values()):
             log.info("round: %s", counts)
-        if args.once:
-            return
-        time.sleep(args.interval)
+        stop.wait(interval)
+
+
+_background_lock = threading.Lock()
+_background: tuple[threading.Thread, threading.Event] | None = None
+
+
+def start_in_background(*, interval: float = 1.0) -> threading.Thread:
+    """The app process's own settlement loop (the embedded store has no other worker): one thread per
+    process, however often this is called; other processes' loops and workers share the job locks."""
+    global _background  # noqa: PLW0603 — the process's one loop
+    with _background_lock:
+        if _background is None or not _background[0].is_alive():
+            stop = threading.Event()
+            thread = threading.Thread(target=run_forever, args=(stop,), name="settlement-loop", daemon=True,
+                                      kwargs={"interval": interval, "analytics": False})
+            thread.start()
+            _background = (thread, stop)
+        return _background[0]
+
+
+def stop_background(timeout: float = 5.0) -> None:
+    global _background  # noqa: PLW0603
+    with _background_lock:
+        if _background is not None:
+            thread, stop = _background
+            stop.set()
+            thread.join(timeout)
+            _background = None
+
+
+def _short(error: BaseException) -> str:
+    return f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
 
 
 if __name__ == "__main__":
+    from ops.worker import main  # the command line (JSON logs, metrics) lives with the rest of the stack
+
     main()

@@ -1,0 +1,1 @@
+"""Running the platform for real: the one-host stack (`python -m ops.up`), its checks and metrics."""
