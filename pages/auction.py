@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from data.media import get_media_store
-from domain import auctions
+from domain import auctions, catalog
 from domain.auction_queries import LotRow, auction_detail
 from domain.errors import DomainError
 from domain.lifecycle import Phase
@@ -52,8 +51,9 @@ if detail.description:
 
 def lot_card(lot: LotRow) -> None:
     with st.container(border=True):
-        if lot.photo:
-            st.image(get_media_store().read(lot.photo), width="stretch")
+        picture = catalog.photo_bytes(lot.photo) if lot.photo else None
+        if picture:
+            st.image(picture, width="stretch")
         st.markdown(f"**Lot {lot.number}: {md_escape(lot.title)}**")
         price = money(lot.current_price) if lot.current_price else f"starts at {money(lot.starting_price)}"
         reserve = ("no reserve" if not lot.has_reserve else

@@ -2,8 +2,6 @@
 
 import streamlit as st
 
-from data.demo_accounts import DEMO_ACCOUNTS
-from data.settings import get_settings
 from domain import auth
 from ui.feedback import reporting_errors
 from ui.nav import link
@@ -26,8 +24,9 @@ if submitted:
 
 link("pages/register.py", "New here? Create an account", "person_add")
 
-if get_settings().demo_mode:
+demo_accounts = auth.demo_sign_ins()
+if demo_accounts:
     st.divider()
     st.subheader("Demo accounts")
     st.caption("Demo mode is on: these accounts exist on this installation only.")
-    st.table([{"Role": a.role.value, "Email": a.email, "Password": a.password} for a in DEMO_ACCOUNTS])
+    st.table(demo_accounts)
