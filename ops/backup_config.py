@@ -10,7 +10,7 @@
     BACKUP_FULL_EVERY_H        the schedule: a full PostgreSQL backup this often (default 168, weekly),
     BACKUP_DIFF_EVERY_H        a differential this often (default 24), an incremental every
     BACKUP_INCR_EVERY_H        (default 1) hour; WAL in between is archived continuously
-    BACKUP_SQLITE_EVERY_S      the schedule's SQLite snapshot interval (default 60)
+    BACKUP_SQLITE_EVERY_S      the schedule's SQLite snapshot interval (default 30)
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class BackupConfig(BaseSettings):
     backup_full_every_h: float = Field(default=168, gt=0)
     backup_diff_every_h: float = Field(default=24, gt=0)
     backup_incr_every_h: float = Field(default=1, gt=0)
-    backup_sqlite_every_s: float = Field(default=60, gt=0)
+    backup_sqlite_every_s: float = Field(default=30, gt=0)
 
     @property
     def pg_repo(self) -> Path:
