@@ -81,7 +81,8 @@ class Bidders:
 
     def start(self) -> None:
         self.stop.clear()
-        self._running = [threading.Thread(target=self._bid, args=(n,), daemon=True) for n in range(self.threads)]
+        self._running = [threading.Thread(target=self._bid, args=(n,), daemon=True)
+                         for n in range(self.threads)]
         for thread in self._running:
             thread.start()
 
@@ -131,14 +132,15 @@ def replay_mismatches(engine: Engine, lots: list[int]) -> list[str]:
                 "SELECT starting_price, reserve_price, current_price, leader_id, leader_max FROM lots "
                 "WHERE id = :id"), {"id": lot}).one()
             bids = [(b, Decimal(m) / 100) for b, m in conn.execute(text(
-                "SELECT bidder_id, max_amount FROM bids WHERE lot_id = :id AND status = 'active' ORDER BY id"),
-                {"id": lot})]
+                "SELECT bidder_id, max_amount FROM bids WHERE lot_id = :id AND status = 'active' "
+                "ORDER BY id"), {"id": lot})]
             state = LotState(Decimal(start) / 100, None if reserve is None else Decimal(reserve) / 100)
             decisions = replay(state, bids, ladder)
             final = decisions[-1].state if decisions else state
-            stored = (_rupees(price), leader, _rupees(leader_max))
-            if (final.price, final.leader, final.leader_max) != stored:
-                wrong.append(f"lot {lot}: stored {stored}, replay {(final.price, final.leader, final.leader_max)}")
+            stored, replayed = (_rupees(price), leader, _rupees(leader_max)), (final.price, final.leader,
+                                                                               final.leader_max)
+            if replayed != stored:
+                wrong.append(f"lot {lot}: stored {stored}, replay {replayed}")
     return wrong
 
 

@@ -40,6 +40,7 @@ def check_cut(engine: Engine, ledger: Ledger, first_bid: int, *, present_before:
     findings.add("bids acknowledged before the restore point but missing", must - present)
     findings.add("bids acknowledged after the restore point but present", present & must_not)
     findings.add("bids present that no bidder was told about", present - set(ledger.acked))
+    print(f"checked: {len(must)} bids that must be there, {len(must_not)} that must not", flush=True)
 
 
 def check_latest(engine: Engine, ledger: Ledger, first_bid: int, *, restarted: int,
@@ -55,7 +56,8 @@ def check_latest(engine: Engine, ledger: Ledger, first_bid: int, *, restarted: i
 
 
 def check_store(engine: Engine, market: Market, media_dir: Path, findings: Findings) -> None:
-    findings.add("lots whose price differs from a replay of their bids", replay_mismatches(engine, market.lots))
+    findings.add("lots whose price differs from a replay of their bids",
+                 replay_mismatches(engine, market.lots))
     findings.add("photos referenced by cars but missing on disk", photos_missing(engine, media_dir))
 
 

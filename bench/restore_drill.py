@@ -86,7 +86,8 @@ def _add_photos(engine: Engine, store: DrillStore) -> None:
     keys = [media.put(f"photo {n} {uuid.uuid4()}".encode(), suffix=".webp") for n in range(3)]
     with engine.begin() as conn:
         for car_id, key in zip((1, 2, 3), keys, strict=True):
-            conn.execute(text("UPDATE cars SET photos = :p WHERE id = :id"), {"p": f'["{key}"]', "id": car_id})
+            conn.execute(text("UPDATE cars SET photos = :p WHERE id = :id"),
+                         {"p": f'["{key}"]', "id": car_id})
 
 
 def traffic(store: DrillStore, engine: Engine, plan: Plan, market: Market) -> Timeline:
@@ -155,8 +156,8 @@ def _cut(store: DrillStore, timeline: Timeline) -> tuple[float, float]:
     """Acknowledged before the first time: must be restored; after the second: must not be."""
     if isinstance(store, SqliteDrill):  # snapshots: the newest one taken before T is what comes back
         snap = snapshot_for(store.config, timeline.marker_at)
-        print(f"SQLite: restored the snapshot taken {(timeline.marker_at - snap.started_at).total_seconds():.1f}"
-              " s before T", flush=True)
+        early = (timeline.marker_at - snap.started_at).total_seconds()
+        print(f"SQLite: restored the snapshot taken {early:.1f} s before T", flush=True)
         return snap.started_at.timestamp(), snap.finished_at.timestamp() + SLACK_S
     marker = timeline.ledger.acked[timeline.marker_id]
     return marker, marker
@@ -170,7 +171,8 @@ def restore_to_latest(store: DrillStore, market: Market, timeline: Timeline,
     restarted = first_bid(url, market, 2)
     rto = time.monotonic() - began
     engine = get_engine()
-    rpo = check_latest(engine, timeline.ledger, timeline.base_first_bid, restarted=restarted, findings=findings)
+    rpo = check_latest(engine, timeline.ledger, timeline.base_first_bid, restarted=restarted,
+                       findings=findings)
     print(f"restored to the latest point and took a bid in {rto:.1f} s; {rpo:.1f} s of bids lost", flush=True)
     check_store(engine, market, media, findings)
     return rto, rpo
@@ -195,7 +197,8 @@ def run(store_name: str, plan: Plan) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", choices=["postgresql", "sqlite"], default="postgresql")
     parser.add_argument("--bids", type=int, default=1_000_000)
     parser.add_argument("--smoke", action="store_true", help="a tiny size, for CI")
