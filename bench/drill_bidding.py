@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, text, update
 
+from data.models import Lot
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.accounts import actor_load
@@ -54,11 +55,12 @@ def market_pick(engine: Engine, lots: int, buy_nows: int = 2, spare: int = 3) ->
         found = [r[0] for r in conn.execute(text(
             "SELECT id FROM lots WHERE bid_count = 0 AND (outcome = 'unsold' OR outcome IS NULL) "
             "ORDER BY id LIMIT :n"), {"n": lots + buy_nows + spare})]
-        conn.execute(text("UPDATE lots SET outcome = NULL, settled_at = NULL, ends_at = :end WHERE id IN "
-                          f"({','.join(map(str, found))})"), {"end": utcnow() + timedelta(days=1)})
+        table = Lot.__table__  # the columns' types write times and money the way the app reads them
+        conn.execute(update(table).where(table.c.id.in_(found))
+                     .values(outcome=None, settled_at=None, ends_at=utcnow() + timedelta(days=1)))
         buyable = found[lots:lots + buy_nows]
-        conn.execute(text("UPDATE lots SET buy_now_price = :p, reserve_price = NULL WHERE id IN "
-                          f"({','.join(map(str, buyable))})"), {"p": int(BUY_NOW * 100)})
+        conn.execute(update(table).where(table.c.id.in_(buyable))
+                     .values(buy_now_price=BUY_NOW, reserve_price=None))
         users = [r[0] for r in conn.execute(text(
             "SELECT user_id FROM user_roles WHERE role = 'bidder' AND user_id NOT IN "
             "(SELECT user_id FROM dealers) ORDER BY user_id LIMIT 40"))]

@@ -27,6 +27,7 @@ DATABASE = "autogavel"
 
 class DrillStore(Protocol):
     url: str
+    folder: Path
     media_dir: Path
     config: BackupConfig
 

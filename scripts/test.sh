@@ -9,6 +9,11 @@ if [ ! -x /usr/bin/chromium ]; then  # the browser tests drive Debian's Chromium
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
+if ! command -v pgbackrest >/dev/null; then  # backups and the restore drill archive WAL with pgBackRest
+  SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq pgbackrest >/dev/null
+fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
@@ -22,6 +27,10 @@ fi
 .venv/bin/mypy .
 # Every benchmark's tiny size runs here, so none rots (the full sizes: see bench/README.md).
 .venv/bin/python -m bench.inventory_bench --smoke
+.venv/bin/python -m bench.restore_drill --store sqlite --smoke
+if [ "$(id -u)" = 0 ]; then  # the PostgreSQL drill makes (and drops) clusters of its own: root only
+  .venv/bin/python -m bench.restore_drill --store postgresql --smoke
+fi
 if [ -n "${TEST_DATABASE_URL:-}" ]; then  # the bid bench measures PostgreSQL only
   DATABASE_URL="$TEST_DATABASE_URL" .venv/bin/python -m bench.bid_bench --smoke
   DATABASE_URL="$TEST_DATABASE_URL" .venv/bin/python -m bench.api_bench --smoke
