@@ -55,7 +55,7 @@ def market_pick(engine: Engine, lots: int, buy_nows: int = 2, spare: int = 3) ->
         found = [r[0] for r in conn.execute(text(
             "SELECT id FROM lots WHERE bid_count = 0 AND (outcome = 'unsold' OR outcome IS NULL) "
             "ORDER BY id LIMIT :n"), {"n": lots + buy_nows + spare})]
-        table = Lot.__table__  # the columns' types write times and money the way the app reads them
+        table = Lot.__table__  # type: ignore[attr-defined]  # the columns' types write times and money the way the app reads them
         conn.execute(update(table).where(table.c.id.in_(found))
                      .values(outcome=None, settled_at=None, ends_at=utcnow() + timedelta(days=1)))
         buyable = found[lots:lots + buy_nows]
