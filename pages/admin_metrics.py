@@ -3,9 +3,11 @@
 import streamlit as st
 
 from analytics import figures
+from domain.backups import platform_backup_health
 from domain.errors import DomainError
 from domain.permissions import Action
 from domain.reports import platform_dashboard
+from ui.backups import backup_panel
 from ui.charts import chart_with_table, date_range, freshness
 from ui.format import money
 from ui.session import guard
@@ -26,6 +28,8 @@ if int(overdue["past_grace"]):
              "not settled. Is the worker (`python -m domain.bidding.worker`) running?")
 else:
     st.success(f"Settlement is healthy: {int(overdue['unsettled_past_end'])} lots awaiting settlement.")
+
+backup_panel(platform_backup_health(actor))
 
 money_row = board.summary.iloc[0]
 live = board.live.iloc[0]

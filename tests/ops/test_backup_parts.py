@@ -75,3 +75,19 @@ def test_backup_age_alerts_until_a_backup_succeeds(sqlite_store: str, tmp_path: 
     assert health.backup_age_s is not None and 0 < health.backup_age_s < 5
     assert health.archive_lag_s == health.backup_age_s  # SQLite: only the snapshot is safe
     assert not health.alerting
+
+
+def test_the_platform_page_shows_backup_age_and_alerts_without_one(sqlite_store: str, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.app.conftest import page_as, texts
+    from tests.support.factories import make_admin
+
+    monkeypatch.setenv("BACKUP_DIR", str(tmp_path))
+    admin = make_admin()
+    at = page_as(admin, "pages/admin_metrics.py")
+    assert not at.exception and "Backups are behind" in texts(at)
+    assert {m.label: m.value for m in at.metric}["Last good backup"] == "never"
+    record_good(BackupConfig(), store="sqlite", label="x")
+    at = page_as(admin, "pages/admin_metrics.py")
+    assert not at.exception and "Backups are behind" not in texts(at)
+    assert {m.label: m.value for m in at.metric}["Last good backup"].endswith("s ago")
