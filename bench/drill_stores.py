@@ -69,7 +69,7 @@ class PostgresDrill:
         migrated(self.url)
 
     def _cluster(self, name: str) -> Cluster:
-        cluster = cluster_create(f"{name}_{int(time.time()) % 100000}")
+        cluster = cluster_create(f"{name}_{int(time.time()) % 100000}", local_trust=True)
         self.clusters.append(cluster)
         return cluster
 
@@ -97,7 +97,8 @@ class PostgresDrill:
 
     def restore(self, name: str, to_time: datetime | None) -> tuple[str, Path]:
         suffix = f"{int(time.time() * 1000) % 10**7}"
-        url = restore_postgres(self.config, f"{name}_{suffix}", to_time=to_time, database=DATABASE)
+        url = restore_postgres(self.config, f"{name}_{suffix}", to_time=to_time, app_url=self.url,
+                               like=self.source)
         self.clusters.append(Cluster("15", f"{name}_{suffix}", int(url.split(":")[-1].split("/")[0])))
         media = self.folder / f"{name}_media"
         media_copy_new(self.config.media_dir, media)

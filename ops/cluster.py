@@ -87,10 +87,13 @@ def cluster_find(spec: str) -> Cluster:
     raise ClusterError(f"no PostgreSQL cluster {spec} here (see pg_lsclusters)")
 
 
-def cluster_create(name: str, *, port: int | None = None, version: str = PG_VERSION) -> Cluster:
-    """A new, stopped cluster; local connections are trusted, as on the platform's database host."""
+def cluster_create(name: str, *, port: int | None = None, version: str = PG_VERSION,
+                   local_trust: bool = False) -> Cluster:
+    """A new, stopped cluster with Debian's access rules (peer on the socket, passwords over TCP), or
+    trusting local connections (`local_trust`: the drill's and the tests' throwaway clusters)."""
     cluster = Cluster(version, name, port or free_port())
-    run("pg_createcluster", version, name, "-p", str(cluster.port), "--", "--auth=trust", quiet=True)
+    auth = ["--", "--auth=trust"] if local_trust else []
+    run("pg_createcluster", version, name, "-p", str(cluster.port), *auth, quiet=True)
     return cluster
 
 

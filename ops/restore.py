@@ -26,27 +26,42 @@ from data.db import make_engine
 from data.settings import get_settings
 from ops import pgbackrest, sqlite_backup
 from ops.backup_config import BackupConfig
-from ops.cluster import Cluster, cluster_create, cluster_start, cluster_stop
+from ops.cluster import Cluster, cluster_create, cluster_find, cluster_start, cluster_stop, run
 from ops.media_backup import media_copy_new, photos_missing
 
 
-def restore_postgres(config: BackupConfig, name: str, *, to_time: datetime | None, database: str,
-                     port: int | None = None) -> str:
-    """Restore into a new cluster `name`; returns the restored store's URL."""
+def restore_postgres(config: BackupConfig, name: str, *, to_time: datetime | None, app_url: str,
+                     like: Cluster | None = None, port: int | None = None) -> str:
+    """Restore into a new cluster `name` (with the access rules of `like`, the failed cluster, if its
+    configuration survives); returns the app's URL with the new cluster's port."""
     cluster = cluster_create(name, port=port)
     print(f"new cluster {cluster.spec} on port {cluster.port}; restoring ...", flush=True)
+    if like is not None:
+        _copy_access(like, cluster)
     _empty(cluster)
     pgbackrest.restore_into(config, cluster, to_time=to_time)
     print("replaying archived WAL, then promoting ...", flush=True)
     cluster_start(cluster)
-    url = make_url(cluster.url(database)).set(drivername="postgresql+psycopg").render_as_string(False)
+    url = make_url(app_url).set(drivername="postgresql+psycopg", port=cluster.port).render_as_string(False)
     _check_schema(url)
     return url
 
 
+def _copy_access(source: Cluster, target: Cluster) -> None:
+    """Who may connect, and the tuning in conf.d, as on the failed cluster; not its archiving, which
+    `ops.backup setup` turns on for the new cluster once it is trusted."""
+    shutil.copyfile(source.conf_dir / "pg_hba.conf", target.conf_dir / "pg_hba.conf")
+    (target.conf_dir / "conf.d").mkdir(exist_ok=True)
+    for conf in sorted((source.conf_dir / "conf.d").glob("*.conf")):
+        if conf.name != pgbackrest.ARCHIVE_CONF:
+            shutil.copyfile(conf, target.conf_dir / "conf.d" / conf.name)
+    run("chown", "-R", "postgres:postgres", str(target.conf_dir), quiet=True)
+
+
 def _empty(cluster: Cluster) -> None:
     """pgBackRest restores into an empty data folder; the new cluster's own files go."""
-    cluster_stop(cluster, mode="fast") if _running(cluster) else None
+    if _running(cluster):
+        cluster_stop(cluster, mode="fast")
     shutil.rmtree(cluster.data_dir)
     cluster.data_dir.mkdir(mode=0o700)
     shutil.chown(cluster.data_dir, "postgres", "postgres")
@@ -104,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--to", type=parse_time, default=None, help="'latest' (default) or an ISO time")
     parser.add_argument("--cluster-name", help="PostgreSQL: the new cluster's name")
     parser.add_argument("--port", type=int, help="PostgreSQL: the new cluster's port (default: a free one)")
+    parser.add_argument("--like", help="PostgreSQL: copy access rules from this cluster, e.g. 15/main "
+                                       "(default: PG_CLUSTER, if set and still there)")
     parser.add_argument("--data-dir", type=Path, help="the new DATA_DIR: the SQLite store and/or the photos")
     args = parser.parse_args(argv)
     config, settings, began = BackupConfig(), get_settings(), time.monotonic()
@@ -114,12 +131,12 @@ def main(argv: list[str] | None = None) -> int:
     else:
         if not args.cluster_name:
             parser.error("PostgreSQL restores into a new cluster: give --cluster-name")
-        database = make_url(settings.url).database or "postgres"
-        url = restore_postgres(config, args.cluster_name, to_time=args.to, database=database, port=args.port)
+        like = args.like or config.pg_cluster
+        url = restore_postgres(config, args.cluster_name, to_time=args.to, app_url=settings.url,
+                               like=cluster_find(like) if like else None, port=args.port)
     missing = restore_photos(config, url, (args.data_dir or settings.data_dir) / "media")
-    print(f"restored in {time.monotonic() - began:.1f} s. Start the app with DATABASE_URL={url}"
-          if not settings.is_sqlite else
-          f"restored in {time.monotonic() - began:.1f} s. Start the app with DATA_DIR={args.data_dir}")
+    where = f"DATA_DIR={args.data_dir}" if settings.is_sqlite else f"DATABASE_URL={url}"
+    print(f"restored in {time.monotonic() - began:.1f} s. Start the app with {where}")
     return 1 if missing else 0
 
 

@@ -50,7 +50,7 @@ def archived() -> Iterator[Archived]:
     tag = uuid.uuid4().hex[:8]
     config = BackupConfig(backup_dir=folder / "backups", pgbackrest_stanza=f"test{tag}",
                           wal_archive_timeout_s=2)
-    cluster = cluster_create(f"test_backup_{tag}")
+    cluster = cluster_create(f"test_backup_{tag}", local_trust=True)
     try:
         pgbackrest.repo_configure(config, cluster)
         cluster_start(cluster)
@@ -118,11 +118,12 @@ def test_restore_to_a_time_and_to_the_latest_point_into_new_clusters(archived: A
     made: list[str] = []
     try:
         at_t = _cli("ops.restore", "--cluster-name", f"{archived.cluster.name}_t", "--to", target.isoformat(),
-                    env=archived.env).stdout
+                    "--like", archived.cluster.spec, env=archived.env).stdout
         url, name = _restored(at_t)
         made.append(name)
         assert _notes(url) == ["before the backup", "after the backup", "the marker"]
-        latest = _cli("ops.restore", "--cluster-name", f"{archived.cluster.name}_l", env=archived.env).stdout
+        latest = _cli("ops.restore", "--cluster-name", f"{archived.cluster.name}_l", "--like",
+                      archived.cluster.spec, env=archived.env).stdout
         url, name = _restored(latest)
         made.append(name)
         assert _notes(url)[-1] == "after the marker"
