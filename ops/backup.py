@@ -23,7 +23,7 @@ from ops import pgbackrest, sqlite_backup
 from ops.backup_config import BackupConfig
 from ops.backup_schedule import next_pg_backup
 from ops.backup_status import backup_health, record_good
-from ops.cluster import cluster_find
+from ops.cluster import ClusterError, cluster_find
 from ops.media_backup import media_copy_new, photos_missing
 
 
@@ -47,7 +47,10 @@ def run_backup(config: BackupConfig, kind: str | None = None) -> str:
         kind = kind or next_pg_backup(pgbackrest.backups_list(config), config)
         print(f"pgBackRest {kind} backup ...", flush=True)
         label = str(pgbackrest.backup_run(config, kind)["label"])
-        pgbackrest.pgbackrest(config, "check")
+        if kind == "full":  # re-read the whole repository weekly; every run proves WAL still arrives
+            pgbackrest.verify(config)
+        else:
+            pgbackrest.pgbackrest(config, "check")
     copied, kept = media_copy_new(settings.media_dir, config.media_dir)
     print(f"photos: {copied} new copied, {kept} already backed up", flush=True)
     record_good(config, store="sqlite" if settings.is_sqlite else "postgresql", label=label)
@@ -96,6 +99,14 @@ def schedule(config: BackupConfig) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _command(argv)
+    except (ClusterError, sqlite_backup.SnapshotCorrupt, FileNotFoundError) as error:
+        print(f"backup failed: {error}", file=sys.stderr)
+        return 1
+
+
+def _command(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", nargs="?", default="run",

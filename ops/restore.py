@@ -21,13 +21,14 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from data.bootstrap import require_head
+from data.bootstrap import StoreNotMigrated, require_head
 from data.db import make_engine
 from data.settings import get_settings
 from ops import pgbackrest, sqlite_backup
 from ops.backup_config import BackupConfig
-from ops.cluster import Cluster, cluster_create, cluster_find, cluster_start, cluster_stop, run
+from ops.cluster import Cluster, ClusterError, cluster_create, cluster_find, cluster_start, cluster_stop, run
 from ops.media_backup import media_copy_new, photos_missing
+from ops.sqlite_backup import SnapshotCorrupt
 
 
 def restore_postgres(config: BackupConfig, name: str, *, to_time: datetime | None, app_url: str,
@@ -114,6 +115,14 @@ def parse_time(value: str) -> datetime | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _command(argv)
+    except (ClusterError, StoreNotMigrated, SnapshotCorrupt, FileNotFoundError, FileExistsError) as error:
+        print(f"restore failed: {error}", file=sys.stderr)
+        return 1
+
+
+def _command(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--to", type=parse_time, default=None, help="'latest' (default) or an ISO time")
