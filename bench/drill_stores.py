@@ -21,6 +21,7 @@ from ops.backup_status import record_good
 from ops.cluster import Cluster, cluster_create, cluster_drop, cluster_start, cluster_stop
 from ops.media_backup import media_copy_new
 from ops.restore import restore_postgres, restore_sqlite
+from ops.sqlite_schedule import SnapshotSchedule
 
 DATABASE = "autogavel"
 
@@ -119,7 +120,8 @@ class SqliteDrill:
         self.folder = Path(tempfile.mkdtemp(prefix="autogavel-drill-"))
         self.data_dir = self.folder / "data"
         self.media_dir = self.data_dir / "media"
-        self.config = BackupConfig(backup_dir=self.folder / "backups", backup_keep_sqlite=1000)
+        self.config = BackupConfig(backup_dir=self.folder / "backups", backup_keep_sqlite=1000,
+                                   backup_sqlite_every_s=every_s)
         self.url = f"sqlite:///{self.data_dir / 'auction.db'}"
         self.data_dir.mkdir(parents=True)
         migrated(self.url)
@@ -128,29 +130,30 @@ class SqliteDrill:
         self.scheduler: threading.Thread | None = None
 
     def base_backup(self) -> None:
-        self._snapshot()
-        self.scheduler = threading.Thread(target=self._schedule, daemon=True)
-        self.scheduler.start()
-
-    def _snapshot(self) -> None:
+        """A checked snapshot, then the production schedule (ops/sqlite_schedule.py) in a thread."""
         snap = sqlite_backup.snapshot_take(self.data_dir / "auction.db", self.config)
         media_copy_new(self.media_dir, self.config.media_dir)
         record_good(self.config, store="sqlite", label=snap.name)
-
-    def _schedule(self) -> None:
-        while not self.stop.wait(self.every_s):
-            self._snapshot()
+        schedule = SnapshotSchedule(self.data_dir / "auction.db", self.media_dir, self.config)
+        self.scheduler = threading.Thread(target=schedule.run, args=(self.stop,), daemon=True)
+        self.scheduler.start()
 
     def clock(self) -> datetime:
         return datetime.now(UTC)  # SQLite's commit times are the app's clock
 
     def crash(self) -> None:
-        """The data folder is deleted (a lost disk): all that is left is in the backup folder."""
+        """The data folder is deleted (a lost disk): all that is left is in the backup folder. A copy
+        still running at that moment would have been lost with the disk: it is deleted too."""
+        crashed_at = datetime.now(UTC)
         self.stop.set()
-        if self.scheduler is not None:
-            self.scheduler.join()
         reset_engine()
         shutil.rmtree(self.data_dir)
+        if self.scheduler is not None:
+            self.scheduler.join()
+        for late in [s for s in sqlite_backup.snapshots_list(self.config) if s.finished_at > crashed_at]:
+            print(f"snapshot {late.name} was still copying at the crash: not counted", flush=True)
+            late.path.unlink()
+            late.path.with_suffix(".json").unlink()
 
     def restore(self, name: str, to_time: datetime | None) -> tuple[str, Path]:
         target = self.folder / name

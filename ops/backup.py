@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
 
 from data.db import get_engine
@@ -25,6 +26,7 @@ from ops.backup_schedule import next_pg_backup
 from ops.backup_status import backup_health, record_good
 from ops.cluster import ClusterError, cluster_find
 from ops.media_backup import media_copy_new, photos_missing
+from ops.sqlite_schedule import SnapshotSchedule
 
 
 def setup(config: BackupConfig, cluster_spec: str) -> None:
@@ -88,7 +90,11 @@ def photos_check(config: BackupConfig) -> int:
 
 def schedule(config: BackupConfig) -> None:
     """Back up forever: SQLite every BACKUP_SQLITE_EVERY_S; PostgreSQL each hour, full/diff/incr by age."""
-    every = config.backup_sqlite_every_s if get_settings().is_sqlite else config.backup_incr_every_h * 3600
+    settings = get_settings()
+    if settings.is_sqlite:
+        SnapshotSchedule(settings.data_dir / "auction.db", settings.media_dir, config).run(threading.Event())
+        return
+    every = config.backup_incr_every_h * 3600
     while True:
         began = time.monotonic()
         try:

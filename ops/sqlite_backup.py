@@ -1,8 +1,11 @@
 """Online snapshots of the embedded store while the app runs, checked, kept, restored in one command.
 
 A snapshot is the sqlite3 backup API in one step: a read transaction, so in WAL mode bidders keep
-writing while pages are copied, and the copy is the store as of that transaction's start. Each copy
-passes `PRAGMA integrity_check` before it is given its final name; a sidecar JSON says when it was taken.
+writing while pages are copied, and the copy is the store as of that transaction's start. The copy is
+published at once (a sidecar JSON says when it was taken, and "pending"), then `PRAGMA integrity_check`
+runs on it and marks it "ok" (or "corrupt": never restored). Checking a large store takes longer than
+copying it, so the schedule checks in the background and the recovery point stays the copy interval;
+a restore re-checks a copy that was not checked yet.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import json
 import shutil
 import sqlite3
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,8 +31,9 @@ class SnapshotCorrupt(RuntimeError):
 class Snapshot:
     path: Path
     started_at: datetime  # the copy holds every transaction committed before this moment
-    finished_at: datetime
+    finished_at: datetime  # and was complete on the backup disk from this one
     size: int
+    checked: bool = False
 
     @property
     def name(self) -> str:
@@ -38,6 +42,13 @@ class Snapshot:
 
 def snapshot_take(database: Path, config: BackupConfig) -> Snapshot:
     """Copy the live store into the backup folder, check it, then keep the newest N snapshots."""
+    snapshot = snapshot_check(snapshot_copy(database, config))
+    snapshots_expire(config)
+    return snapshot
+
+
+def snapshot_copy(database: Path, config: BackupConfig) -> Snapshot:
+    """Copy the live store into the backup folder and publish it, not yet checked."""
     config.sqlite_dir.mkdir(parents=True, exist_ok=True)
     started = datetime.now(UTC)
     final = config.sqlite_dir / f"{started:{STAMP}}.db"
@@ -45,30 +56,47 @@ def snapshot_take(database: Path, config: BackupConfig) -> Snapshot:
     with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as source, \
             closing(sqlite3.connect(temp)) as copy:
         source.backup(copy)  # one step: a consistent snapshot even while others write
-    integrity_check(temp)
     temp.rename(final)
     snapshot = Snapshot(final, started, datetime.now(UTC), final.stat().st_size)
-    final.with_suffix(".json").write_text(json.dumps({
-        "started_at": started.isoformat(), "finished_at": snapshot.finished_at.isoformat(),
-        "size": snapshot.size, "integrity": "ok"}))
-    _expire(config)
+    _sidecar(snapshot, "pending")
     return snapshot
 
 
-def integrity_check(path: Path) -> None:
+def snapshot_check(snapshot: Snapshot) -> Snapshot:
+    """`PRAGMA integrity_check` on the copy; a corrupt one is marked so and never restored."""
+    try:
+        integrity_check(snapshot.path)
+    except (SnapshotCorrupt, sqlite3.DatabaseError):
+        _sidecar(snapshot, "corrupt")
+        raise
+    _sidecar(snapshot, "ok")
+    return replace(snapshot, checked=True)
+
+
+def _sidecar(snapshot: Snapshot, integrity: str) -> None:
+    temp = snapshot.path.with_suffix(".json.tmp")
+    temp.write_text(json.dumps({"started_at": snapshot.started_at.isoformat(),
+                                "finished_at": snapshot.finished_at.isoformat(), "size": snapshot.size,
+                                "integrity": integrity}))
+    temp.replace(snapshot.path.with_suffix(".json"))
+
+
+def integrity_check(path: Path, pragma: str = "integrity_check") -> None:
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-        problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        problems = [row[0] for row in conn.execute(f"PRAGMA {pragma}")]
     if problems != ["ok"]:
-        raise SnapshotCorrupt(f"{path} fails PRAGMA integrity_check: {'; '.join(problems[:5])}")
+        raise SnapshotCorrupt(f"{path} fails PRAGMA {pragma}: {'; '.join(problems[:5])}")
 
 
 def snapshots_list(config: BackupConfig) -> list[Snapshot]:
-    """Every finished snapshot, oldest first."""
+    """Every published snapshot not found corrupt, oldest first."""
     found = []
     for sidecar in sorted(config.sqlite_dir.glob("*.json")) if config.sqlite_dir.is_dir() else []:
         meta = json.loads(sidecar.read_text())
-        found.append(Snapshot(sidecar.with_suffix(".db"), datetime.fromisoformat(meta["started_at"]),
-                              datetime.fromisoformat(meta["finished_at"]), int(meta["size"])))
+        if meta["integrity"] != "corrupt":
+            found.append(Snapshot(sidecar.with_suffix(".db"), datetime.fromisoformat(meta["started_at"]),
+                                  datetime.fromisoformat(meta["finished_at"]), int(meta["size"]),
+                                  checked=meta["integrity"] == "ok"))
     return found
 
 
@@ -82,17 +110,18 @@ def snapshot_for(config: BackupConfig, to_time: datetime | None) -> Snapshot:
 
 
 def snapshot_restore(snapshot: Snapshot, database: Path) -> None:
-    """Copy the snapshot to `database` (a new folder: an existing store is never overwritten)."""
+    """Copy the snapshot to `database` (a new folder: an existing store is never overwritten). A checked
+    snapshot's copy gets the quick check (is the copy whole?); an unchecked one the full check."""
     if database.exists():
         raise FileExistsError(f"{database} exists: restore into a new folder, then point DATA_DIR at it")
     database.parent.mkdir(parents=True, exist_ok=True)
     temp = database.with_suffix(".restoring")
     shutil.copyfile(snapshot.path, temp)
-    integrity_check(temp)
+    integrity_check(temp, "quick_check" if snapshot.checked else "integrity_check")
     temp.rename(database)
 
 
-def _expire(config: BackupConfig) -> None:
+def snapshots_expire(config: BackupConfig) -> None:
     for old in snapshots_list(config)[:-config.backup_keep_sqlite]:
         old.path.unlink(missing_ok=True)
         old.path.with_suffix(".json").unlink(missing_ok=True)
