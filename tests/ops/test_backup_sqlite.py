@@ -123,3 +123,22 @@ def test_backup_list_verify_and_restore_from_the_command_line(embedded: Path, tm
         assert conn.execute(text("SELECT photos FROM cars WHERE id = :id"), {"id": car.id}).scalar_one()
     engine.dispose()
     assert len(list((tmp_path / "restored" / "media").rglob("*.webp"))) == 1
+
+
+def test_the_schedule_publishes_copies_at_once_and_records_them_good_after_the_check(
+        embedded: Path, tmp_path: Path) -> None:
+    from ops.backup_status import last_good_at
+    from ops.sqlite_backup import snapshot_check
+    from ops.sqlite_schedule import SnapshotSchedule
+
+    config = BackupConfig(backup_dir=tmp_path / "backups")
+    schedule = SnapshotSchedule(embedded / "auction.db", embedded / "media", config)
+    first = schedule.once()
+    schedule.join()
+    assert snapshots_list(config)[0].checked and last_good_at(config) is not None
+    with first.path.open("r+b") as handle:  # the copy rots on the backup disk
+        handle.seek(first.size // 2)
+        handle.write(b"\xff" * 4096)
+    with pytest.raises((SnapshotCorrupt, sqlite3.DatabaseError)):
+        snapshot_check(first)
+    assert snapshots_list(config) == []  # a corrupt copy is never offered to a restore
