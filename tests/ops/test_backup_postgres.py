@@ -21,7 +21,6 @@ import psycopg
 import pytest
 from pydantic import ValidationError
 
-from ops import pgbackrest
 from ops.backup_config import BackupConfig
 from ops.backup_status import wal_archive_lag_seconds
 from ops.cluster import Cluster, cluster_create, cluster_drop, cluster_find, cluster_start, tools_ready
@@ -52,15 +51,14 @@ def archived() -> Iterator[Archived]:
                           wal_archive_timeout_s=2)
     cluster = cluster_create(f"test_backup_{tag}", local_trust=True)
     try:
-        pgbackrest.repo_configure(config, cluster)
         cluster_start(cluster)
-        pgbackrest.archiving_enable(config, cluster)
         with psycopg.connect(cluster.url(), autocommit=True) as conn:
             conn.execute("CREATE DATABASE app")
         stores.migrate(cluster.url("app").replace("postgresql://", "postgresql+psycopg://"))
         env = {**os.environ, "DATABASE_URL": cluster.url("app"), "BACKUP_DIR": str(config.backup_dir),
                "PGBACKREST_STANZA": config.pgbackrest_stanza, "WAL_ARCHIVE_TIMEOUT_S": "2",
                "DATA_DIR": str(folder / "data")}
+        assert "WAL archiving is on" in _cli("ops.backup", "setup", "--cluster", cluster.spec, env=env).stdout
         yield Archived(config, cluster, env)
     finally:
         cluster_drop(cluster)
