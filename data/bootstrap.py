@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
 
 from data.bid_store import bid_statements_warm
 from data.db import get_engine
@@ -21,7 +22,7 @@ def prepare_store() -> None:
     if settings.is_sqlite:
         upgrade_to_head()
     else:
-        _require_head()
+        require_head(get_engine())
     if settings.demo_mode:
         from data.demo import seed_demo  # imported late: only demo mode needs Pillow and the catalog
 
@@ -29,13 +30,20 @@ def prepare_store() -> None:
     bid_statements_warm(get_engine())
 
 
-def _require_head() -> None:
-    """PostgreSQL is migrated by the operator (`python -m data.migrate`), never behind their back."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    with get_engine().connect() as conn:
+def require_head(engine: Engine) -> None:
+    """PostgreSQL is migrated by the operator (`python -m data.migrate`), never behind their back; a
+    schema this app does not know (restored from a newer release) is refused as firmly as an old one."""
+    scripts = ScriptDirectory.from_config(alembic_config())
+    head = scripts.get_current_head()
+    with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
-    if current != head:
+    if current == head:
+        return
+    if current is not None and current not in {script.revision for script in scripts.walk_revisions()}:
         raise StoreNotMigrated(
-            f"The database schema is at {current or 'nothing'}, the app needs {head}. "
-            "Run `python -m data.migrate` with the same DATABASE_URL, then start the app again."
-        )
+            f"The database schema is at {current}, a migration this app does not know (the store is newer "
+            f"than the app, which needs {head}). Run the release that wrote it, or restore a matching store.")
+    raise StoreNotMigrated(
+        f"The database schema is at {current or 'nothing'}, the app needs {head}. "
+        "Run `python -m data.migrate` with the same DATABASE_URL, then start the app again."
+    )

@@ -5,9 +5,11 @@ from functools import partial
 import streamlit as st
 
 from analytics import figures
+from domain.backups import platform_backup_health
 from domain.errors import DomainError
 from domain.permissions import Action
 from domain.reports import FiguresPreparing, figures_ready, platform_dashboard
+from ui.backups import backup_panel
 from ui.charts import chart_with_table, date_range, freshness, preparing, table
 from ui.format import money, money_short
 from ui.session import guard
@@ -31,6 +33,8 @@ if int(overdue["past_grace"]):
              "not settled. Is the worker (`python -m domain.bidding.worker`) running?")
 else:
     st.success(f"Settlement is healthy: {int(overdue['unsettled_past_end'])} lots awaiting settlement.")
+
+backup_panel(platform_backup_health(actor))
 
 money_row = board.summary.iloc[0]
 live = board.live.iloc[0]

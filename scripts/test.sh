@@ -4,16 +4,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x /usr/bin/chromium ]; then  # the browser tests drive Debian's Chromium
+# Debian packages the tests drive: Chromium (browser tests), pgBackRest (backups and the restore
+# drill), promtool from prometheus (the alert rules are checked with Prometheus's own tool).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v pgbackrest >/dev/null || missing+=(pgbackrest)
+if [ ${#missing[@]} -gt 0 ] || ! command -v promtool >/dev/null; then
   SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
-fi
-if ! command -v promtool >/dev/null; then  # tests/ops check the alert rules with Prometheus's own tool
-  SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null \
-    || echo "promtool unavailable: the rule checks that need it will skip"
-  $SUDO service prometheus stop >/dev/null 2>&1 || true  # only promtool is wanted, not the server
+  [ ${#missing[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  if ! command -v promtool >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+    $SUDO service prometheus stop >/dev/null 2>&1 || true  # only promtool is wanted, not the server
+  fi
 fi
 
 python3 -m venv .venv
@@ -30,6 +33,10 @@ fi
 .venv/bin/python -m bench.inventory_bench --smoke
 .venv/bin/python -m bench.demo_seed_bench --smoke
 .venv/bin/python -m bench.board_bench --smoke  # a real app server on an embedded store
+.venv/bin/python -m bench.restore_drill --store sqlite --smoke
+if [ "$(id -u)" = 0 ]; then  # the PostgreSQL drill makes (and drops) clusters of its own: root only
+  .venv/bin/python -m bench.restore_drill --store postgresql --smoke
+fi
 if [ -n "${TEST_DATABASE_URL:-}" ]; then  # the bid bench measures PostgreSQL only
   DATABASE_URL="$TEST_DATABASE_URL" .venv/bin/python -m bench.bid_bench --smoke
   DATABASE_URL="$TEST_DATABASE_URL" .venv/bin/python -m bench.api_bench --smoke
