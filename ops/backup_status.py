@@ -1,7 +1,12 @@
 """How safe the store is right now, for the admin's platform page and for Prometheus.
 
-    autogavel_backup_age_seconds       since the last backup that passed its check (alert past 900)
+    autogavel_backup_age_seconds       since the last backup that passed its check (alert past the
+                                       schedule's interval with a margin: see `age_limit_s`)
     autogavel_wal_archive_lag_seconds  committed work not yet in the archive, in seconds (alert past 900)
+
+The recovery point is the archive's lag (on SQLite, the newest snapshot's age): past 15 minutes,
+committed bids are at risk, so that alerts. A base backup only bounds how long a restore replays WAL,
+so its age alerts only once a scheduled one is clearly missed (hourly incrementals: past 90 minutes).
 
 Every successful, verified backup writes `last-good.json` in the backup folder; the WAL lag is read from
 PostgreSQL's own `pg_stat_archiver`. The embedded store has no WAL archive: all that is safe is its
@@ -38,10 +43,18 @@ class BackupHealth:
     last_good_at: datetime | None
     backup_age_s: float | None  # None: no backup has ever succeeded
     archive_lag_s: float | None
+    age_limit_s: float = ALERT_AFTER_S
 
     @property
     def alerting(self) -> bool:
-        return any(v is None or v > ALERT_AFTER_S for v in (self.backup_age_s, self.archive_lag_s))
+        return (self.backup_age_s is None or self.backup_age_s > self.age_limit_s
+                or self.archive_lag_s is None or self.archive_lag_s > ALERT_AFTER_S)
+
+
+def age_limit_s(config: BackupConfig, *, sqlite: bool) -> float:
+    """How old the last good backup may be before a scheduled one was clearly missed."""
+    interval = config.backup_sqlite_every_s if sqlite else config.backup_incr_every_h * 3600
+    return max(float(ALERT_AFTER_S), 1.5 * interval)
 
 
 def record_good(config: BackupConfig, *, store: str, label: str) -> None:
@@ -63,8 +76,9 @@ def backup_health(engine: Engine, config: BackupConfig | None = None) -> BackupH
     config = config or BackupConfig()
     last = last_good_at(config)
     age = None if last is None else (datetime.now(UTC) - last).total_seconds()
-    lag = age if engine.dialect.name == "sqlite" else wal_archive_lag_seconds(engine)
-    return BackupHealth(last, age, lag)
+    sqlite = engine.dialect.name == "sqlite"
+    lag = age if sqlite else wal_archive_lag_seconds(engine)
+    return BackupHealth(last, age, lag, age_limit_s(config, sqlite=sqlite))
 
 
 def wal_archive_lag_seconds(engine: Engine) -> float | None:

@@ -14,6 +14,7 @@ from prometheus_client import Counter, Gauge, start_http_server
 from data.db import get_engine
 from data.types import utcnow
 from domain.bidding.worker import settlement_lag_s
+from ops import backup_status
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,10 @@ LAG = Gauge("auction_settlement_lag_seconds",
 COPY_LAG = Gauge("analytics_copy_lag_seconds", "Age of the analytics copy's last refresh (-1: no copy yet)")
 POOL_IN_USE = Gauge("db_pool_checked_out", "Store connections this process has in use")
 POOL_CAPACITY = Gauge("db_pool_capacity", "Store connections this process may open (pool size + overflow)")
+BACKUP_AGE = Gauge(backup_status.BACKUP_AGE,
+                   "Seconds since the last backup that passed its check (+Inf: none)")
+ARCHIVE_LAG = Gauge(backup_status.ARCHIVE_LAG,
+                    "Seconds of committed work not yet in the WAL archive or snapshot (+Inf: archiving off)")
 
 
 def watch_pool() -> None:
@@ -54,8 +59,23 @@ def _copy_age_s() -> float:
     return -1.0 if fresh is None else max(0.0, (utcnow() - fresh).total_seconds())
 
 
+def watch_backups() -> None:
+    """Backup gauges read at scrape time (a file and one catalog query), in the worker that runs anyway."""
+    BACKUP_AGE.set_function(lambda: _backup_metric(backup_status.BACKUP_AGE))
+    ARCHIVE_LAG.set_function(lambda: _backup_metric(backup_status.ARCHIVE_LAG))
+
+
+def _backup_metric(name: str) -> float:
+    try:
+        return backup_status.backup_metrics(get_engine())[name]
+    except Exception:  # a store that does not answer must not break the scrape; unknown alerts too
+        log.warning("backup status unreadable", exc_info=True)
+        return float("inf")
+
+
 def serve_worker_metrics(port: int) -> Callable[[dict[str, int]], None]:
     watch_pool()
+    watch_backups()
     start_http_server(port, addr="127.0.0.1")
     log.info("worker metrics on 127.0.0.1:%d/metrics", port)
     return record_round

@@ -16,6 +16,7 @@ from ui.session import guard
 
 actor = guard(Action.VIEW_PLATFORM_METRICS)
 st.title("Platform metrics")
+backup_panel(platform_backup_health(actor))  # read from the store: shown even while figures are preparing
 zone = actor.timezone
 start, end = date_range(zone, key="platform_dates", days=30)
 try:
@@ -33,8 +34,6 @@ if int(overdue["past_grace"]):
              "not settled. Is the worker (`python -m domain.bidding.worker`) running?")
 else:
     st.success(f"Settlement is healthy: {int(overdue['unsettled_past_end'])} lots awaiting settlement.")
-
-backup_panel(platform_backup_health(actor))
 
 money_row = board.summary.iloc[0]
 live = board.live.iloc[0]

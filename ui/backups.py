@@ -21,5 +21,6 @@ def backup_panel(health: BackupHealth) -> None:
     cols[0].metric("Last good backup", "never" if last is None else f"{age(last)} ago")
     cols[1].metric("WAL archive lag", "archiving off" if lag is None else age(lag))
     if health.alerting:
-        st.error(f"Backups are behind (over {ALERT_AFTER_S // 60} minutes, or none yet): committed bids "
-                 "are at risk. Run `python -m ops.backup list` on the database host (docs/OPERATIONS.md).")
+        st.error(f"Backups are behind (the archive over {ALERT_AFTER_S // 60} minutes behind, a scheduled "
+                 "backup missed, or none yet): committed bids are at risk. Run `python -m ops.backup list` "
+                 "on the database host (docs/OPERATIONS.md).")
