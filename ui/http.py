@@ -25,6 +25,7 @@ from domain import auth
 from domain.downloads import download_claim, download_done
 from domain.errors import Forbidden, NotFound, SessionExpired
 from ui.session import COOKIE_NAME
+from ui.stream import live_stream
 
 log = logging.getLogger(__name__)
 
@@ -120,5 +121,6 @@ ROUTES = [
     Route("/auth/refresh", refresh_session, methods=["POST"]),
     Route("/auth/logout", end_session, methods=["GET"]),
     Route("/downloads", download, methods=["GET"]),
+    Route("/live", live_stream, methods=["GET"]),  # live boards by server-sent events (docs/LIVE.md)
 ]
 MIDDLEWARE = [Middleware(SecurityHeaders)]
