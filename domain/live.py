@@ -48,7 +48,7 @@ class Hub:
     def subscribe(self, lot_ids: Iterable[int]) -> Watcher | None:
         if self._loop is None:
             self._loop = asyncio.get_running_loop()
-            start_feed(self.publish, self.resync_all)
+        start_feed(self.publish, self.resync_all)  # cheap once running; (re)started for this store
         if len(self._watchers) >= self.max_watchers:
             return None
         watcher = Watcher(frozenset(lot_ids))

@@ -90,9 +90,14 @@ async def _events(watcher: Watcher, user_id: int, first: list[PublicBoard],
 async def _boards_for(watcher: Watcher, item: LotEvent | None) -> list[PublicBoard]:
     if item is RESYNC:
         boards.forget()
-        return [await boards.at_least(lot_id, 0) for lot_id in watcher.lot_ids]
-    assert item is not None
-    return [await boards.at_least(item.lot_id, item.version)]
+    wanted = [(lot_id, 0) for lot_id in watcher.lot_ids] if item is None else [(item.lot_id, item.version)]
+    found = []
+    for lot_id, version in wanted:
+        try:
+            found.append(await boards.at_least(lot_id, version))
+        except NotFound:  # a draft again, or gone: nothing public to show
+            continue
+    return found
 
 
 def _hello() -> str:
