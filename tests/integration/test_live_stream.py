@@ -230,7 +230,8 @@ def test_a_bid_placed_by_another_process_reaches_this_processs_watchers(store: s
     try:
         watcher.next_board()
         env = dict(os.environ, DATABASE_URL=get_settings().url)
-        code = ("import uuid\nfrom domain.bidding import service\nfrom tests.support.factories import make_user\n"
+        code = ("import uuid\nfrom domain.bidding import service\n"
+                "from tests.support.factories import make_user\n"
                 "bidder = make_user(email=uuid.uuid4().hex + '@example.com')\n"
                 f"service.bid_place(bidder, lot_id={lot.id}, maximum='350000', key=uuid.uuid4().hex)")
         subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=60)
