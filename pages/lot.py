@@ -14,6 +14,7 @@ from domain.errors import DomainError
 from domain.permissions import Action, can
 from ui.feedback import reporting_errors
 from ui.format import money
+from ui.live_board import live_board
 from ui.lot_actions import admin_void, own_bids
 from ui.lot_board import draw_board
 from ui.nav import link
@@ -49,7 +50,8 @@ def live() -> None:
     draw_board(lot_board(actor, lot_id) if fresh else shared_board(lot_id), actor)
 
 
-live()
+if not (board.is_open and live_board(board, actor)):  # pushed; the polling fragment as fallback
+    live()
 message = st.session_state.pop(f"result_{lot_id}", None)
 if message:
     (st.success if message[0] == "ok" else st.warning)(message[1])
