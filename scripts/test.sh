@@ -26,6 +26,7 @@ if [ -n "${TEST_DATABASE_URL:-}" ]; then  # the bid bench measures PostgreSQL on
   DATABASE_URL="$TEST_DATABASE_URL" .venv/bin/python -m bench.bid_bench --smoke
   DATABASE_URL="$TEST_DATABASE_URL" .venv/bin/python -m bench.api_bench --smoke
   DATABASE_URL="$TEST_DATABASE_URL" .venv/bin/python -m bench.analytics_bench --smoke
+  DATABASE_URL="$TEST_DATABASE_URL" .venv/bin/python -m bench.live_bench --smoke
 fi
 
 # pytest exits non-zero (5) when it collects nothing, and `set -e` turns that into a failure.

@@ -83,6 +83,6 @@ def ends_at(data_dir: Path, lot_id: int) -> datetime:
 
 
 def seconds(countdown: str) -> int:
-    parts = dict((unit, int(number)) for number, unit in re.findall(r"(\d+)([hms])", countdown))
+    parts = {unit: int(number) for number, unit in re.findall(r"(\d+)([hms])", countdown)}
     assert parts, countdown
     return parts.get("h", 0) * 3600 + parts.get("m", 0) * 60 + parts.get("s", 0)
