@@ -82,13 +82,25 @@ def _announce_in_transaction(session: SASession) -> None:
     touched = session.info.pop(_TOUCHED, None)
     if not touched:
         return
-    query = select(col(Lot.id), col(Lot.version)).where(col(Lot.id).in_(sorted(touched)))
-    events = [LotEvent(int(lot_id or 0), int(version)) for lot_id, version in session.execute(query)]
-    if session.get_bind().dialect.name == "postgresql":
-        for start in range(0, len(events), _PER_NOTIFY):
-            session.execute(text("SELECT pg_notify(:channel, :payload)"),
-                            {"channel": CHANNEL, "payload": encode(events[start:start + _PER_NOTIFY])})
+    ids = sorted(touched)
+    if session.get_bind().dialect.name == "postgresql" and len(ids) <= _PER_NOTIFY:
+        payload = session.execute(_READ_AND_NOTIFY, {"ids": ids, "channel": CHANNEL}).scalar()  # one trip
+        events = decode(payload or "")
+    else:
+        query = select(col(Lot.id), col(Lot.version)).where(col(Lot.id).in_(ids))
+        events = [LotEvent(int(lot_id or 0), int(version)) for lot_id, version in session.execute(query)]
+        if session.get_bind().dialect.name == "postgresql":
+            for start in range(0, len(events), _PER_NOTIFY):
+                session.execute(text("SELECT pg_notify(:channel, :payload)"),
+                                {"channel": CHANNEL, "payload": encode(events[start:start + _PER_NOTIFY])})
     session.info[_PENDING] = events
+
+
+# The bid path's commit pays one round trip for this, not two: read the versions and notify at once.
+_READ_AND_NOTIFY = text(
+    "WITH p AS (SELECT string_agg(id::text || ':' || version::text, ',') AS payload FROM lots "
+    "WHERE id = ANY(CAST(:ids AS integer[]))) "
+    "SELECT payload FROM p, LATERAL (SELECT pg_notify(:channel, payload)) AS sent WHERE payload IS NOT NULL")
 
 
 @event.listens_for(SASession, "after_commit")
