@@ -86,3 +86,33 @@ def seconds(countdown: str) -> int:
     parts = {unit: int(number) for number, unit in re.findall(r"(\d+)([hms])", countdown)}
     assert parts, countdown
     return parts.get("h", 0) * 3600 + parts.get("m", 0) * 60 + parts.get("s", 0)
+
+
+def place_bid(page: Page, above_minimum: int) -> None:
+    bid_box = page.get_by_label("Your maximum bid")
+    expect(bid_box).to_be_visible(timeout=15_000)
+    bid_box.fill(str(int(float(bid_box.input_value())) + above_minimum))
+    page.get_by_role("button", name="Place bid").click()
+    expect(page.get_by_text(re.compile("You lead|maximum is higher|Tick the box"))).to_be_visible()
+    if page.get_by_text(re.compile("Tick the box")).is_visible():  # a large bid asks for a second look
+        page.get_by_text("I confirm this amount").click()
+        page.get_by_role("button", name="Place bid").click()
+        expect(page.get_by_text(re.compile("You lead|maximum is higher"))).to_be_visible()
+
+
+def test_the_outbid_leader_gets_a_toast_without_doing_anything(page: Page, second_page: Page, app_url: str,
+                                                               app_data_dir: Path) -> None:
+    accounts = demo_accounts(page, app_url)
+    lot_id = a_live_lot(app_data_dir)
+    sign_in(page, app_url, *accounts["bidder"])
+    page.goto(f"{app_url}/lot?id={lot_id}")
+    place_bid(page, 300_000)  # above any demo bidder's hidden maximum
+    board = page.get_by_test_id("live-board")
+    expect(board.locator("[data-f='leader']")).to_have_text("you", timeout=15_000)
+    expect(board.get_by_text("Live", exact=True)).to_be_visible(timeout=15_000)
+
+    sign_in(second_page, app_url, *accounts["admin"])
+    second_page.goto(f"{app_url}/lot?id={lot_id}")
+    place_bid(second_page, 600_000)
+    expect(page.get_by_text("You were outbid on this lot.")).to_be_visible(timeout=5_000)
+    expect(board.locator("[data-f='leader']")).to_have_text(re.compile(r"Bidder [0-9A-F]{4}"))
