@@ -55,7 +55,10 @@ async def live_stream(request: Request) -> Response:
     except NotFound:
         hub.unsubscribe(watcher)
         return PlainTextResponse("No such lot.", status_code=404)
-    seen = {e.lot_id: e.version for e in decode(request.headers.get("last-event-id", ""))}
+    # EventSource sends Last-Event-ID on its own reconnects; a tab that reopens its stream (after a
+    # rerun) passes what it has as `since`.
+    since = request.headers.get("last-event-id") or request.query_params.get("since", "")
+    seen = {e.lot_id: e.version for e in decode(since[:4000])}
     return StreamingResponse(_events(watcher, actor.id, first, seen), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
