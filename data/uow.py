@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session as SASession
 from sqlmodel import Session
 
 from data.db import get_engine, reader, writer
+from data.events import touch_lots
 from data.models import TRACKED_TABLES, AuditLog, ChangeLog
 from data.types import utcnow
 
@@ -81,6 +82,7 @@ def _as_text(value: object) -> str:
 def _append_changes(session: SASession, changes: list[tuple[str, int, str]]) -> None:
     if not changes:
         return
+    touch_lots(session, [entity_id for entity, entity_id, _ in changes if entity == "lots"])  # boards push
     txid = _transaction_id(session)
     now = utcnow()
     rows = [{"entity": e, "entity_id": i, "op": op, "txid": txid, "at": now} for e, i, op in changes]

@@ -1,4 +1,5 @@
-"""A lot: the live bid board and bid form (refreshed every two seconds), photos, watch, retract or void."""
+"""A lot: the live bid board (pushed; polled every two seconds as a fallback), the bid form, photos,
+watch, retract or void."""
 
 import streamlit as st
 
@@ -8,6 +9,7 @@ from domain.bidding.settlement import lot_decide
 from domain.errors import DomainError
 from ui.bid_form import bid_form, may_bid, standing
 from ui.feedback import reporting_errors
+from ui.live_board import live_board
 from ui.lot_actions import admin_void, own_bids
 from ui.lot_board import draw_board, draw_history, photo_strip
 from ui.nav import link
@@ -45,9 +47,20 @@ def live() -> None:
     draw_history(now, actor)
 
 
+def pushed_or_polled() -> None:
+    """The pushed board when the stream connects (Python reruns only when this user must act: the form
+    is drawn from this run's read, the pushed board shows the live lowest bid); else the polling one."""
+    if not (board.is_open and live_board(board, actor)):
+        live()
+        return
+    standing(board, actor)
+    if may_bid(actor, board):
+        bid_form(actor, board)
+
+
 board_side, photo_side = st.columns([3, 2])  # on a phone the columns stack: price and bid come first
 with board_side:
-    live()
+    pushed_or_polled()
 with photo_side:
     photo_strip(board.photos[:8])
 

@@ -41,6 +41,7 @@ if [ -n "${TEST_DATABASE_URL:-}" ]; then  # the bid bench measures PostgreSQL on
   DATABASE_URL="$TEST_DATABASE_URL" .venv/bin/python -m bench.bid_bench --smoke
   DATABASE_URL="$TEST_DATABASE_URL" .venv/bin/python -m bench.api_bench --smoke
   DATABASE_URL="$TEST_DATABASE_URL" .venv/bin/python -m bench.analytics_bench --smoke
+  DATABASE_URL="$TEST_DATABASE_URL" .venv/bin/python -m bench.live_bench --smoke
   .venv/bin/python -m bench.chaos_bench --smoke  # the stack on a PostgreSQL cluster of its own (pg_createcluster)
 fi
 

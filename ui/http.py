@@ -25,13 +25,15 @@ from domain import auth
 from domain.downloads import download_claim, download_done
 from domain.errors import Forbidden, NotFound, SessionExpired
 from ui.session import COOKIE_NAME
+from ui.stream import live_stream
 
 log = logging.getLogger(__name__)
 
 SECURITY_HEADERS = {
-    # Streamlit's front end needs inline styles and eval (Vega, Plotly); everything else is 'self'.
+    # Streamlit's front end needs inline styles and eval (Vega, Plotly), and loads components-v2
+    # JavaScript (the live board, shipped in this repository) as blob: modules; everything else is 'self'.
     "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+        "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:; "
         "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
         "connect-src 'self' ws: wss:; frame-src 'self' blob: data:; worker-src 'self' blob:; "
         "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
@@ -122,5 +124,6 @@ ROUTES = [
     Route("/auth/refresh", refresh_session, methods=["POST"]),
     Route("/auth/logout", end_session, methods=["GET"]),
     Route("/downloads", download, methods=["GET"]),
+    Route("/live", live_stream, methods=["GET"]),  # live boards by server-sent events (docs/LIVE.md)
 ]
 MIDDLEWARE = [Middleware(SecurityHeaders)]

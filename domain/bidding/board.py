@@ -74,6 +74,7 @@ class LotBoard:
     changed_after_bids: bool
     cancel_reason: str | None
     history: list[HistoryLine]
+    version: int = 0  # the lot's version: live boards send it as the event id (ui/stream.py)
 
     def premium_for(self, amount: Decimal) -> Decimal:
         return buyer_premium(amount, self.premium_pct, self.premium_min, self.premium_max)
@@ -141,7 +142,7 @@ def _read_board(lot_id: int, now: datetime) -> LotBoard:
             minimum_bid(state, Ladder.stored(ladder_from_text(lot.ladder))),
             lot.buyer_premium_pct, lot.premium_min, lot.premium_max,
             lot.changed_after_bids_at is not None, lot.cancel_reason,
-            history)
+            history, lot.version)
 
 
 @dataclass(frozen=True)

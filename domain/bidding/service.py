@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from data.bid_store import BidWrite, LotForBid, bid_write, insert_once, lot_for_bid
+from data.events import touch_lots
 from data.models import Auction, AuctionParticipant, Bid, Dealer, Lot, LotBidder
 from data.types import utcnow
 from data.uow import UnitOfWork
@@ -116,6 +117,7 @@ def _in_one_transaction(requests: list[_BidRequest]) -> list[BidReceipt | BaseEx
             except DomainError as refusal:
                 answers.append(refusal)
         hooks.inside_bid_transaction(requests[0].lot_id)
+        touch_lots(uow.session, {request.lot_id for request in requests})  # its change log is raw SQL
         uow.commit()
     return answers
 

@@ -1,0 +1,80 @@
+"""This process's one subscription to board events committed by ANY process on the store.
+
+- PostgreSQL: one thread holds one connection that LISTENs (data/events.py sends NOTIFY in the
+  committing transaction). When the connection drops, the thread reconnects and reports `lost`:
+  events sent meanwhile are gone, so watchers must resync from the store.
+- SQLite: several Streamlit processes may share one file and there is no NOTIFY, so one thread per
+  process reads the change log's new `lots` rows every 250 ms (an indexed primary-key range, usually
+  empty) and publishes their current versions. Commits in this process arrive at once anyway through
+  the in-process sink; the poll only adds what other processes committed.
+
+Started on first use, never at server start (start-up must not need the store).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+import psycopg
+from sqlalchemy import Engine, text
+
+from data.db import get_engine
+from data.events import CHANNEL, LotEvent, add_sink, decode
+
+log = logging.getLogger(__name__)
+POLL_SECONDS = 0.25
+_started: dict[str, threading.Thread] = {}
+_start_lock = threading.Lock()
+
+
+def start_feed(on_events: Callable[[list[LotEvent]], None], on_lost: Callable[[], None]) -> None:
+    """Deliver every committed board event of every process to `on_events` (idempotent per process)."""
+    add_sink(on_events)
+    engine = get_engine()
+    with _start_lock:
+        key = engine.url.render_as_string(hide_password=True)
+        if key in _started and _started[key].is_alive():
+            return
+        target = _listen if engine.dialect.name == "postgresql" else _poll
+        thread = threading.Thread(target=target, args=(engine, on_events, on_lost), name="board-events",
+                                  daemon=True)
+        _started[key] = thread
+        thread.start()
+
+
+def _listen(engine: Engine, on_events: Callable[[list[LotEvent]], None], on_lost: Callable[[], None]) -> None:
+    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    while True:
+        try:
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(f"LISTEN {CHANNEL}")
+                on_lost()  # whatever was committed before LISTEN took effect: resync from the store
+                for note in conn.notifies():
+                    on_events(decode(note.payload))
+        except Exception:  # the server restarted or the network broke: reconnect, then resync
+            log.warning("board-event listener lost its connection; reconnecting", exc_info=True)
+            time.sleep(1)
+
+
+_NEW_LOT_CHANGES = text("SELECT DISTINCT l.id, l.version FROM change_log c JOIN lots l ON l.id = c.entity_id "
+                        "WHERE c.id > :cursor AND c.id <= :top AND c.entity = 'lots'")
+_LAST_CHANGE = text("SELECT coalesce(max(id), 0) FROM change_log")
+
+
+def _poll(engine: Engine, on_events: Callable[[list[LotEvent]], None], _on_lost: Callable[[], None]) -> None:
+    cursor: int | None = None
+    while True:
+        try:
+            with engine.connect() as conn:
+                top = int(conn.execute(_LAST_CHANGE).scalar_one())
+                rows = [] if cursor is None or top <= cursor else conn.execute(
+                    _NEW_LOT_CHANGES, {"cursor": cursor, "top": top}).all()
+            cursor = top  # below it at start, or an emptied log (a wiped test store): from its end
+            if rows:
+                on_events([LotEvent(int(lot), int(version)) for lot, version in rows])
+        except Exception:
+            log.warning("board-event poll failed; retrying", exc_info=True)
+        time.sleep(POLL_SECONDS)

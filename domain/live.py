@@ -1,0 +1,146 @@
+"""Live boards in one server process: one subscription to the store's board events (data/event_feed.py),
+fanned out to each watcher through a bounded queue, and one board read per lot version however many
+watch it.
+
+Everything here runs on the server's event loop except `publish` and `resync_all`, which any thread
+may call (the committing thread, the listener thread): they hop onto the loop once per batch, not
+once per watcher.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
+
+from data.event_feed import start_feed
+from data.events import LotEvent
+
+QUEUE_SIZE = 64  # events a watcher may lag behind before it is dropped (it reconnects and resyncs)
+RESYNC = None  # queued instead of an event: "re-read every lot you show", after a lost subscription
+
+
+@dataclass(eq=False)
+class Watcher:
+    lot_ids: frozenset[int]
+    queue: asyncio.Queue[LotEvent | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
+    dropped: bool = False  # fell behind: the stream ends and the browser reconnects with its versions
+
+
+class Hub:
+    """The process's watchers, by lot. `subscribe` refuses past `max_watchers` (the caller answers 503)."""
+
+    def __init__(self, max_watchers: int) -> None:
+        self.max_watchers = max_watchers
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._by_lot: dict[int, set[Watcher]] = {}
+        self._watchers: set[Watcher] = set()
+        self._latest: dict[int, int] = {}
+
+    @property
+    def count(self) -> int:
+        return len(self._watchers)
+
+    def latest(self, lot_id: int) -> int:
+        return self._latest.get(lot_id, -1)
+
+    def subscribe(self, lot_ids: Iterable[int]) -> Watcher | None:
+        if self._loop is None:
+            self._loop = asyncio.get_running_loop()
+        start_feed(self.publish, self.resync_all)  # cheap once running; (re)started for this store
+        if len(self._watchers) >= self.max_watchers:
+            return None
+        watcher = Watcher(frozenset(lot_ids))
+        self._watchers.add(watcher)
+        for lot_id in watcher.lot_ids:
+            self._by_lot.setdefault(lot_id, set()).add(watcher)
+        return watcher
+
+    def unsubscribe(self, watcher: Watcher) -> None:
+        self._watchers.discard(watcher)
+        for lot_id in watcher.lot_ids:
+            watching = self._by_lot.get(lot_id)
+            if watching is not None:
+                watching.discard(watcher)
+                if not watching:
+                    del self._by_lot[lot_id]
+
+    def publish(self, events: list[LotEvent]) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._fan_out, events)
+
+    def resync_all(self) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._resync)
+
+    def _fan_out(self, events: list[LotEvent]) -> None:
+        for event in events:
+            if self._latest.get(event.lot_id, -1) >= event.version:
+                continue  # heard already (from this process's commit, then again from NOTIFY)
+            self._latest[event.lot_id] = event.version
+            for watcher in self._by_lot.get(event.lot_id, ()):
+                _offer(watcher, event)
+
+    def _resync(self) -> None:
+        self._latest.clear()
+        for watcher in self._watchers:
+            _offer(watcher, RESYNC)
+
+
+def _offer(watcher: Watcher, item: LotEvent | None) -> None:
+    if watcher.dropped:
+        return
+    try:
+        watcher.queue.put_nowait(item)
+    except asyncio.QueueFull:
+        watcher.dropped = True  # never block the others on one slow reader
+
+
+class Versioned(Protocol):
+    @property
+    def version(self) -> int: ...
+
+
+T = TypeVar("T", bound=Versioned)
+
+
+class Boards(Generic[T]):
+    """The last board read per lot, shared by every watcher of this process; concurrent asks for the
+    same lot share one read (run in a thread: reads are blocking)."""
+
+    MAX_LOTS = 5000
+
+    def __init__(self, read: Callable[[int], T]) -> None:
+        self._read = read
+        self._have: dict[int, T] = {}
+        self._reading: dict[int, asyncio.Future[T]] = {}
+
+    async def at_least(self, lot_id: int, version: int) -> T:
+        """A board of `version` or newer: never older than what the event announced."""
+        board = self._have.get(lot_id)
+        for _ in range(3):  # a read that began before that commit is older: read once more
+            if board is not None and board.version >= version:
+                return board
+            board = await self._read_shared(lot_id)
+        assert board is not None
+        return board
+
+    def forget(self) -> None:
+        self._have.clear()
+
+    async def _read_shared(self, lot_id: int) -> T:
+        pending = self._reading.get(lot_id)
+        if pending is None:
+            pending = asyncio.ensure_future(asyncio.to_thread(self._read, lot_id))
+            self._reading[lot_id] = pending
+            pending.add_done_callback(lambda _: self._reading.pop(lot_id, None))
+        board = await asyncio.shield(pending)
+        if len(self._have) >= self.MAX_LOTS:
+            self._have.clear()
+        known = self._have.get(lot_id)
+        if known is None or known.version < board.version:
+            self._have[lot_id] = board
+        return self._have[lot_id]

@@ -1,0 +1,118 @@
+"""The pushed lot board in two real browsers: B bids and A's board shows it within a second, without
+A's page asking the server for a single rerun while it only watches; A's countdown is right even with
+A's clock an hour wrong."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, WebSocket, expect
+
+from tests.e2e.conftest import demo_accounts, sign_in
+from tests.e2e.test_live_board import a_live_lot
+
+pytestmark = pytest.mark.e2e
+
+
+def frames_sent(page: Page) -> list[str]:
+    """Every websocket frame the page sends to Streamlit's server (a rerun request is one)."""
+    sent: list[str] = []
+
+    def watch(socket: WebSocket) -> None:
+        socket.on("framesent", lambda payload: sent.append(str(payload)[:40]))
+
+    page.on("websocket", watch)
+    return sent
+
+
+def test_a_bid_is_pushed_to_another_watcher_within_a_second(page: Page, second_page: Page, app_url: str,
+                                                            app_data_dir: Path) -> None:
+    accounts = demo_accounts(page, app_url)
+    lot_id = a_live_lot(app_data_dir)
+    sent = frames_sent(page)
+    sign_in(page, app_url, *accounts["bidder"])
+    page.goto(f"{app_url}/lot?id={lot_id}")
+    board = page.get_by_test_id("live-board")
+    expect(board.get_by_text("Live", exact=True)).to_be_visible(timeout=15_000)
+
+    sign_in(second_page, app_url, *accounts["admin"])
+    second_page.goto(f"{app_url}/lot?id={lot_id}")
+    bid_box = second_page.get_by_label("Your maximum bid")
+    expect(bid_box).to_be_visible(timeout=15_000)
+    minimum = int(float(bid_box.input_value()))
+    sent.clear()
+    bid_box.fill(str(minimum + 7000))
+    second_page.get_by_role("button", name="Place bid").click()
+    expect(second_page.get_by_text(re.compile("You lead|maximum is higher"))).to_be_visible()
+    bidders_board = second_page.get_by_test_id("live-board")
+    expect(bidders_board.locator("[data-f='leader']")).to_have_text(re.compile("you|Bidder"))
+    price = bidders_board.locator("[data-f='price']").inner_text()
+    expect(board.locator("[data-f='price']")).to_have_text(price, timeout=1_000)
+    expect(board.locator("[data-f='leader']")).to_have_text(re.compile(r"Bidder [0-9A-F]{4}"))
+
+    time.sleep(10)  # nothing happens: the watching page must not ask for a rerun
+    assert sent == [], f"A's page sent {len(sent)} websocket frames while only watching"
+
+
+def test_the_countdown_is_right_with_the_browsers_clock_an_hour_wrong(browser: Browser, app_url: str,
+                                                                      app_data_dir: Path) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.clock.install(time=datetime.now() + timedelta(hours=1))  # this machine's clock runs an hour fast
+    accounts = demo_accounts(page, app_url)
+    lot_id = a_live_lot(app_data_dir)
+    sign_in(page, app_url, *accounts["bidder"])
+    page.goto(f"{app_url}/lot?id={lot_id}")
+    board = page.get_by_test_id("live-board")
+    expect(board.get_by_text("Live", exact=True)).to_be_visible(timeout=15_000)
+    shown = board.locator("[data-f='countdown']").inner_text()
+    expected = (ends_at(app_data_dir, lot_id) - datetime.now(UTC)).total_seconds()
+    assert abs(seconds(shown) - expected) < 5, (shown, expected)  # not an hour off
+    context.close()
+
+
+def ends_at(data_dir: Path, lot_id: int) -> datetime:
+    with sqlite3.connect(data_dir / "auction.db") as db:
+        (value,) = db.execute("SELECT ends_at FROM lots WHERE id = ?", (lot_id,)).fetchone()
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def seconds(countdown: str) -> int:
+    parts = {unit: int(number) for number, unit in re.findall(r"(\d+)([hms])", countdown)}
+    assert parts, countdown
+    return parts.get("h", 0) * 3600 + parts.get("m", 0) * 60 + parts.get("s", 0)
+
+
+def place_bid(page: Page, above_minimum: int) -> None:
+    bid_box = page.get_by_label("Your maximum bid")
+    expect(bid_box).to_be_visible(timeout=15_000)
+    bid_box.fill(str(int(float(bid_box.input_value())) + above_minimum))
+    page.get_by_role("button", name="Place bid").click()
+    expect(page.get_by_text(re.compile("You lead|maximum is higher|Tick the box"))).to_be_visible()
+    if page.get_by_text(re.compile("Tick the box")).is_visible():  # a large bid asks for a second look
+        page.get_by_text("I confirm this amount").click()
+        page.get_by_role("button", name="Place bid").click()
+        expect(page.get_by_text(re.compile("You lead|maximum is higher"))).to_be_visible()
+
+
+def test_the_outbid_leader_gets_a_toast_without_doing_anything(page: Page, second_page: Page, app_url: str,
+                                                               app_data_dir: Path) -> None:
+    accounts = demo_accounts(page, app_url)
+    lot_id = a_live_lot(app_data_dir)
+    sign_in(page, app_url, *accounts["bidder"])
+    page.goto(f"{app_url}/lot?id={lot_id}")
+    place_bid(page, 300_000)  # above any demo bidder's hidden maximum
+    board = page.get_by_test_id("live-board")
+    expect(board.locator("[data-f='leader']")).to_have_text("you", timeout=15_000)
+    expect(board.get_by_text("Live", exact=True)).to_be_visible(timeout=15_000)
+
+    sign_in(second_page, app_url, *accounts["admin"])
+    second_page.goto(f"{app_url}/lot?id={lot_id}")
+    place_bid(second_page, 600_000)
+    expect(page.get_by_text("You were outbid on this lot.")).to_be_visible(timeout=5_000)
+    expect(board.locator("[data-f='leader']")).to_have_text(re.compile(r"Bidder [0-9A-F]{4}"))

@@ -1,0 +1,83 @@
+"""Board events leave a transaction only when it commits: on both stores, in this process and (on
+PostgreSQL) to every listening connection."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from data.events import CHANNEL, LotEvent, add_sink, decode, remove_sink
+from data.settings import get_settings
+from domain.bidding import hooks, service
+from domain.bidding.settlement import settle_lot
+from tests.support.factories import live_lot, lot_now, make_user
+
+
+@pytest.fixture
+def heard() -> Iterator[list[LotEvent]]:
+    events: list[LotEvent] = []
+
+    def sink(batch: list[LotEvent]) -> None:
+        events.extend(batch)
+
+    add_sink(sink)
+    yield events
+    remove_sink(sink)
+
+
+def bid(lot_id: int, amount: str) -> None:
+    service.bid_place(make_user(), lot_id=lot_id, maximum=amount, key=uuid.uuid4().hex)
+
+
+def test_a_committed_bid_publishes_its_lots_new_version(store: str, heard: list[LotEvent]) -> None:
+    lot = live_lot()
+    heard.clear()
+    bid(lot.id, "350000")
+    assert heard == [LotEvent(lot.id, lot_now(lot.id).version)]
+
+
+def test_a_rolled_back_bid_publishes_nothing(store: str, heard: list[LotEvent]) -> None:
+    lot = live_lot()
+    heard.clear()
+
+    def crash(_lot_id: int) -> None:
+        raise RuntimeError("the connection died before commit")
+
+    hooks.set_inside_bid(crash)
+    try:
+        with pytest.raises(RuntimeError):
+            bid(lot.id, "350000")
+    finally:
+        hooks.set_inside_bid(None)
+    assert heard == []
+    assert lot_now(lot.id).bid_count == 0
+
+
+def test_settling_a_lot_publishes_too(store: str, heard: list[LotEvent]) -> None:
+    lot = live_lot()
+    bid(lot.id, "350000")
+    heard.clear()
+    settle_lot(lot.id, now=lot_now(lot.id).ends_at)
+    assert heard and heard[-1] == LotEvent(lot.id, lot_now(lot.id).version)
+
+
+def test_postgres_notifies_other_connections_only_at_commit(store: str) -> None:
+    if store != "postgresql":
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
+    lot = live_lot()
+    url = get_settings().url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url, autocommit=True) as listener:
+        listener.execute(f"LISTEN {CHANNEL}")
+        hooks.set_inside_bid(lambda _lot: (_ for _ in ()).throw(RuntimeError("rolled back")))
+        try:
+            with pytest.raises(RuntimeError):
+                bid(lot.id, "350000")
+        finally:
+            hooks.set_inside_bid(None)
+        bid(lot.id, "360000")
+        payloads = [decode(n.payload) for n in listener.notifies(timeout=2, stop_after=1)]
+    assert payloads == [[LotEvent(lot.id, lot_now(lot.id).version)]]
+    assert lot_now(lot.id).bid_count == 1

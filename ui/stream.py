@@ -1,0 +1,113 @@
+"""`GET /live?lots=1,2,3`: one server-sent-event stream per browser tab, on Streamlit's own server.
+
+Authenticated by the HttpOnly session cookie (sent by the browser's EventSource on the same origin).
+Each `board` event carries one lot's public board (ui/live_view.py); its id is every lot's version
+the tab has seen ("12:40,13:7"), so a reconnect's `Last-Event-ID` says exactly what the tab has and
+gets each newer board read from the store: never an older state, nothing it already has. A `hello`
+event carries the server's clock (the browser corrects its countdown by the offset) and doubles as
+the heartbeat that keeps proxies from closing an idle stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import AsyncIterator
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
+
+from data.events import LotEvent, decode, encode
+from data.types import utcnow
+from domain import auth
+from domain.bidding.board import lot_board_snapshot
+from domain.errors import NotFound, SessionExpired
+from domain.live import RESYNC, Boards, Hub, Watcher
+from ui.live_view import PublicBoard, public_board
+from ui.session import COOKIE_NAME
+
+HEARTBEAT_SECONDS = 15.0
+MAX_LOTS = 60  # an auction page's lots; more is not a page anyone reads
+# Past this many open streams a process answers 503 and pages fall back to polling.
+MAX_STREAMS = int(os.environ.get("LIVE_MAX_STREAMS", "5000"))
+
+hub = Hub(max_watchers=MAX_STREAMS)
+boards: Boards[PublicBoard] = Boards(lambda lot_id: public_board(lot_board_snapshot(lot_id)))
+
+
+async def live_stream(request: Request) -> Response:
+    try:
+        actor = await run_in_threadpool(auth.session_resolve, request.cookies.get(COOKIE_NAME, ""))
+    except SessionExpired as error:
+        return PlainTextResponse(str(error), status_code=401)
+    lot_ids = _lot_ids(request.query_params.get("lots", ""))
+    if lot_ids is None:
+        return PlainTextResponse(f"Give lots=1,2,3: up to {MAX_LOTS} lot numbers.", status_code=400)
+    watcher = hub.subscribe(lot_ids)  # before the first reads: nothing committed after them is missed
+    if watcher is None:
+        return PlainTextResponse("Too many live connections on this server; the board refreshes itself "
+                                 "instead. Try again shortly.", status_code=503,
+                                 headers={"Retry-After": "30"})
+    try:
+        first = [await boards.at_least(lot_id, hub.latest(lot_id)) for lot_id in lot_ids]
+    except NotFound:
+        hub.unsubscribe(watcher)
+        return PlainTextResponse("No such lot.", status_code=404)
+    # EventSource sends Last-Event-ID on its own reconnects; a tab that reopens its stream (after a
+    # rerun) passes what it has as `since`.
+    since = request.headers.get("last-event-id") or request.query_params.get("since", "")
+    seen = {e.lot_id: e.version for e in decode(since[:4000])}
+    return StreamingResponse(_events(watcher, actor.id, first, seen), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def _lot_ids(text: str) -> list[int] | None:
+    parts = [part for part in text.split(",") if part]
+    if not parts or len(parts) > MAX_LOTS or not all(part.isdigit() and len(part) < 10 for part in parts):
+        return None
+    return sorted({int(part) for part in parts})
+
+
+async def _events(watcher: Watcher, user_id: int, first: list[PublicBoard],
+                  seen: dict[int, int]) -> AsyncIterator[str]:
+    try:
+        yield _hello()
+        for board in first:
+            if board.version > seen.get(board.lot_id, -1):
+                yield _board_event(board, user_id, seen)
+        while not watcher.dropped:
+            try:
+                item = await asyncio.wait_for(watcher.queue.get(), HEARTBEAT_SECONDS)
+            except TimeoutError:
+                yield _hello()
+                continue
+            for board in await _boards_for(watcher, item):
+                if board.version > seen.get(board.lot_id, -1):
+                    yield _board_event(board, user_id, seen)
+    finally:
+        hub.unsubscribe(watcher)  # a dropped watcher's stream ends; the browser reconnects with its ids
+
+
+async def _boards_for(watcher: Watcher, item: LotEvent | None) -> list[PublicBoard]:
+    if item is RESYNC:
+        boards.forget()
+    wanted = [(lot_id, 0) for lot_id in watcher.lot_ids] if item is None else [(item.lot_id, item.version)]
+    found = []
+    for lot_id, version in wanted:
+        try:
+            found.append(await boards.at_least(lot_id, version))
+        except NotFound:  # a draft again, or gone: nothing public to show
+            continue
+    return found
+
+
+def _hello() -> str:
+    return f"retry: 2000\nevent: hello\ndata: {json.dumps({'now': utcnow().isoformat()})}\n\n"
+
+
+def _board_event(board: PublicBoard, user_id: int, seen: dict[int, int]) -> str:
+    seen[board.lot_id] = board.version
+    ids = encode(LotEvent(lot_id, version) for lot_id, version in sorted(seen.items()))
+    return f"id: {ids}\nevent: board\ndata: {board.for_viewer(user_id)}\n\n"
