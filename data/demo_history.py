@@ -245,7 +245,8 @@ def _sale(auction: Auction, lot: Lot, store: Dealer) -> dict[str, Any]:
     money = sale_amounts(lot.current_price, premium_pct=auction.buyer_premium_pct,
                          premium_min=auction.premium_min, premium_max=auction.premium_max,
                          seller_fee_pct=store.seller_fee_pct)
-    return {"lot": lot, "auction_id": auction.id, "dealer_id": store.id, "buyer_id": lot.leader_id,
+    return {"lot": lot, "car_id": lot.car_id, "auction_id": auction.id, "dealer_id": store.id,
+            "buyer_id": lot.leader_id,
             "hammer": money.hammer, "buyer_premium": money.buyer_premium, "seller_fee": money.seller_fee,
             "dealer_earnings": money.dealer_earnings, "platform_revenue": money.platform_revenue,
             "sold_at": lot.ends_at}

@@ -28,12 +28,13 @@ def test_every_query_has_postgres_text() -> None:
 def test_figures_build_from_frames() -> None:
     t = datetime(2025, 1, 1, tzinfo=UTC)
     frames = {
-        figures.earnings_over_time: pd.DataFrame({"period_start": [t], "earnings": [1.0]}),
+        figures.earnings_over_time: pd.DataFrame({"period_start": [t], "earnings": [1.0], "sales": [1]}),
         figures.price_curve: pd.DataFrame({"placed_at": [t], "price": [300000.0]}),
-        figures.top_models: pd.DataFrame({"make": ["Tata"], "model": ["Nexon"], "sold": [2]}),
+        figures.top_models: pd.DataFrame({"make": ["Tata"], "model": ["Nexon"], "sold": [2],
+                                            "total_hammer": [900000.0]}),
         figures.bid_hours: pd.DataFrame({"hour": list(range(24)), "bids": [0] * 24}),
         figures.bids_per_hour: pd.DataFrame({"hour": [t], "bids": [3]}),
-        figures.top_dealers: pd.DataFrame({"store_name": ["Dev Motors"], "gmv": [1.0]}),
+        figures.top_dealers: pd.DataFrame({"store_name": ["Dev Motors"], "gmv": [1.0], "sales": [1]}),
         figures.registrations: pd.DataFrame({"period_start": [t], "registrations": [4]}),
     }
     for build, frame in frames.items():
