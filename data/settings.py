@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     secure_cookies: bool = False  # set true behind HTTPS
     login_max_failures: int = 5
     login_lock_minutes: int = 15
+    # Trust (issue 15): this many bid retractions within the window puts the account in admin review.
+    retractions_review_threshold: int = Field(default=3, ge=1)
+    retractions_review_days: int = Field(default=30, ge=1, le=365)
 
     @classmethod
     def settings_customise_sources(
