@@ -288,7 +288,7 @@ class BiddingMachine(RuleBasedStateMachine):
 
     @initialize(reserve=st.sampled_from(RESERVES), capped=st.booleans())
     def open_a_lot(self, reserve: D | None, capped: bool) -> None:
-        latest = utcnow() + timedelta(hours=3, minutes=3) if capped else None
+        latest = utcnow() + timedelta(hours=3, minutes=15) if capped else None
         lot = live_lot(self.cast.dealer, reserve=reserve, buy_now=None, closes_in=timedelta(hours=3),
                        latest_end_at=latest)
         with UnitOfWork(write=False) as uow:
