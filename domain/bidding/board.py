@@ -23,6 +23,7 @@ from domain.bidding.fees import buyer_premium
 from domain.bidding.rules import Ladder, LotState, minimum_bid
 from domain.bidding.service import buy_now_available
 from domain.bidding.settlement import settle_lot
+from domain.decisions import decision_on_read
 from domain.errors import Forbidden, NotFound
 from domain.lifecycle import Phase, auction_phase
 from domain.permissions import Actor
@@ -137,7 +138,8 @@ def _read_board(lot_id: int, now: datetime) -> LotBoard:
             auction_phase(lot.auction_status, lot.auction_starts_at, [lot.ends_at], now), lot.starting_price,
             lot.current_price, lot.leader_id, lot.reserve_price is not None, reserve_met(lot),
             lot.bid_count, lot.bidder_count, lot.auction_starts_at, lot.ends_at, lot.extended, lot.outcome,
-            lot.decision, lot.buy_now_price, buy_now_available(lot),
+            decision_on_read(lot.decision, lot.decision_due_at, now), lot.buy_now_price,
+            buy_now_available(lot),
             minimum_bid(state, Ladder.stored(ladder_from_text(lot.ladder))),
             lot.buyer_premium_pct, lot.premium_min, lot.premium_max,
             lot.changed_after_bids_at is not None, lot.cancel_reason,
@@ -177,6 +179,6 @@ def _my_status(lot: Lot, me: int) -> str:
         return "leading" if leading else "outbid"
     if lot.outcome == "sold":
         return "won" if leading else "lost"
-    if lot.decision == "pending" and leading:
+    if decision_on_read(lot.decision, lot.decision_due_at, utcnow()) == "pending" and leading:
         return "pending"
     return "lost"
