@@ -15,7 +15,8 @@ from tests.support.factories import live_lot, make_user
 
 def kinds(user_id: int | None) -> list[str]:
     with UnitOfWork(write=False) as uow:
-        return sorted(uow.session.exec(select(Notification.kind).where(Notification.user_id == user_id)).all())
+        query = select(Notification.kind).where(Notification.user_id == user_id)
+        return sorted(uow.session.exec(query).all())
 
 
 def test_buy_now_tells_the_bidders_it_outbids_and_the_watchers(store: str) -> None:
