@@ -75,6 +75,7 @@ class LotBoard:
     changed_after_bids: bool
     cancel_reason: str | None
     history: list[HistoryLine]
+    latest_end_at: datetime | None = None  # the soft-close cap: late bids extend the lot up to here
 
     def premium_for(self, amount: Decimal) -> Decimal:
         return buyer_premium(amount, self.premium_pct, self.premium_min, self.premium_max)
@@ -115,6 +116,7 @@ _BOARD = (sa_select(*Lot.__table__.c,  # type: ignore[attr-defined]
                     col(Auction.starts_at).label("auction_starts_at"), col(Auction.dealer_id),
                     col(Auction.buyer_premium_pct), col(Auction.premium_min), col(Auction.premium_max),
                     col(Auction.cancel_reason), col(Dealer.user_id).label("dealer_user_id"),
+                    col(Auction.latest_end_at).label("auction_latest_end_at"),
                     col(Car.year), col(Car.make), col(Car.model), col(Car.variant), col(Car.photos),
                     ladder_as_text().label("ladder"))
           .join(Auction, col(Auction.id) == Lot.auction_id)
@@ -143,7 +145,7 @@ def _read_board(lot_id: int, now: datetime) -> LotBoard:
             minimum_bid(state, Ladder.stored(ladder_from_text(lot.ladder))),
             lot.buyer_premium_pct, lot.premium_min, lot.premium_max,
             lot.changed_after_bids_at is not None, lot.cancel_reason,
-            history)
+            history, lot.auction_latest_end_at)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import pytest
 from data.models import Auction
 from data.uow import UnitOfWork
 from domain.auctions import auction_create
+from domain.bidding.board import lot_board_snapshot
 from domain.bidding.service import bid_place
 from domain.errors import ValidationFailed
 from tests.support.factories import auction_spec, live_lot, make_car, make_dealer, make_user
@@ -55,3 +56,5 @@ def test_late_bids_stop_extending_at_the_cap(store: str) -> None:
         assert receipt.ends_at <= cap
         ends = receipt.ends_at
     assert ends == cap
+    board = lot_board_snapshot(lot.id or 0, now=cap - timedelta(seconds=5))
+    assert board.extended and board.latest_end_at == cap  # what the lot page shows: extended, up to the cap
