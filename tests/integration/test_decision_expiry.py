@@ -11,14 +11,15 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import col
 
-from data.models import Lot
+from data.models import Lot, Notification
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.auctions import auction_create
 from domain.bidding.board import lot_board_snapshot, my_bids
 from domain.bidding.service import bid_place
-from domain.bidding.settlement import lot_decide, settle_lot
+from domain.bidding.settlement import expire_decisions, lot_decide, settle_lot
 from domain.errors import InvalidTransition, ValidationFailed
+from tests.integration.test_bidding import count
 from tests.support.factories import auction_spec, live_lot, make_dealer, make_user
 
 
@@ -40,3 +41,14 @@ def test_an_overdue_decision_reads_as_declined_without_the_worker(store: str) ->
     assert auction_create(dealer, dealer.dealer_id or 0, auction_spec([lot.car_id])).id  # the car is free
     with pytest.raises(InvalidTransition):
         lot_decide(dealer, lot.id or 0, accept=True)
+
+
+def test_the_worker_writes_the_expiry_down_and_tells_the_high_bidder(store: str) -> None:
+    asha = make_user()
+    lot = live_lot(closes_in=timedelta(minutes=5))
+    bid_place(asha, lot_id=lot.id or 0, maximum="350000", key=uuid.uuid4().hex)
+    settled = utcnow() + timedelta(minutes=10)
+    settle_lot(lot.id or 0, now=settled)
+    assert expire_decisions(now=settled + timedelta(hours=25)) == 1
+    assert expire_decisions(now=settled + timedelta(hours=26)) == 0
+    assert count(Notification, user_id=asha.id, kind="lost") == 1
