@@ -280,6 +280,20 @@ class AuditLog(SQLModel, table=True):
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
 
 
+class AccountReview(SQLModel, table=True):
+    """An account flagged for an admin to look at (too many retractions, ...): open until resolved."""
+
+    __tablename__ = "account_reviews"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    reason: str = _text(30)  # retractions, ...
+    detail: str = _text(300)
+    flagged_at: datetime = _time(default_factory=utcnow)
+    status: str = _text(12, default="open", index=True)  # open, cleared, suspended
+    resolved_by: int | None = Field(default=None, foreign_key="users.id")
+    resolved_at: datetime | None = _time(default=None)
+
+
 class ChangeLog(SQLModel, table=True):
     """The outbox: one row per changed record, written in the changing transaction (see changelog.py)."""
 

@@ -70,6 +70,14 @@ class Settings(BaseSettings):
     # None: on for the embedded store, where `streamlit run app.py` is the only command; the
     # production stack runs separate workers and turns it off.
     settlement_in_app: bool | None = None
+    # Trust (issue 15): this many bid retractions within the window puts the account in admin review.
+    retractions_review_threshold: int = Field(default=3, ge=1)
+    retractions_review_days: int = Field(default=30, ge=1, le=365)
+    # Soft close (issue 15): every auction's latest end defaults to this many minutes after its last
+    # lot's scheduled close; a dealer may choose within the min..max an admin sets.
+    soft_close_cap_minutes: int = Field(default=30, ge=1)
+    soft_close_cap_min_minutes: int = Field(default=5, ge=1)
+    soft_close_cap_max_minutes: int = Field(default=72 * 60, ge=1)
 
     @classmethod
     def settings_customise_sources(

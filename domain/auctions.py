@@ -19,6 +19,7 @@ from domain.errors import InvalidTransition, NotFound, ValidationFailed
 from domain.lifecycle import Phase, auction_phase
 from domain.notifications import Kind, notify
 from domain.permissions import Actor, require_store_owner
+from domain.soft_close_cap import with_soft_close_cap
 from domain.types import AuctionStatus, CarStatus
 from domain.validation import checked_text
 
@@ -39,6 +40,7 @@ def auction_create(actor: Actor, dealer_id: int, spec: AuctionSpec) -> Auction:
     """A draft with its lots. Nothing is visible to bidders until it is published."""
     now = utcnow()
     check_auction(spec, now=now)
+    spec = with_soft_close_cap(spec)
     with UnitOfWork() as uow:
         require_verified_store(uow, actor, dealer_id)
         auction = Auction(dealer_id=dealer_id, status=AuctionStatus.DRAFT, **_auction_values(spec))
@@ -96,6 +98,7 @@ def auction_update(actor: Actor, auction_id: int, spec: AuctionSpec) -> Auction:
                                                max_len=5000, min_len=0)
         elif phase in (Phase.DRAFT, Phase.UPCOMING):
             check_auction(spec, now=now)
+            spec = with_soft_close_cap(spec)
             _replace_lots(uow, auction, spec, now)
         else:
             raise InvalidTransition(f"A {phase} auction cannot be changed.")

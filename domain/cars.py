@@ -23,6 +23,7 @@ from data.models import Auction, Car, CarUpdate, Dealer, Lot
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.car_rules import CAR_FIELDS, clean_car
+from domain.decisions import awaiting_decision
 from domain.errors import DealerNotVerified, InvalidTransition, NotFound, ValidationFailed
 from domain.permissions import Actor, require_store_owner
 from domain.photos import MAX_PHOTOS, photo_prepare
@@ -204,12 +205,13 @@ def car_lock(uow: UnitOfWork, car: Car, now: datetime) -> CarLock:
     return CarLock.LIVE if lot_row.ends_at > now and lot_row.outcome is None else CarLock.FROZEN
 
 
-def lot_holds_its_car() -> ColumnElement[bool]:
+def lot_holds_its_car(now: datetime | None = None) -> ColumnElement[bool]:
     """The one definition of a lot that holds its car (over lots joined to their auctions): in a draft or
-    published auction and not yet closed, or closed below reserve with the dealer's answer pending
-    (accepting would sell the car). Such a car can be in no other auction and edits follow the lot."""
+    published auction and not yet closed, or closed below reserve with the dealer's answer pending and
+    not yet overdue (accepting would sell the car). Such a car can be in no other auction and edits
+    follow the lot."""
     return and_(col(Auction.status).in_([AuctionStatus.DRAFT, AuctionStatus.SCHEDULED]),
-                or_(col(Lot.outcome).is_(None), col(Lot.decision) == "pending"))
+                or_(col(Lot.outcome).is_(None), awaiting_decision(now or utcnow())))
 
 
 def _open_lot(uow: UnitOfWork, car_id: int) -> tuple[Lot, Auction] | None:

@@ -31,6 +31,7 @@ class Kind(StrEnum):
     SOLD = "sold"
     DECISION_NEEDED = "decision_needed"
     BID_REMOVED = "bid_removed"
+    BOUGHT_NOW = "bought_now"  # a watched lot closed early: someone bought it now
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,8 @@ def auction_form(ready: dict[int, str], picked: list[int], zone: ZoneInfo) -> Au
         interval = st.number_input("Seconds between lot closings", 0, 600, 60, key="a_interval")
         window = st.number_input("Closing window (minutes)", 0, 10, 2, key="a_window")
         extension = st.number_input("Extension per late bid (minutes)", 1, 10, 2, key="a_extension")
-        cap = st.number_input("Latest end, hours after the first lot closes (0: no limit)", 0.0, 72.0, 0.0,
-                              0.5, key="a_latest")
+        cap = st.number_input("Latest end, hours after the first lot closes (0: the default, 30 minutes "
+                              "after the last lot closes)", 0.0, 72.0, 0.0, 0.5, key="a_latest")
         premium = st.number_input("Buyer's premium (%)", 0.0, 20.0, 5.0, 0.5, key="a_premium")
         default_start = st.number_input("Starting price for lots left blank below", 0, None, 0, 1000,
                                         key="a_default_start")

@@ -11,7 +11,8 @@ from ui.feedback import reporting_errors
 from ui.format import local_time, money
 
 REASONS = {RetractReason.MISTYPED: "I typed the wrong amount",
-           RetractReason.LISTING_CHANGED: "The description or photos changed after I bid"}
+           RetractReason.LISTING_CHANGED: "The description or photos changed significantly after I bid",
+           RetractReason.SELLER_UNREACHABLE: "I cannot reach the dealer"}
 
 
 def own_bids(actor: Actor, board: LotBoard) -> None:
@@ -19,8 +20,9 @@ def own_bids(actor: Actor, board: LotBoard) -> None:
     if not mine or not board.is_open:
         return
     with st.expander("Retract a bid"):
-        st.caption("Bids are binding. You may retract one only for a typing mistake or because the listing "
-                   "changed after you bid, and never in the lot's last hour.")
+        st.caption("Bids are binding. You may retract only for one of the reasons below. With 12 hours or "
+                   "more left, all your bids on this lot are retracted; later, only a bid placed within "
+                   "the last hour, and only that one. Frequent retractions are reviewed by an admin.")
         choice = st.selectbox("Bid", mine, key="retract_pick",
                               format_func=lambda line: f"{local_time(line.placed_at, actor.timezone)}"
                                                        f" · price then {money(line.price_after)}")

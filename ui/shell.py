@@ -62,6 +62,7 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]]:  # type: ignore[
     if can(actor, Action.MANAGE_USERS):
         sections["Admin"] = [_page("pages/admin_users.py", "Users", "group"),
                              _page("pages/admin_dealers.py", "Dealer verification", "verified"),
+                             _page("pages/admin_reviews.py", "Review queue", "flag"),
                              _page("pages/admin_ladder.py", "Bid increments", "stairs"),
                              _page("pages/admin_metrics.py", "Platform metrics", "insights")]
     if can(actor, Action.EXPORT_REPORTS):

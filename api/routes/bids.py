@@ -83,10 +83,10 @@ async def bid_raise(caller: CurrentCaller, bid_id: Id, body: BidRaiseIn, key: Id
 def bid_retract(actor: CurrentActor, bid_id: Id,
                 reason: Annotated[RetractReason, Query(description=RETRACT_HELP)],
                 note: Annotated[str, Query(max_length=200)] = "") -> Envelope[None]:
-    """Retract your bid: only for a mistyped amount or a listing changed after you bid, never in the
-    lot's last hour."""
-    retraction.bid_retract(actor, bid_id, reason=reason, note=note)
-    return ok(None, "Bid retracted; the lot's price was recomputed without it.")
+    """Retract your bid, by eBay's rule: a listed reason only; with 12 hours or more left all your bids
+    on the lot go, later only a bid placed within the last hour, and only it."""
+    taken = retraction.bid_retract(actor, bid_id, reason=reason, note=note)
+    return ok(None, f"{len(taken)} bid(s) retracted; the lot's price was recomputed without them.")
 
 
 @router.post("/{bid_id}/void")

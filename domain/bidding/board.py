@@ -23,6 +23,7 @@ from domain.bidding.fees import buyer_premium
 from domain.bidding.rules import Ladder, LotState, minimum_bid
 from domain.bidding.service import buy_now_available
 from domain.bidding.settlement import settle_lot
+from domain.decisions import decision_on_read
 from domain.errors import Forbidden, NotFound
 from domain.lifecycle import Phase, auction_phase
 from domain.permissions import Actor
@@ -75,6 +76,7 @@ class LotBoard:
     cancel_reason: str | None
     history: list[HistoryLine]
     version: int = 0  # the lot's version: live boards send it as the event id (ui/stream.py)
+    latest_end_at: datetime | None = None  # the soft-close cap: late bids extend the lot up to here
 
     def premium_for(self, amount: Decimal) -> Decimal:
         return buyer_premium(amount, self.premium_pct, self.premium_min, self.premium_max)
@@ -115,6 +117,7 @@ _BOARD = (sa_select(*Lot.__table__.c,  # type: ignore[attr-defined]
                     col(Auction.starts_at).label("auction_starts_at"), col(Auction.dealer_id),
                     col(Auction.buyer_premium_pct), col(Auction.premium_min), col(Auction.premium_max),
                     col(Auction.cancel_reason), col(Dealer.user_id).label("dealer_user_id"),
+                    col(Auction.latest_end_at).label("auction_latest_end_at"),
                     col(Car.year), col(Car.make), col(Car.model), col(Car.variant), col(Car.photos),
                     ladder_as_text().label("ladder"))
           .join(Auction, col(Auction.id) == Lot.auction_id)
@@ -138,11 +141,12 @@ def _read_board(lot_id: int, now: datetime) -> LotBoard:
             auction_phase(lot.auction_status, lot.auction_starts_at, [lot.ends_at], now), lot.starting_price,
             lot.current_price, lot.leader_id, lot.reserve_price is not None, reserve_met(lot),
             lot.bid_count, lot.bidder_count, lot.auction_starts_at, lot.ends_at, lot.extended, lot.outcome,
-            lot.decision, lot.buy_now_price, buy_now_available(lot),
+            decision_on_read(lot.decision, lot.decision_due_at, now), lot.buy_now_price,
+            buy_now_available(lot),
             minimum_bid(state, Ladder.stored(ladder_from_text(lot.ladder))),
             lot.buyer_premium_pct, lot.premium_min, lot.premium_max,
             lot.changed_after_bids_at is not None, lot.cancel_reason,
-            history, lot.version)
+            history, lot.version, lot.auction_latest_end_at)
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,6 @@ def _my_status(lot: Lot, me: int) -> str:
         return "leading" if leading else "outbid"
     if lot.outcome == "sold":
         return "won" if leading else "lost"
-    if lot.decision == "pending" and leading:
+    if decision_on_read(lot.decision, lot.decision_due_at, utcnow()) == "pending" and leading:
         return "pending"
     return "lost"

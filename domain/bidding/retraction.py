@@ -1,15 +1,15 @@
-"""Retracting a bid (FR20, the way eBay allows it) and an admin voiding one.
+"""Retracting a bid (FR20, eBay's rule in `retraction_rules`) and an admin voiding one.
 
-A bidder may retract their own bid only for a mistyped amount, or because the car's description or
-photos changed after they bid, and never in the lot's last hour. An admin may void any bid. Either
-way the reason is recorded and shown, and the lot's price and leader are replayed from the remaining
-bids as if that bid had never been placed.
+A bidder may retract for a listed reason only (a changed listing is checked against the bid's time);
+which bids go depends on the time left. Each retraction is counted: too many in the rolling window
+put the account in the admin review queue (`domain.reviews`). An admin may void any bid. Either way
+the reason is recorded and shown, and the lot's price and leader are replayed from the remaining bids
+as if the removed ones had never been placed.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from enum import StrEnum
+from datetime import datetime
 
 from sqlalchemy import delete, update
 from sqlmodel import col, select
@@ -19,40 +19,56 @@ from data.models import Bid, Car, Lot, LotBidder
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.bidding.ladder import ladder_load
+from domain.bidding.retraction_rules import OwnBid, RetractReason, bids_to_retract
 from domain.bidding.rules import LotState, replay
-from domain.errors import Forbidden, InvalidTransition, NotFound
+from domain.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from domain.lifecycle import lot_is_open
 from domain.notifications import Notices
 from domain.permissions import Action, Actor, require
+from domain.reviews import flag_if_retracting_too_often
 from domain.validation import checked_text
 
-LAST_HOUR = timedelta(hours=1)
-
-
-class RetractReason(StrEnum):
-    MISTYPED = "mistyped"  # e.g. 5,00,000 typed as 50,00,000
-    LISTING_CHANGED = "listing_changed"  # the description or photos changed after the bid
+__all__ = ["RetractReason", "bid_retract", "bid_void", "recompute_lot"]
 
 
 def bid_retract(actor: Actor, bid_id: int, *, reason: RetractReason, note: str = "",
-                now: datetime | None = None) -> None:
+                now: datetime | None = None) -> tuple[int, ...]:
+    """Retract a bid the way eBay allows; returns the ids of every bid the retraction took back."""
     require(actor, Action.BID)
+    reason = _listed(reason)
     now = now or utcnow()
+    detail = checked_text("note", note, label="Note", max_len=200, min_len=0)
     with UnitOfWork() as uow:
         bid, lot = _locked_bid(uow, bid_id, now)
         if bid.bidder_id != actor.id:
             raise NotFound("No such bid.")
-        if lot.ends_at - now <= LAST_HOUR:
-            raise InvalidTransition("Bids cannot be retracted in the last hour of a lot.")
         if reason == RetractReason.LISTING_CHANGED and not (
                 lot.changed_after_bids_at and lot.changed_after_bids_at > bid.placed_at):
             raise InvalidTransition("The listing has not changed since you bid.")
-        detail = checked_text("note", note, label="Note", max_len=200, min_len=0)
+        ids = bids_to_retract(OwnBid(bid_id, bid.placed_at), _own_active(uow, lot.id, actor.id),
+                              ends_at=lot.ends_at, now=now)
         text = f"{reason.value}: {detail}".rstrip(": ")
-        _remove(uow, bid, lot, status="retracted", reason=text, now=now)
+        _remove_many(uow, ids, lot, status="retracted", reason=text, now=now)
         uow.audit(actor_id=actor.id, action="bid_retract", entity="bids", entity_id=bid_id,
-                  after={"reason": text})
+                  after={"reason": text, "bids": list(ids)})
+        uow.session.flush()
+        flag_if_retracting_too_often(uow, actor.id, now)
         uow.commit()
+    return ids
+
+
+def _listed(reason: str) -> RetractReason:
+    """Only eBay's listed reasons: refused before anything is read."""
+    try:
+        return RetractReason(reason)
+    except ValueError:
+        raise ValidationFailed({"reason": "Choose one of: " + ", ".join(RetractReason)}) from None
+
+
+def _own_active(uow: UnitOfWork, lot_id: int | None, bidder_id: int) -> list[OwnBid]:
+    rows = uow.session.exec(select(Bid.id, Bid.placed_at).where(
+        Bid.lot_id == lot_id, Bid.bidder_id == bidder_id, Bid.status == "active")).all()
+    return [OwnBid(bid_id or 0, placed_at) for bid_id, placed_at in rows]
 
 
 def bid_void(actor: Actor, bid_id: int, *, reason: str, now: datetime | None = None) -> None:
@@ -84,7 +100,13 @@ def _locked_bid(uow: UnitOfWork, bid_id: int, now: datetime) -> tuple[Bid, Lot]:
 
 
 def _remove(uow: UnitOfWork, bid: Bid, lot: Lot, *, status: str, reason: str, now: datetime) -> None:
-    bid.status, bid.status_reason, bid.status_changed_at = status, reason, now
+    _remove_many(uow, (bid.id or 0,), lot, status=status, reason=reason, now=now)
+
+
+def _remove_many(uow: UnitOfWork, ids: tuple[int, ...], lot: Lot, *, status: str, reason: str,
+                 now: datetime) -> None:
+    for bid in uow.session.exec(select(Bid).where(col(Bid.id).in_(ids), Bid.status == "active")).all():
+        bid.status, bid.status_reason, bid.status_changed_at = status, reason, now
     uow.session.flush()
     recompute_lot(uow, lot)
 

@@ -27,6 +27,7 @@ from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.auction_rules import money
 from domain.bidding import hooks
+from domain.bidding.closing_notices import tell_buy_now
 from domain.bidding.combiner import Combiner
 from domain.bidding.resubmission import check_same_submission, fingerprint, twin_committed_meanwhile
 from domain.bidding.rules import Decision, Ladder, LotState, Outcome, apply_bid, minimum_bid, soft_close
@@ -276,6 +277,7 @@ def lot_buy_now(actor: Actor, *, lot_id: int, key: str, now: datetime | None = N
         uow.session.add(bid)
         uow.session.flush()
         book_sale(uow, lot, auction, dealer)
+        tell_buy_now(uow, lot, actor.id)
         uow.audit(actor_id=actor.id, action="buy_now", entity="lots", entity_id=lot_id,
                   after={"price": price, "key": key})
         uow.commit()

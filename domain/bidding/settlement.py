@@ -183,14 +183,18 @@ def _claim_decision(uow: UnitOfWork, lot_id: int, decision: str, now: datetime) 
 
 
 def expire_decisions(*, now: datetime | None = None) -> int:
-    """No answer within 24 hours means declined."""
+    """No answer within 24 hours means declined (readers already assume it): the high bidder is told."""
     now = now or utcnow()
     with UnitOfWork() as uow:
-        ids = uow.session.exec(select(Lot.id).where(col(Lot.decision) == "pending",
-                                                    col(Lot.decision_due_at) <= now)).all()
+        overdue = uow.session.exec(select(Lot.id, Lot.lot_number, Lot.leader_id).where(
+            col(Lot.decision) == "pending", col(Lot.decision_due_at) <= now)).all()
+        ids = [lot_id or 0 for lot_id, _, _ in overdue]
         if ids:
             uow.session.execute(update(Lot).where(col(Lot.id).in_(ids), col(Lot.decision) == "pending")
                                 .values(decision="expired", version=Lot.version + 1))
-            uow.record_change("lots", [i or 0 for i in ids])
+            for lot_id, number, leader in overdue:
+                notify(uow, leader or 0, Kind.LOST, f"The dealer did not answer within 24 hours: your "
+                                                    f"bid on lot {number} did not win.", lot_id)
+            uow.record_change("lots", ids)
             uow.commit()
         return len(ids)

@@ -51,7 +51,8 @@ Bands = tuple[tuple[D, D], ...]
 RUPEE_BANDS: Bands = ((D(0), D(500)), (D(10_000), D(1_000)), (D(100_000), D(2_000)),
                       (D(500_000), D(5_000)), (D(1_000_000), D(10_000)), (D(2_500_000), D(25_000)),
                       (D(5_000_000), D(50_000)))
-LAST_HOUR = timedelta(hours=1)  # no retraction by the bidder in a lot's last hour
+LAST_HOUR = timedelta(hours=1)  # the clock's "last hour" move; with < 12 h left only a bid this recent may go
+ALL_BIDS = timedelta(hours=12)  # with this much left a retraction takes back all the bidder's bids
 
 
 def increment(amount: D, bands: Bands) -> D:
@@ -133,6 +134,7 @@ class RefBid:
     key: str
     bidder: int
     amount: D
+    placed_at: datetime
     status: str = "active"
 
 
@@ -167,7 +169,15 @@ class RefLot:
 
     def may_retract(self, bid: RefBid, bidder: int, now: datetime) -> bool:
         return (bid.status == "active" and self.is_open(now) and bid.bidder == bidder
-                and self.ends_at - now > LAST_HOUR)
+                and (self.ends_at - now >= ALL_BIDS or now - bid.placed_at <= LAST_HOUR))
+
+    def retract(self, bid: RefBid, now: datetime) -> None:
+        """eBay: all the bidder's bids with 12 hours or more left, else only this one."""
+        if self.ends_at - now >= ALL_BIDS:
+            for own in self.active():
+                if own.bidder == bid.bidder:
+                    own.status = "retracted"
+        self.remove(bid, "retracted")
 
     def may_void(self, bid: RefBid, now: datetime) -> bool:
         return bid.status == "active" and self.is_open(now)
@@ -282,7 +292,7 @@ class BiddingMachine(RuleBasedStateMachine):
 
     @initialize(reserve=st.sampled_from(RESERVES), capped=st.booleans())
     def open_a_lot(self, reserve: D | None, capped: bool) -> None:
-        latest = utcnow() + timedelta(hours=3, minutes=3) if capped else None
+        latest = utcnow() + timedelta(hours=3, minutes=15) if capped else None
         lot = live_lot(self.cast.dealer, reserve=reserve, buy_now=None, closes_in=timedelta(hours=3),
                        latest_end_at=latest)
         with UnitOfWork(write=False) as uow:
@@ -334,7 +344,7 @@ class BiddingMachine(RuleBasedStateMachine):
             return
         assert verdict is not None, f"accepted {amount} from bidder {bidder}; the model refuses it"
         assert not receipt.repeated
-        self.model.accept(verdict, RefBid(receipt.bid_id, key, actor.id, amount), self.now)
+        self.model.accept(verdict, RefBid(receipt.bid_id, key, actor.id, amount, self.now), self.now)
         standing, outcome = verdict
         assert (receipt.price, receipt.leading, str(receipt.outcome)) == (
             standing.price, standing.leader == actor.id, outcome)
@@ -357,7 +367,7 @@ class BiddingMachine(RuleBasedStateMachine):
             assert not allowed, f"retraction refused, the model allows it: {refused}"
             return
         assert allowed, "retraction accepted; the model refuses it"
-        self.model.remove(bid, "retracted")
+        self.model.retract(bid, self.now)
 
     @precondition(lambda self: self.model.bids if self.lot_id else False)
     @rule(data=st.data())

@@ -96,6 +96,7 @@ def move_auction(auction_id: int, *, starts: timedelta, first_close: timedelta) 
     with UnitOfWork() as uow:
         auction = uow.session.get(Auction, auction_id)
         assert auction is not None
+        cap = auction.latest_end_at - auction.ends_at if auction.latest_end_at else None
         auction.starts_at = now + starts
         lots = uow.session.exec(select(Lot).where(Lot.auction_id == auction_id).order_by(col(Lot.lot_number)))
         for index, lot in enumerate(lots.all()):
@@ -104,6 +105,8 @@ def move_auction(auction_id: int, *, starts: timedelta, first_close: timedelta) 
             car = uow.session.get(Car, lot.car_id)
             if car is not None and car.listing_lot_id == lot.id:
                 car.listing_ends_at = lot.ends_at
+        if cap is not None:  # the soft-close cap keeps its distance from the last scheduled close
+            auction.latest_end_at = auction.ends_at + cap
         uow.commit()
 
 
