@@ -146,6 +146,10 @@ class Notices:
     def declined(self, user_id: int) -> None:
         self._tell(user_id, Kind.LOST, f"The dealer declined your bid on the {self.about}.")
 
+    def decision_expired(self, user_id: int) -> None:
+        self._tell(user_id, Kind.LOST, f"The dealer did not answer within 24 hours: your bid on the "
+                                       f"{self.about} did not win.")
+
     def bid_voided(self, user_id: int, reason: str) -> None:
         self._tell(user_id, Kind.BID_REMOVED, f"An admin voided your bid on the {self.about}: {reason}")
 

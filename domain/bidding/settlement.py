@@ -192,9 +192,8 @@ def expire_decisions(*, now: datetime | None = None) -> int:
         if ids:
             uow.session.execute(update(Lot).where(col(Lot.id).in_(ids), col(Lot.decision) == "pending")
                                 .values(decision="expired", version=Lot.version + 1))
-            for lot_id, number, leader in overdue:
-                notify(uow, leader or 0, Kind.LOST, f"The dealer did not answer within 24 hours: your "
-                                                    f"bid on lot {number} did not win.", lot_id)
+            for lot_id, _, leader in overdue:
+                Notices.of(uow, lot_id or 0).decision_expired(leader or 0)
             uow.record_change("lots", ids)
             uow.commit()
         return len(ids)
