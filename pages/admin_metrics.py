@@ -31,7 +31,7 @@ freshness(board.fresh_at, zone)
 overdue = board.overdue_lots.iloc[0]
 if int(overdue["past_grace"]):
     st.error(f"Settlement is behind: {int(overdue['past_grace'])} lots ended over a minute ago and are "
-             "not settled. Is the worker (`python -m domain.bidding.worker`) running?")
+             "not settled. Is the worker (`python -m ops.worker`) running?")
 else:
     st.success(f"Settlement is healthy: {int(overdue['unsettled_past_end'])} lots awaiting settlement.")
 
