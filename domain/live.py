@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
@@ -88,6 +89,20 @@ class Hub:
         self._latest.clear()
         for watcher in self._watchers:
             _offer(watcher, RESYNC)
+
+    def end_all(self) -> None:
+        """End every stream (any thread, a signal handler included): the server is stopping, and it
+        waits for open connections, which a stream never closes on its own. Browsers reconnect to a
+        live process with the versions they have."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._end_all)
+
+    def _end_all(self) -> None:
+        for watcher in self._watchers:
+            watcher.dropped = True
+            with suppress(asyncio.QueueFull):
+                watcher.queue.put_nowait(RESYNC)  # wakes the stream, which sees it was dropped
 
 
 def _offer(watcher: Watcher, item: LotEvent | None) -> None:

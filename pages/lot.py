@@ -48,9 +48,9 @@ def live() -> None:
 
 
 def pushed_or_polled() -> None:
-    """The pushed board when the stream connects (Python reruns only when this user must act: the form
-    is drawn from this run's read, the pushed board shows the live lowest bid); else the polling one."""
-    if not (board.is_open and live_board(board, actor)):
+    """The pushed board when the stream connects, else the polling one. Pushed, Python reruns only when
+    this user must act or their form must follow a higher lowest bid (ui/live_board.py)."""
+    if not (board.is_open and live_board(board, actor, follow=may_bid(actor, board))):
         live()
         return
     standing(board, actor)

@@ -25,7 +25,7 @@ from domain import auth
 from domain.downloads import download_claim, download_done
 from domain.errors import Forbidden, NotFound, SessionExpired
 from ui.session import COOKIE_NAME
-from ui.stream import live_stream
+from ui.stream import end_streams_on_stop, live_stream
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +114,8 @@ async def prepare_on_start(_app: object) -> AsyncIterator[None]:
     a background thread (`analytics.background`), so no dashboard waits for it either."""
     await run_in_threadpool(prepare_store)
     from analytics import background  # DuckDB loads in that thread, not on the server's start path
+
+    end_streams_on_stop()  # a stop must not wait for live streams, which never end on their own
 
     background.start()
     yield

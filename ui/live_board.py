@@ -25,8 +25,9 @@ _SAYS = {"outbid": ("You were outbid on this lot.", "⚠️"), "won": ("You won 
          "closed": ("Bidding on this lot has closed.", "🔨")}
 
 
-def live_board(board: LotBoard, actor: Actor) -> bool:
-    """Draw the pushed board; False when the stream could not connect (the caller polls instead)."""
+def live_board(board: LotBoard, actor: Actor, *, follow: bool = False) -> bool:
+    """Draw the pushed board; False when the stream could not connect (the caller polls instead).
+    `follow`: this viewer has a bid form, which Python redraws when other bids raise the lowest bid."""
     if not isinstance(st.context.headers.get("Host"), str):
         return False  # no browser (AppTest): nothing could open the stream, so draw the board in Python
     key = f"live_board_{board.lot_id}"
@@ -34,7 +35,7 @@ def live_board(board: LotBoard, actor: Actor) -> bool:
     result = _COMPONENT(
         key=key, on_act_change=lambda: None, on_fallback_change=lambda: None, on_restored_change=lambda: None,
         data={"lots": [board.lot_id], "board": json.loads(public_board(board).for_viewer(actor.id)),
-              "now": utcnow().isoformat(), "timezone": actor.timezone,
+              "now": utcnow().isoformat(), "timezone": actor.timezone, "follow": follow,
               "fallback": st.session_state.get(fallback_key, False)})
     if result.get("fallback"):
         st.session_state[fallback_key] = True

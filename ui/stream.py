@@ -13,7 +13,10 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 from collections.abc import AsyncIterator
+from types import FrameType
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -83,6 +86,8 @@ async def _events(watcher: Watcher, user_id: int, first: list[PublicBoard],
             except TimeoutError:
                 yield _hello()
                 continue
+            if watcher.dropped:
+                break  # fell behind, or the server is stopping: the browser reconnects
             for board in await _boards_for(watcher, item):
                 if board.version > seen.get(board.lot_id, -1):
                     yield _board_event(board, user_id, seen)
@@ -111,3 +116,20 @@ def _board_event(board: PublicBoard, user_id: int, seen: dict[int, int]) -> str:
     seen[board.lot_id] = board.version
     ids = encode(LotEvent(lot_id, version) for lot_id, version in sorted(seen.items()))
     return f"id: {ids}\nevent: board\ndata: {board.for_viewer(user_id)}\n\n"
+
+
+def end_streams_on_stop() -> None:
+    """Streamlit's server stops on SIGTERM/SIGINT once its connections close, and a stream never
+    closes on its own: chain its signal handlers so a stop first ends every stream."""
+    for number in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(number)
+
+        def on_stop(signum: int, frame: FrameType | None, previous: Any = previous) -> None:
+            hub.end_all()
+            if callable(previous):
+                previous(signum, frame)
+
+        try:
+            signal.signal(number, on_stop)
+        except ValueError:  # not the main thread (a test's server): its owner stops it otherwise
+            return

@@ -75,7 +75,14 @@ export default function (component) {
     show();
     if (before.leader === "you" && next.leader !== "you" && next.open) setTriggerValue("act", "outbid");
     else if (before.open && !next.open) setTriggerValue("act", next.leader === "you" ? "won" : "closed");
+    else if (data.follow && next.open && next.minimum_next !== before.minimum_next) raiseSoon();
   });
+  // The bid form is Python's: when other bids raise the lowest bid, Python redraws it (at most once a
+  // second however fast bids come; never for a watcher who cannot bid, never while nothing changes).
+  let raising = null;
+  const raiseSoon = () => {
+    raising ??= setTimeout(() => { raising = null; setTriggerValue("act", "raised"); }, 1000);
+  };
   source.onerror = () => {
     connected = false;
     text(state, "Reconnecting…");
@@ -93,6 +100,7 @@ export default function (component) {
   return () => {
     clearInterval(tick);
     clearTimeout(giveUp);
+    clearTimeout(raising);
     source.close();
   };
 }
