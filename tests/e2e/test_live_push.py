@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, WebSocket, expect
 
-from tests.e2e.conftest import demo_accounts, sign_in
+from tests.e2e.conftest import app_server, demo_accounts, sign_in
 from tests.e2e.test_live_board import a_live_lot
 
 pytestmark = pytest.mark.e2e
@@ -123,3 +124,18 @@ def test_the_outbid_leader_gets_a_toast_without_doing_anything(page: Page, secon
     place_bid(second_page, 600_000)
     expect(page.get_by_text("You were outbid on this lot.")).to_be_visible(timeout=5_000)
     expect(board.locator("[data-f='leader']")).to_have_text(re.compile(r"Bidder [0-9A-F]{4}"))
+
+
+def test_a_server_with_open_live_boards_stops_at_once(page: Page, app_url: str, app_data_dir: Path,
+                                                      tmp_path: Path) -> None:
+    """A stream never ends on its own, and the server waits for open connections before it stops: a
+    stop (SIGTERM, as a supervisor or ops.down sends it) must end the streams first."""
+    sign_in(page, app_url, *demo_accounts(page, app_url)["bidder"])  # the cookie reaches the other port
+    lot_id = a_live_lot(app_data_dir)
+    with ExitStack() as running:
+        url = running.enter_context(app_server(app_data_dir, tmp_path / "stopping.log"))
+        page.goto(f"{url}/lot?id={lot_id}")
+        live = page.get_by_test_id("live-board").get_by_text("Live", exact=True)
+        expect(live).to_be_visible(timeout=15_000)
+        began = time.monotonic()
+    assert time.monotonic() - began < 10, "the server waited on the open live stream"
