@@ -15,6 +15,7 @@ from domain.bidding.service import LotClosed, bid_place, lot_buy_now
 from domain.cars import car_update
 from domain.errors import DomainError, Forbidden, InvalidTransition
 from domain.takedown import car_restore, car_takedown, lot_takedown
+from tests.integration.test_one_sale_per_car import race
 from tests.support.factories import (
     auction_spec,
     live_lot,
@@ -112,3 +113,25 @@ def test_a_car_in_no_auction_is_just_frozen(store: str) -> None:
     assert car_status(car.id or 0) == "frozen"
     with pytest.raises(DomainError):
         auctions.auction_create(dealer, dealer.dealer_id or 0, auction_spec([car.id or 0]))
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_a_takedown_racing_a_buy_now_and_bids_never_sells_and_leaves_no_bid_standing(
+        store: str, attempt: int) -> None:
+    """Whichever commits first wins: a bought lot stays sold (the takedown is refused), or the lot is
+    taken down with no sale and every bid that landed before it voided."""
+    lot = live_lot(reserve=None)  # buy now stands until the first bid
+    buyer, bidders = make_user(), [make_user() for _ in range(3)]
+    errors = race(lambda: lot_takedown(make_admin(), lot.id or 0, reason="Race condition drill"),
+                  lambda: lot_buy_now(buyer, lot_id=lot.id or 0, key=uuid.uuid4().hex),
+                  *[lambda b=b: bid_place(b, lot_id=lot.id or 0, maximum="400000", key=uuid.uuid4().hex)
+                    for b in bidders])
+    after = lot_now(lot.id or 0)
+    with UnitOfWork(write=False) as uow:
+        sales = uow.session.exec(select(Sale).where(Sale.lot_id == lot.id)).all()
+        active = uow.session.exec(select(Bid).where(Bid.lot_id == lot.id, Bid.status == "active")).all()
+    assert all(e is None or isinstance(e, DomainError) for e in errors), errors
+    if after.outcome == "taken_down":
+        assert errors[0] is None and sales == [] and active == [] and after.leader_id is None
+    else:
+        assert after.outcome == "sold" and len(sales) == 1 and isinstance(errors[0], InvalidTransition)
