@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 
 from data.models import Auction, Car, Lot
 from data.types import utcnow
@@ -17,7 +17,7 @@ from domain.auction_rules import AuctionSpec, check_auction
 from domain.cars import lot_holds_its_car, require_verified_store
 from domain.errors import InvalidTransition, NotFound, ValidationFailed
 from domain.lifecycle import Phase, auction_phase
-from domain.notifications import Kind, notify
+from domain.notifications import Notices, participants
 from domain.permissions import Actor, require_store_owner
 from domain.soft_close_cap import with_soft_close_cap
 from domain.types import AuctionStatus, CarStatus
@@ -175,6 +175,7 @@ def auction_cancel(actor: Actor, auction_id: int, *, reason: str) -> Auction:
         auction.status, auction.cancel_reason, auction.updated_at = AuctionStatus.CANCELLED, note, now
         _unlist_cars(uow, auction_id)
         _withdraw_decisions(uow, auction)
+        _tell_participants(uow, auction)
         uow.audit(actor_id=actor.id, action="auction_cancel", entity="auctions", entity_id=auction_id,
                   before=before, after=auction_snapshot(auction))
         uow.commit()
@@ -188,11 +189,20 @@ def _withdraw_decisions(uow: UnitOfWork, auction: Auction) -> None:
     withdrawn = uow.session.execute(
         update(Lot).where(col(Lot.auction_id) == auction.id, col(Lot.decision) == "pending")
         .values(decision="cancelled", version=Lot.version + 1)
-        .returning(col(Lot.id), col(Lot.leader_id), col(Lot.lot_number))).all()
-    uow.record_change("lots", [lot_id for lot_id, _, _ in withdrawn])
-    for lot_id, leader_id, number in withdrawn:
-        notify(uow, leader_id, Kind.LOST, f"Lot {number} of {auction.title} will not be sold: the auction "
-               f"was cancelled ({auction.cancel_reason}).", lot_id)
+        .returning(col(Lot.id))).scalars().all()
+    uow.record_change("lots", withdrawn)
+
+
+def _tell_participants(uow: UnitOfWork, auction: Auction) -> None:
+    """Every bidder and watcher of the lots that were still to be decided (open, upcoming, or awaiting
+    the dealer's answer) learns the auction was cancelled, and why."""
+    lots = uow.session.exec(select(Lot.id).where(
+        Lot.auction_id == auction.id,
+        or_(col(Lot.outcome).is_(None), col(Lot.decision) == "cancelled"))).all()
+    for lot_id in lots:
+        notices = Notices.of(uow, lot_id or 0)
+        for user_id in sorted(participants(uow, lot_id or 0)):
+            notices.auction_cancelled(user_id, auction.cancel_reason or "")
 
 
 def auction_delete(actor: Actor, auction_id: int) -> None:

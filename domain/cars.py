@@ -127,6 +127,8 @@ def car_update(actor: Actor, car_id: int, fields: Mapping[str, Any], *,
         if "photos" in changes:
             car.photos = _new_photo_list(car.photos, add_photos, remove_photos)
         car.updated_at = utcnow()
+        if car.status == CarStatus.FROZEN and changes:  # the dealer fixed what an admin took down
+            car.status = CarStatus.AVAILABLE
         if lock == CarLock.LIVE and changes:
             _flag_live_change(uow, actor, car, sorted(changes))
         uow.audit(actor_id=actor.id, action="car_update", entity="cars", entity_id=car.id,

@@ -280,7 +280,7 @@ def _visible_car(uow: UnitOfWork, actor: Actor, car_id: int) -> tuple[Car, Deale
     if row is None:
         raise NotFound("No such car.")
     car, dealer = row
-    hidden = car.status == CarStatus.WITHDRAWN or dealer.status != DealerStatus.VERIFIED
+    hidden = car.status in (CarStatus.WITHDRAWN, CarStatus.FROZEN) or dealer.status != DealerStatus.VERIFIED
     if hidden and not (actor.is_admin or actor.dealer_id == car.dealer_id):
         raise NotFound("No such car.")
     return car, dealer

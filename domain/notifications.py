@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
-from data.models import Auction, Car, Lot, Notification
+from data.models import Auction, Bid, Car, Lot, Notification, WatchItem
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.formatting import money
@@ -32,6 +32,8 @@ class Kind(StrEnum):
     DECISION_NEEDED = "decision_needed"
     BID_REMOVED = "bid_removed"
     BOUGHT_NOW = "bought_now"  # a watched lot closed early: someone bought it now
+    TAKEN_DOWN = "taken_down"  # an admin took the lot down: bids voided, nothing sold
+    AUCTION_CANCELLED = "auction_cancelled"
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,14 @@ def about_lot(uow: UnitOfWork, lot_id: int) -> About:
     return About(row[0], car_title(*row[1:5]), row[5])
 
 
+def participants(uow: UnitOfWork, lot_id: int) -> set[int]:
+    """Everyone a change to the lot affects: whoever bid on it (any bid, even one since removed) and
+    whoever watches it."""
+    bidders = uow.session.exec(select(Bid.bidder_id).where(Bid.lot_id == lot_id).distinct()).all()
+    watchers = uow.session.exec(select(WatchItem.user_id).where(WatchItem.lot_id == lot_id)).all()
+    return {*bidders, *watchers}
+
+
 def car_title(year: object, make: str, model: str, variant: str) -> str:
     return f"{year} {make} {model} {variant}".strip()
 
@@ -155,3 +165,16 @@ class Notices:
 
     def ending_soon(self, user_id: int) -> None:
         self._tell(user_id, Kind.ENDING_SOON, f"The {self.about}, which you watch, closes within the hour.")
+
+    def taken_down(self, user_id: int, reason: str) -> None:
+        self._tell(user_id, Kind.TAKEN_DOWN, f"An admin took down the {self.about}: {reason}. Its bids "
+                                             "were voided and it will not be sold.")
+
+    def listing_taken_down(self, user_id: int, reason: str) -> None:
+        self._tell(user_id, Kind.TAKEN_DOWN, f"An admin took down your {self.about}: {reason}. The car "
+                                             "cannot be listed again until you edit it or an admin "
+                                             "restores it.")
+
+    def auction_cancelled(self, user_id: int, reason: str) -> None:
+        self._tell(user_id, Kind.AUCTION_CANCELLED, f"The {self.about} will not be sold: the auction was "
+                                                    f"cancelled ({reason}).")

@@ -24,6 +24,8 @@ class Action(StrEnum):
     VIEW_PLATFORM_METRICS = "view_platform_metrics"
     VOID_BIDS = "void_bids"
     EDIT_INCREMENTS = "edit_increments"
+    VIEW_AUDIT_LOG = "view_audit_log"
+    TAKE_DOWN_LISTINGS = "take_down_listings"
 
 
 GRANTS: dict[Role, frozenset[Action]] = {

@@ -30,6 +30,7 @@ class CarStatus(StrEnum):
     AVAILABLE = "available"
     SOLD = "sold"
     WITHDRAWN = "withdrawn"
+    FROZEN = "frozen"  # taken down by an admin: unlistable until the dealer edits it or an admin restores it
 
 
 class AuctionStatus(StrEnum):
@@ -44,6 +45,7 @@ class LotOutcome(StrEnum):
     SOLD = "sold"
     RESERVE_NOT_MET = "reserve_not_met"
     UNSOLD = "unsold"
+    TAKEN_DOWN = "taken_down"  # closed by an admin: bids voided, never sold
 
 
 class LotPrices(Protocol):

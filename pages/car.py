@@ -7,6 +7,7 @@ from domain.auction_queries import LotRow
 from domain.car_rules import CAR_FIELDS
 from domain.catalog import CarDetail
 from domain.types import CarStatus
+from ui.car_admin import car_takedown_panel
 from ui.feedback import reporting_errors
 from ui.format import local_time, md_escape, money
 from ui.nav import link
@@ -55,6 +56,7 @@ def _show(detail: CarDetail, zone: str) -> None:
     st.caption(f"Offered by **{md_escape(detail.store_name)}**, {md_escape(detail.store_city)}")
     if car.status == CarStatus.SOLD:
         st.info("This car has been sold.")
+    car_takedown_panel(actor, car)
     pictures = [picture for key in car.photos if (picture := catalog.photo_bytes(key))]
     if pictures:
         st.image(pictures, width=GALLERY_WIDTH)

@@ -10,7 +10,7 @@ from domain.errors import DomainError
 from ui.bid_form import bid_form, may_bid, standing
 from ui.feedback import reporting_errors
 from ui.live_board import live_board
-from ui.lot_actions import admin_void, own_bids
+from ui.lot_actions import admin_takedown, admin_void, own_bids
 from ui.lot_board import draw_board, draw_history, photo_strip
 from ui.nav import link
 from ui.session import guard
@@ -78,3 +78,4 @@ if (own_store or actor.is_admin) and board.decision == "pending":
                 st.rerun()
 own_bids(actor, board)
 admin_void(actor, board)
+admin_takedown(actor, board)

@@ -6,7 +6,9 @@ import streamlit as st
 
 from domain.bidding.board import LotBoard
 from domain.bidding.retraction import RetractReason, bid_retract, bid_void
+from domain.lifecycle import Phase
 from domain.permissions import Action, Actor, can
+from domain.takedown import lot_takedown
 from ui.feedback import reporting_errors
 from ui.format import local_time, money
 
@@ -46,5 +48,21 @@ def admin_void(actor: Actor, board: LotBoard) -> None:
         if st.button("Void bid", key="void_go") and choice is not None:
             with reporting_errors():
                 bid_void(actor, choice.bid_id, reason=reason)
+                st.session_state[f"fresh_{board.lot_id}"] = True
+                st.rerun()
+
+
+def admin_takedown(actor: Actor, board: LotBoard) -> None:
+    if not can(actor, Action.TAKE_DOWN_LISTINGS) or board.outcome is not None or \
+            board.phase not in (Phase.UPCOMING, Phase.LIVE):
+        return
+    with st.expander("Take down this lot (admin)"):
+        st.caption("Every bid on the lot is voided, the lot closes unsold, its bidders, watchers and "
+                   "the dealer are told, and the car is frozen until the dealer edits it or an admin "
+                   "restores it.")
+        reason = st.text_input("Reason (shown to everyone told)", key="takedown_reason", max_chars=300)
+        if st.button("Take down lot", key="takedown_go", type="primary"):
+            with reporting_errors():
+                lot_takedown(actor, board.lot_id, reason=reason)
                 st.session_state[f"fresh_{board.lot_id}"] = True
                 st.rerun()

@@ -36,20 +36,20 @@ def reserve_text(board: LotBoard) -> str:
     return "Reserve met" if board.reserve_met else "Reserve not met"
 
 
+CLOSED = {"sold": "Sold", "unsold": "Ended without bids",
+          "taken_down": "Taken down by an admin: its bids were voided"}
+
+
 def status_line(board: LotBoard) -> str:
     if board.phase == Phase.CANCELLED:
         return f"Cancelled: {md_escape(board.cancel_reason or '')}"
     if board.phase == Phase.UPCOMING:
         return "Bidding has not started yet."
-    if board.outcome == "sold":
-        return "Sold"
     if board.outcome == "reserve_not_met":
         return {"pending": "Ended below reserve: the dealer is deciding",
                 "accepted": "Sold (the dealer accepted the high bid)"}.get(board.decision or "",
                                                                           "Ended below reserve: not sold")
-    if board.outcome == "unsold":
-        return "Ended without bids"
-    return "Live"
+    return CLOSED.get(board.outcome or "", "Live")
 
 
 def draw_board(board: LotBoard, actor: Actor) -> None:

@@ -28,7 +28,7 @@ from domain.permissions import Action, Actor, require
 from domain.reviews import flag_if_retracting_too_often
 from domain.validation import checked_text
 
-__all__ = ["RetractReason", "bid_retract", "bid_void", "recompute_lot"]
+__all__ = ["RetractReason", "bid_retract", "bid_void", "bids_void_all", "recompute_lot"]
 
 
 def bid_retract(actor: Actor, bid_id: int, *, reason: RetractReason, note: str = "",
@@ -82,6 +82,13 @@ def bid_void(actor: Actor, bid_id: int, *, reason: str, now: datetime | None = N
         uow.audit(actor_id=actor.id, action="bid_void", entity="bids", entity_id=bid_id,
                   after={"reason": text})
         uow.commit()
+
+
+def bids_void_all(uow: UnitOfWork, lot: Lot, *, reason: str, now: datetime) -> tuple[int, ...]:
+    """Void every active bid on a lot the caller has locked (a takedown) and replay it; returns their ids."""
+    ids = tuple(uow.session.exec(select(Bid.id).where(Bid.lot_id == lot.id, Bid.status == "active")).all())
+    _remove_many(uow, tuple(i or 0 for i in ids), lot, status="voided", reason=reason, now=now)
+    return tuple(i or 0 for i in ids)
 
 
 def _locked_bid(uow: UnitOfWork, bid_id: int, now: datetime) -> tuple[Bid, Lot]:

@@ -86,7 +86,7 @@ def test_a_cancelled_auctions_lot_takes_no_decision(store: str) -> None:
     assert lot_now(first.id or 0).decision == "cancelled"
     with UnitOfWork(write=False) as uow:  # the high bidder, waiting for the dealer's answer, is told
         told = uow.session.exec(select(Notification).where(Notification.user_id == first_leader(first),
-                                                           Notification.kind == "lost")).one()
+                                                           Notification.kind == "auction_cancelled")).one()
     assert "cancelled (Title documents missing)" in told.message
     with pytest.raises(InvalidTransition, match="cancelled"):
         lot_decide(dealer, first.id or 0, accept=True)

@@ -48,11 +48,19 @@ def migrate(url: str) -> None:
 
 
 def wipe(engine: Engine) -> None:
-    """Empty every table, so each test starts from a known, empty store."""
+    """Empty every table, so each test starts from a known, empty store. The audit log refuses
+    deletes (migration 0010): tests, and only tests, lift its triggers for the wipe."""
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL session_replication_role = replica"))  # superuser: no triggers
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(text(f"DELETE FROM {table}"))
+            return
+        guards = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                   "AND tbl_name = 'audit_log'")).all()
+        for name, _ in guards:
+            conn.execute(text(f"DROP TRIGGER {name}"))
+        for table in tables:
+            conn.execute(text(f"DELETE FROM {table}"))
+        for _, sql in guards:
+            conn.execute(text(sql))

@@ -1,0 +1,36 @@
+"""An admin in a real browser takes down a live lot from its page, then finds the takedown in the audit
+log with the lot before and after, and opens the lot from there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import a_live_lot, demo_accounts, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def test_an_admin_takes_down_a_lot_and_reads_it_in_the_audit_log(page: Page, app_url: str,
+                                                                  app_data_dir: Path) -> None:
+    sign_in(page, app_url, *demo_accounts(page, app_url)["admin"])
+    lot_id = a_live_lot(app_data_dir)
+    page.goto(f"{app_url}/lot?id={lot_id}")
+    page.get_by_text("Take down this lot (admin)").click()
+    page.get_by_label("Reason (shown to everyone told)").fill("Browser drill: disputed papers")
+    page.get_by_role("button", name="Take down lot").click()
+    expect(page.get_by_text("Taken down by an admin").first).to_be_visible()
+
+    page.goto(f"{app_url}/admin_audit")  # the admin menu is long: the sidebar folds it under "View more"
+    page.get_by_label("Action (bid_place, lot_takedown, …)").fill("lot_takedown")
+    page.get_by_label("Action (bid_place, lot_takedown, …)").press("Enter")
+    entry = page.get_by_text(f"lot_takedown · lots {lot_id}")
+    expect(entry).to_be_visible()
+    entry.click()
+    expect(page.get_by_text("Before", exact=True)).to_be_visible()
+    expect(page.get_by_text("Browser drill: disputed papers").first).to_be_visible()
+    page.get_by_role("link", name=f"Open lot #{lot_id}").click()
+    expect(page).to_have_url(f"{app_url}/lot?id={lot_id}")
+    expect(page.get_by_text("Taken down by an admin").first).to_be_visible()
