@@ -16,8 +16,6 @@ import pytest
 from PIL import Image
 from sqlmodel import SQLModel, col, func, select
 
-from data.demo import seed_demo
-from data.demo_accounts import DEMO_ACCOUNTS
 from data.media import get_media_store
 from data.models import (
     Auction,
@@ -36,6 +34,8 @@ from data.models import (
 )
 from data.types import utcnow
 from data.uow import UnitOfWork
+from demo.accounts import DEMO_ACCOUNTS
+from demo.seed import seed_demo
 from domain.bidding.fees import sale_amounts
 from domain.bidding.rules import Ladder, LotState, replay
 from domain.types import AuctionStatus, CarStatus, DealerStatus
