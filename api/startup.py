@@ -39,7 +39,7 @@ async def store_prepared_when_up(state: State) -> AsyncIterator[None]:
 async def _prepared() -> bool:
     try:
         # migrate the embedded store (seeding the demo in demo mode); refuse a PostgreSQL behind
-        await run_in_threadpool(prepare_store, demo.seed)
+        await run_in_threadpool(prepare_store, demo.seed_demo)
     except Exception as error:  # down or behind: say why, answer 503, try again
         log.warning("store not ready; answering 503 until it is",
                     extra={"error": type(error).__name__, "detail": str(error)[:300]})

@@ -6,9 +6,10 @@ as any caller would; the store (`data/`) and the domain never import this packag
 from __future__ import annotations
 
 
-def seed() -> None:
+def seed_demo() -> None:
     """Seed the demo into the store (`demo.seed.seed_demo`, idempotent). Imported on call, so Pillow
-    and the catalog load only on an installation in demo mode."""
-    from demo.seed import seed_demo
+    and the catalog load only on an installation in demo mode. (Not named `seed`: importing the
+    module `demo.seed` sets that attribute of this package to the module.)"""
+    from demo import seed
 
-    seed_demo()
+    seed.seed_demo()

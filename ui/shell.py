@@ -21,7 +21,7 @@ VISITOR_PAGES = ("login", "register")
 
 @st.cache_resource(show_spinner="Preparing the marketplace…")
 def _store_ready() -> bool:
-    prepare_store(seed_demo=demo.seed)
+    prepare_store(seed_demo=demo.seed_demo)
     return True
 
 
