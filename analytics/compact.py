@@ -14,9 +14,8 @@ from pathlib import Path
 
 import duckdb
 
-from analytics.reader import _files, latest_sql
 from analytics.schema import CHANGE, TABLES
-from analytics.storage import Manifest, TableParts, publish
+from analytics.storage import Manifest, TableParts, latest_sql, parquet_list, publish
 
 MERGE_AT = 16  # delta parts before they are merged into one
 FOLD_RATIO = 0.2  # deltas bigger than this share of the base are folded into it
@@ -54,7 +53,7 @@ def _fold(con: duckdb.DuckDBPyConnection, name: str, parts: TableParts, folder: 
 
 def _merge(con: duckdb.DuckDBPyConnection, name: str, parts: TableParts, folder: Path, seq: int) -> str:
     key = TABLES[name].key
-    query = (f"SELECT * FROM read_parquet({_files(folder, parts.deltas)}) "
+    query = (f"SELECT * FROM read_parquet({parquet_list(folder, parts.deltas)}) "
              f"QUALIFY {CHANGE} = max({CHANGE}) OVER (PARTITION BY {key})")
     return _copy(con, query, name, folder, seq)
 

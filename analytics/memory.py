@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 
 from analytics.schema import CHANGE, DELETED, TABLES
-from analytics.storage import Manifest, TableParts
+from analytics.storage import Manifest, TableParts, latest_sql, parquet_list
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,6 @@ RESORT_SHARE = 0.1  # ... or this share of the table, whichever is larger
 def part_seq(relative: str) -> int:
     """The refresh number a part was written by (its name starts with it): it holds nothing newer."""
     return int(Path(relative).name.split("-", 1)[0])
-
-
-def _files(folder: Path, names: list[str]) -> str:
-    return "[" + ", ".join(f"'{folder / n}'" for n in names) + "]"
 
 
 def _columns(layout: Layout, alias: str = "") -> str:
@@ -150,7 +146,7 @@ class MemoryCopy:
     def _read_delta(self, con: duckdb.DuckDBPyConnection, table: str, parts: TableParts) -> None:
         """TEMP table delta_<table>: the newest version of each key changed since this copy's refresh."""
         newer = [p for p in (parts.base, *parts.deltas) if part_seq(p) > self.seq]
-        source = (f"SELECT * FROM read_parquet({_files(self.folder, newer or [parts.base])}) "
+        source = (f"SELECT * FROM read_parquet({parquet_list(self.folder, newer or [parts.base])}) "
                   f"WHERE {CHANGE} > {self.seq if newer else 'NULL'}")  # nothing newer: no rows
         key = TABLES[table].key
         con.execute(f"CREATE OR REPLACE TEMP TABLE delta_{table} AS {source} "
@@ -200,6 +196,4 @@ def _count(con: duckdb.DuckDBPyConnection, name: str, schema: str = "copy") -> i
 
 
 def _latest(name: str, parts: TableParts, folder: Path) -> str:
-    from analytics.reader import latest_sql
-
     return latest_sql(TABLES[name], parts, folder)

@@ -23,8 +23,7 @@ from pathlib import Path
 import duckdb
 
 from analytics.memory import MemoryCopy
-from analytics.schema import CHANGE, DELETED, CopyTable
-from analytics.storage import Manifest, TableParts, manifest_read, root
+from analytics.storage import Manifest, manifest_read, root
 
 
 class CopyMissing(RuntimeError):
@@ -48,25 +47,6 @@ def without_loading() -> Iterator[None]:
         yield
     finally:
         _no_loading.reset(token)
-
-
-def _files(folder: Path, names: list[str]) -> str:
-    return "[" + ", ".join(f"'{folder / n}'" for n in names) + "]"
-
-
-def latest_sql(table: CopyTable, parts: TableParts, folder: Path, *, meta: bool = False,
-               tombstones: bool = False) -> str:
-    """SELECT of the table's current rows. With `meta`, the version and tombstone columns too; with
-    `tombstones`, deleted keys are kept as tombstone rows (compaction keeps them, see `compact`)."""
-    cols = ", ".join(f'"{n}"' for n in table.names + ([CHANGE, DELETED] if meta else []))
-    live = "true" if tombstones else f"NOT {DELETED}"
-    base = f"SELECT {cols} FROM read_parquet({_files(folder, [parts.base])}) WHERE {live}"
-    if not parts.deltas:
-        return base
-    deltas = (f"SELECT * FROM read_parquet({_files(folder, parts.deltas)}) "
-              f"QUALIFY {CHANGE} = max({CHANGE}) OVER (PARTITION BY {table.key})")
-    return (f"WITH d AS ({deltas}) {base} AND {table.key} NOT IN (SELECT {table.key} FROM d) "
-            f"UNION ALL SELECT {cols} FROM d WHERE {live}")
 
 
 def memory_copy(folder: Path | None = None) -> MemoryCopy:

@@ -22,6 +22,7 @@ from typing import Any
 import pyarrow as pa  # type: ignore[import-untyped]  # no stubs; pyproject is not ours to edit
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
+from analytics.schema import CHANGE, DELETED, CopyTable
 from data.job_lock import file_lock
 from data.settings import get_settings
 
@@ -117,3 +118,23 @@ def collect_garbage(manifest: Manifest, folder: Path | None = None, *, grace_s: 
             path.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+def parquet_list(folder: Path, names: list[str]) -> str:
+    """DuckDB's list of the part files `names` in `folder`, for `read_parquet(...)`."""
+    return "[" + ", ".join(f"'{folder / n}'" for n in names) + "]"
+
+
+def latest_sql(table: CopyTable, parts: TableParts, folder: Path, *, meta: bool = False,
+               tombstones: bool = False) -> str:
+    """SELECT of the table's current rows. With `meta`, the version and tombstone columns too; with
+    `tombstones`, deleted keys are kept as tombstone rows (compaction keeps them, see `compact`)."""
+    cols = ", ".join(f'"{n}"' for n in table.names + ([CHANGE, DELETED] if meta else []))
+    live = "true" if tombstones else f"NOT {DELETED}"
+    base = f"SELECT {cols} FROM read_parquet({parquet_list(folder, [parts.base])}) WHERE {live}"
+    if not parts.deltas:
+        return base
+    deltas = (f"SELECT * FROM read_parquet({parquet_list(folder, parts.deltas)}) "
+              f"QUALIFY {CHANGE} = max({CHANGE}) OVER (PARTITION BY {table.key})")
+    return (f"WITH d AS ({deltas}) {base} AND {table.key} NOT IN (SELECT {table.key} FROM d) "
+            f"UNION ALL SELECT {cols} FROM d WHERE {live}")

@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import State
 
+import demo
 from data.bootstrap import prepare_store
 
 log = logging.getLogger("api")
@@ -37,7 +38,8 @@ async def store_prepared_when_up(state: State) -> AsyncIterator[None]:
 
 async def _prepared() -> bool:
     try:
-        await run_in_threadpool(prepare_store)  # migrate the embedded store; refuse a PostgreSQL behind
+        # migrate the embedded store (seeding the demo in demo mode); refuse a PostgreSQL behind
+        await run_in_threadpool(prepare_store, demo.seed_demo)
     except Exception as error:  # down or behind: say why, answer 503, try again
         log.warning("store not ready; answering 503 until it is",
                     extra={"error": type(error).__name__, "detail": str(error)[:300]})

@@ -4,7 +4,7 @@ long a new bid takes to reach the copy.
     python -m bench.analytics_bench [--bids 1000000] [--smoke] [--database URL --data-dir DIR]
 
 Makes a scratch database on the server named by DATABASE_URL (default
-postgresql://postgres@127.0.0.1:5432/postgres), fills it with `data.generate` (10 bids per lot, 500
+postgresql://postgres@127.0.0.1:5432/postgres), fills it with `demo.generate` (10 bids per lot, 500
 lots per dealer), builds the copy, loads it into a fresh process's memory (its time and resident
 memory are printed), then times the dealer dashboard (all its queries, for the biggest dealer) and
 the admin dashboard, median of five warm runs each, on DuckDB (this process's in-memory copy) and on
@@ -192,8 +192,8 @@ def prepare(url: str, bids: int, cars: int) -> None:
     from analytics.refresh import rebuild, refresh_once
     from analytics.storage import manifest_read
     from data.db import get_engine
-    from data.generate import generate
     from data.migrate import upgrade_to_head
+    from demo.generate import generate
 
     upgrade_to_head(get_engine())
     with get_engine().connect() as conn:

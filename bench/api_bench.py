@@ -5,7 +5,7 @@
 
 A scratch database is made on the server named by DATABASE_URL (default
 postgresql://postgres@127.0.0.1:5432/postgres), migrated, seeded with the demo marketplace
-(data.demo.seed_demo) plus a live market loaded with COPY (2,000 live auctions of five lots: 10,000
+(demo.seed.seed_demo) plus a live market loaded with COPY (2,000 live auctions of five lots: 10,000
 live lots, each car listed for search), plus the bench's users, each signed in once (a session and
 its access token) before any timing, then vacuumed and checkpointed (`settle_store`); it is dropped
 at the end. `uvicorn api.main:app --workers 2` serves it from its own processes, with Redis rate
@@ -88,8 +88,8 @@ def scratch_database(server: str) -> AbstractContextManager[str]:
 def prepare(plan: Plan) -> tuple[list[str], dict[int, Decimal]]:
     """Migrate, seed the demo and the live market, sign in the bench users:
     (access tokens, each live lot's next acceptable maximum)."""
-    from data.demo import seed_demo
     from data.migrate import upgrade_to_head
+    from demo.seed import seed_demo
 
     upgrade_to_head()
     seed_demo()

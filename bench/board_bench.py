@@ -316,7 +316,7 @@ def prepare(data_dir: Path) -> dict[str, tuple[str, str]]:
     os.environ["DATA_DIR"] = str(data_dir)
     for name in WATCHER_ENV_DROP:
         os.environ.pop(name, None)
-    from data.demo_accounts import DEMO_ACCOUNTS
+    from demo.accounts import DEMO_ACCOUNTS
 
     return {str(a.role.value): (a.email, a.password) for a in DEMO_ACCOUNTS}
 

@@ -23,7 +23,7 @@ import sys, time
 began = time.perf_counter()
 from data.migrate import upgrade_to_head
 upgrade_to_head()
-import data.demo as demo
+import demo.seed as demo
 if sys.argv[1] == "without":
     demo.seed_history = lambda *args, **kwargs: 0
 report = demo.seed_demo()

@@ -79,7 +79,7 @@ class Plan:
         return dealer % 20 != 0  # every twentieth store is still pending: its cars must not show
 
     def city(self, dealer: int) -> str:
-        from data.demo_catalog import CITIES
+        from demo.catalog import CITIES
 
         return CITIES[dealer % len(CITIES)].name
 
@@ -110,7 +110,7 @@ def _plan_auction(rng: random.Random, plan: Plan, auction_id: int, dealer: int, 
 
 
 def car_rows(rng: random.Random, plan: Plan, stamp: Stamp) -> Iterator[tuple[Any, ...]]:
-    from data.demo_catalog import COLOURS, MODELS, used_price_inr
+    from demo.catalog import COLOURS, MODELS, used_price_inr
 
     for car_id in range(1, plan.cars + 1):
         model = rng.choice(MODELS)
@@ -370,7 +370,7 @@ def measure(plan: Plan, runs: int) -> dict[str, float]:
 def workbook(rows: int) -> bytes:
     from openpyxl import Workbook
 
-    from data.demo_catalog import CITIES, MODELS
+    from demo.catalog import CITIES, MODELS
     from domain.car_rules import CAR_FIELDS
     from domain.vin import make_vin
 

@@ -2,7 +2,7 @@
 
     python -m bench.restore_drill [--store postgresql|sqlite] [--bids N] [--smoke]
 
-Loads a generated market (data.generate), takes a base backup (PostgreSQL: a cluster of the drill's own
+Loads a generated market (demo.generate), takes a base backup (PostgreSQL: a cluster of the drill's own
 archiving WAL to pgBackRest; SQLite: online snapshots on a schedule), keeps bidding through the domain
 service, places a marker bid and notes its time T, keeps bidding, then crashes the store (PostgreSQL: an
 immediate stop, then its data folder is deleted; SQLite: the data folder is deleted) and restores it
@@ -35,8 +35,8 @@ from bench.drill_bidding import Bidders, Ledger, Market, buy_now, market_pick, m
 from bench.drill_checks import SLACK_S, Findings, check_cut, check_latest, check_money, check_store
 from bench.drill_stores import DrillStore, PostgresDrill, SqliteDrill
 from data.db import get_engine, use_database
-from data.generate import generate
 from data.media import LocalMediaStore
+from demo.generate import generate
 from ops.sqlite_backup import snapshot_for
 
 SPARE = 2  # lots kept untouched for the first bid on each restored store

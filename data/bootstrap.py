@@ -1,7 +1,10 @@
-"""Bring the store up at app start: migrate the embedded store, seed the demo in demo mode, and compile
-the bid path's statements so the first bidder does not wait for it."""
+"""Bring the store up at app start: migrate the embedded store, seed the demo in demo mode (with the
+seeding the caller passes: the store knows no demo), and compile the bid path's statements so the first
+bidder does not wait for it."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -17,15 +20,14 @@ class StoreNotMigrated(RuntimeError):
     pass
 
 
-def prepare_store() -> None:
+def prepare_store(seed_demo: Callable[[], None] | None = None) -> None:
+    """`seed_demo` is the app's start-up's to give (`demo.seed`); it runs in demo mode only."""
     settings = get_settings()
     if settings.is_sqlite:
         upgrade_to_head()
     else:
         require_head(get_engine())
-    if settings.demo_mode:
-        from data.demo import seed_demo  # imported late: only demo mode needs Pillow and the catalog
-
+    if settings.demo_mode and seed_demo is not None:
         seed_demo()
     bid_statements_warm(get_engine())
 

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from decimal import Decimal
+from typing import Any
 
 import psycopg
 from sqlalchemy import ColumnElement, column, exists, func, literal, literal_column, table, tuple_
@@ -22,9 +23,6 @@ from sqlmodel import Session, col, select
 
 from data.models import Car, Dealer
 from domain.types import CarStatus, DealerStatus
-
-if TYPE_CHECKING:  # the domain owns the filters; this module only reads their fields
-    from domain.catalog import CarFilters
 
 # The document of the PostgreSQL index `cars_search_idx`, word for word: the planner uses an
 # expression index only for a query that repeats its expression exactly (bound ' ' parameters would
@@ -42,6 +40,26 @@ _FTS = table("cars_fts", column("rowid"))  # SQLite only; made by hand in migrat
 # every match costs ~0.15 us each, probing a row ~100 us: probing wins once 1 car in ~7 matches.
 FTS_FEW = 1_000
 FTS_COMMON = 0.15
+
+
+@dataclass(frozen=True)
+class CarFilters:
+    """What a bidder narrows the list by; None (or blank text) means "any"."""
+
+    text: str | None = None
+    make: str | None = None
+    model: str | None = None
+    year_min: int | None = None
+    year_max: int | None = None
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    fuel: str | None = None
+    transmission: str | None = None
+    body_type: str | None = None
+    city: str | None = None
+    odometer_max: int | None = None
+    title_status: str | None = None
+    ending_within_hours: int | None = None
 
 
 @dataclass(frozen=True)

@@ -178,13 +178,3 @@ def handoff_redeem(ticket: str, *, now: datetime | None = None) -> str:
 def _id(user: User) -> int:
     assert user.id is not None
     return user.id
-
-
-def demo_sign_ins() -> list[dict[str, str]]:
-    """The demo's accounts as the sign-in page lists them, or none outside demo mode: whether they are
-    shown is this installation's setting, not the page's choice."""
-    from data.demo_accounts import DEMO_ACCOUNTS  # demo-only: read only when the page asks
-
-    if not get_settings().demo_mode:
-        return []
-    return [{"Role": a.role.value, "Email": a.email, "Password": a.password} for a in DEMO_ACCOUNTS]

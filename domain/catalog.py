@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from data.car_search import CarFilters as CarFilters  # noqa: PLC0414  (re-exported: pages and API ask the domain)
 from data.car_search import Keyset, Order, available_makes_models, car_search
 from data.media import get_media_store
 from data.models import Auction, Car, CarUpdate, Dealer, Lot
@@ -42,26 +43,6 @@ MAX_CURSOR = 512  # a real cursor is under 150 characters; anything longer is no
 _TEXTS = {"text": ("Search", MAX_TEXT), "make": ("Make", 40), "model": ("Model", 60), "city": ("City", 80)}
 _CHOICES = {"fuel": Fuel, "transmission": Transmission, "body_type": BodyType, "title_status": TitleStatus}
 _BAD_CURSOR = "This page link is damaged or out of date; start again from the first page."
-
-
-@dataclass(frozen=True)
-class CarFilters:
-    """What a bidder narrows the list by; None (or blank text) means "any"."""
-
-    text: str | None = None
-    make: str | None = None
-    model: str | None = None
-    year_min: int | None = None
-    year_max: int | None = None
-    price_min: Decimal | None = None
-    price_max: Decimal | None = None
-    fuel: str | None = None
-    transmission: str | None = None
-    body_type: str | None = None
-    city: str | None = None
-    odometer_max: int | None = None
-    title_status: str | None = None
-    ending_within_hours: int | None = None
 
 
 class SortKey(StrEnum):

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from domain import auth
+from ui.demo_accounts import demo_sign_ins
 from ui.feedback import reporting_errors
 from ui.nav import link
 from ui.session import client_address, current_actor, sign_in
@@ -24,7 +25,7 @@ if submitted:
 
 link("pages/register.py", "New here? Create an account", "person_add")
 
-demo_accounts = auth.demo_sign_ins()
+demo_accounts = demo_sign_ins()
 if demo_accounts:
     st.divider()
     st.subheader("Demo accounts")

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+import demo
 from data.bootstrap import prepare_store
 from data.settings import get_settings
 from domain import auth
@@ -112,7 +113,7 @@ async def prepare_on_start(_app: object) -> AsyncIterator[None]:
     """Migrate (embedded store) and seed the demo before the server takes its first request, so no
     visitor waits on a half-built marketplace; then build, load and keep fresh the analytics copy in
     a background thread (`analytics.background`), so no dashboard waits for it either."""
-    await run_in_threadpool(prepare_store)
+    await run_in_threadpool(prepare_store, demo.seed_demo)
     from analytics import background  # DuckDB loads in that thread, not on the server's start path
 
     end_streams_on_stop()  # a stop must not wait for live streams, which never end on their own

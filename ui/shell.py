@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+import demo
 from data.bootstrap import prepare_store
 from domain.notifications import unread_count
 from domain.permissions import Action, Actor, can
@@ -20,7 +21,7 @@ VISITOR_PAGES = ("login", "register")
 
 @st.cache_resource(show_spinner="Preparing the marketplace…")
 def _store_ready() -> bool:
-    prepare_store()
+    prepare_store(seed_demo=demo.seed_demo)
     return True
 
 

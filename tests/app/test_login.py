@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from tests.app.conftest import app_as_visitor, sign_in, texts
+import pytest
+
+from data.settings import get_settings
+from demo.accounts import DEMO_ACCOUNTS
+from tests.app.conftest import app_as_visitor, page_as, sign_in, texts
 from tests.support.factories import make_user
 
 
@@ -30,3 +34,14 @@ def test_wrong_password_says_so_without_revealing_accounts() -> None:
     unknown.run()
     assert [e.value for e in at.error] == [e.value for e in unknown.error]
     assert "incorrect" in at.error[0].value
+
+
+@pytest.mark.parametrize("demo_mode", [True, False])
+def test_sign_in_page_lists_the_demo_accounts_in_demo_mode_only(
+        demo_mode: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(get_settings(), "demo_mode", demo_mode)
+    at = page_as(None, "pages/login.py")
+    assert not at.exception
+    shown = at.table[0].value["Email"].tolist() if at.table else []
+    assert shown == ([account.email for account in DEMO_ACCOUNTS] if demo_mode else [])
+    assert ("Demo accounts" in texts(at)) is demo_mode

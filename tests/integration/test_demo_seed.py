@@ -16,8 +16,9 @@ import pytest
 from PIL import Image
 from sqlmodel import SQLModel, col, func, select
 
-from data.demo import seed_demo
-from data.demo_accounts import DEMO_ACCOUNTS
+import demo as demo_package
+import demo.seed as demo_seed
+from data.bootstrap import prepare_store
 from data.media import get_media_store
 from data.models import (
     Auction,
@@ -34,8 +35,11 @@ from data.models import (
     User,
     UserRole,
 )
+from data.settings import get_settings
 from data.types import utcnow
 from data.uow import UnitOfWork
+from demo.accounts import DEMO_ACCOUNTS
+from demo.seed import seed_demo
 from domain.bidding.fees import sale_amounts
 from domain.bidding.rules import Ladder, LotState, replay
 from domain.types import AuctionStatus, CarStatus, DealerStatus
@@ -196,6 +200,20 @@ def test_seeding_again_changes_nothing(demo: Demo) -> None:
     before = counts()
     report = seed_demo()
     assert not report.created
+    assert counts() == before
+
+
+@pytest.mark.parametrize("demo_mode", [True, False])
+def test_the_app_start_seeds_through_the_seeding_it_is_given_in_demo_mode_only(
+        demo: Demo, demo_mode: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store's start-up knows no demo: the app's start-up (ui/, api/) hands it `demo.seed_demo`."""
+    reports: list[demo_seed.SeedReport] = []
+    real = demo_seed.seed_demo
+    monkeypatch.setattr(demo_seed, "seed_demo", lambda: reports.append(real()))
+    monkeypatch.setattr(get_settings(), "demo_mode", demo_mode)
+    before = counts()
+    prepare_store(seed_demo=demo_package.seed_demo)
+    assert [report.created for report in reports] == ([False] if demo_mode else [])
     assert counts() == before
 
 

@@ -7,7 +7,7 @@ import time
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from data.car_images import ANGLES, DEFAULT_SIZE, render_car_picture
+from demo.car_images import ANGLES, DEFAULT_SIZE, render_car_picture
 from domain.vehicle import BodyType
 
 RED = (178, 30, 36)

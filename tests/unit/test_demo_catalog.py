@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from data.demo_catalog import (
+from demo.catalog import (
     CITIES,
     COLOURS,
     DEALER_NAMES,

@@ -197,7 +197,7 @@ def render_car_picture(
     rear; `seed` picks the background scene. Equal arguments give equal bytes.
     """
     _check_arguments(angle, size, colour_rgb)
-    rng = random.Random(seed)  # noqa: S311 - reproducible artwork, not a secret
+    rng = random.Random(seed)
     canvas_size = (size[0] * _SUPERSAMPLE, size[1] * _SUPERSAMPLE)
     canvas = _background(canvas_size, rng)
     profile = _PROFILES[body_type]

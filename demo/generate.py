@@ -1,7 +1,7 @@
-"""Fill a migrated store with a synthetic market, fast: `python -m data.generate --dealers 200
+"""Fill a migrated store with a synthetic market, fast: `python -m demo.generate --dealers 200
 --cars 100000 --auctions 10000 --bids 1000000 [--database-url URL]`.
 
-For benchmarks and load tests, not for demos (`data.demo` is the believable one). Rows are made with
+For benchmarks and load tests, not for demos (`demo.seed` is the believable one). Rows are made with
 numpy in whole columns and bulk loaded: PostgreSQL through COPY (psycopg `cursor.copy`), SQLite with
 executemany in big batches. They are consistent: every lot's price, leader and counters equal its
 bids; ended lots are settled the way `domain.bidding.settlement` would (sold, reserve_not_met or

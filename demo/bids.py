@@ -26,7 +26,7 @@ KEY_PREFIX = "demo-"
 
 def seed_bids(*, now: datetime | None = None) -> int:
     """Bid on the demo's started, unsettled lots once (idempotent: a store with these bids is left
-    alone; the year of history, already settled, is written in bulk by `data.demo_history`)."""
+    alone; the year of history, already settled, is written in bulk by `demo.history`)."""
     now = now or utcnow()
     with UnitOfWork(write=False) as uow:
         if uow.session.exec(select(Bid.id).where(col(Bid.idempotency_key).startswith(KEY_PREFIX))).first():

@@ -1,6 +1,6 @@
 """The demo's cars: believable used cars of the Indian market, with descriptions and offline pictures.
 
-`data.demo_inventory` asks for them store by store; every random choice comes from the caller's `rng`
+`demo.inventory` asks for them store by store; every random choice comes from the caller's `rng`
 and every date is relative to `now`, so one seed always gives the same cars.
 """
 
@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TypeVar
 
-from data.car_images import render_car_picture
-from data.demo_catalog import COLOURS, MODELS, CarModel, Colour, used_price_inr
 from data.media import MediaStore
 from data.models import Auction, Car, Dealer
+from demo.car_images import render_car_picture
+from demo.catalog import COLOURS, MODELS, CarModel, Colour, used_price_inr
 from domain.vehicle import BodyType, Damage, Fuel, TitleStatus, Transmission
 from domain.vin import make_vin
 

@@ -1,6 +1,6 @@
 """The demo's stock: about 300 believable used cars with offline pictures, and auctions in every state.
 
-`data.demo.seed_demo` calls `seed_inventory` inside its own transaction, so rows are only added here;
+`demo.seed.seed_demo` calls `seed_inventory` inside its own transaction, so rows are only added here;
 the caller commits. Every random choice comes from the caller's `rng` and every time is relative to
 `now`, so one seed always gives the same marketplace, shifted to the moment it is seeded.
 """
@@ -15,10 +15,10 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from data.demo_cars import Pictures, Stock, flushed_id, new_stock
 from data.media import get_media_store
 from data.models import Auction, Car, Dealer, Lot
 from data.uow import UnitOfWork
+from demo.cars import Pictures, Stock, flushed_id, new_stock
 from domain.types import AuctionStatus
 from domain.vehicle import BodyType
 

@@ -1,8 +1,8 @@
 """The demo marketplace: accounts for every role, a dozen verified dealers in real cities, bidders,
-and (from `data.demo_inventory`) cars with offline pictures and auctions in every state.
+and (from `demo.inventory`) cars with offline pictures and auctions in every state.
 
 Idempotent: a store that already has the demo admin is left as it is. Also a command for any
-migrated store: `python -m data.demo`.
+migrated store: `python -m demo` (or `python -m demo.seed`).
 """
 
 from __future__ import annotations
@@ -13,16 +13,16 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from data.demo_accounts import DEMO_ACCOUNTS, DemoAccount
-from data.demo_bids import seed_bids
-from data.demo_cars import Pictures
-from data.demo_catalog import CITIES
-from data.demo_history import seed_history
-from data.demo_inventory import seed_inventory
 from data.media import get_media_store
 from data.models import Dealer, User, UserRole
 from data.types import utcnow
 from data.uow import UnitOfWork
+from demo.accounts import DEMO_ACCOUNTS, DemoAccount
+from demo.bids import seed_bids
+from demo.cars import Pictures
+from demo.catalog import CITIES
+from demo.history import seed_history
+from demo.inventory import seed_inventory
 from domain.security import hash_password
 from domain.types import DealerStatus, Role
 
@@ -105,7 +105,7 @@ def _dealers(uow: UnitOfWork, *, owner_of_first: User) -> list[Dealer]:
     return stores
 
 
-if __name__ == "__main__":
+def main() -> None:
     report = seed_demo()
     if report.created:
         print(f"Seeded the demo: {report.dealers} dealers, {report.bidders} bidders, "
@@ -114,3 +114,7 @@ if __name__ == "__main__":
             print(f"  {account.role:8} {account.email:32} {account.password}")
     else:
         print("The demo is already in this store; nothing changed.")
+
+
+if __name__ == "__main__":
+    main()

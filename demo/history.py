@@ -7,7 +7,7 @@ lot's bids are replayed through the pure bidding rules (`domain.bidding.rules.ap
 stored price, leader and count is what the bidding service would have written; bids the rules would
 refuse are never stored. Bids stop before each lot's closing window, so no soft close applies. Sales
 are booked with `domain.bidding.fees` at the hammer time (the lot's end). Live lots are left to
-`data.demo_bids`, which bids through the service.
+`demo.bids`, which bids through the service.
 """
 
 from __future__ import annotations
@@ -23,8 +23,6 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import SQLModel, select
 
-from data.demo_cars import Pictures, Stock, new_stock
-from data.demo_inventory import BUYER_PREMIUM_PCT, IST, PREMIUM_MAX, PREMIUM_MIN, SOFT_CLOSE_S, lot_for
 from data.models import (
     Auction,
     AuctionParticipant,
@@ -39,6 +37,8 @@ from data.models import (
     UserRole,
 )
 from data.uow import UnitOfWork
+from demo.cars import Pictures, Stock, new_stock
+from demo.inventory import BUYER_PREMIUM_PCT, IST, PREMIUM_MAX, PREMIUM_MIN, SOFT_CLOSE_S, lot_for
 from domain.bidding.fees import sale_amounts
 from domain.bidding.rules import BidTooLow, Ladder, LotState, apply_bid
 from domain.bidding.settlement import outcome_for
