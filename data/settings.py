@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     currency: str = "INR"
     timezone: str = "Asia/Kolkata"
     secure_cookies: bool = False  # set true behind HTTPS
+    # Lot boards pushed over /live (docs/LIVE.md); false: every board polls (the fallback), e.g. behind
+    # a proxy that buffers server-sent events, or to measure the polling board (bench/board_bench.py).
+    live_push: bool = True
     login_max_failures: int = 5
     login_lock_minutes: int = 15
     # The app process runs the settlement loop itself (domain.bidding.worker.start_in_background).

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from data.settings import get_settings
 from data.types import utcnow
 from domain.bidding.board import LotBoard
 from domain.permissions import Actor
@@ -28,8 +29,8 @@ _SAYS = {"outbid": ("You were outbid on this lot.", "⚠️"), "won": ("You won 
 def live_board(board: LotBoard, actor: Actor, *, follow: bool = False) -> bool:
     """Draw the pushed board; False when the stream could not connect (the caller polls instead).
     `follow`: this viewer has a bid form, which Python redraws when other bids raise the lowest bid."""
-    if not isinstance(st.context.headers.get("Host"), str):
-        return False  # no browser (AppTest): nothing could open the stream, so draw the board in Python
+    if not get_settings().live_push or not isinstance(st.context.headers.get("Host"), str):
+        return False  # switched off, or no browser (AppTest): nothing opens a stream; Python draws it
     key = f"live_board_{board.lot_id}"
     fallback_key = f"{key}_fallback"
     result = _COMPONENT(
