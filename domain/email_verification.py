@@ -6,16 +6,17 @@ a dealer's address must be known to reach them about sales.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from data.models import User
-from data.outbox import outbox_count_since
+from data.outbox import outbox_count_since, outbox_recent
 from data.settings import get_settings
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.email_links import VERIFY, VERIFY_TTL, link_send, link_user
 from domain.errors import EmailNotVerified
-from domain.permissions import Actor
+from domain.permissions import Action, Actor, require
 
 BAD_LINK = "This verification link is not valid or has expired. Ask for a new one on your account page."
 UNVERIFIED = ("Verify your email address first: follow the link we emailed you (or ask for a new one "
@@ -65,3 +66,28 @@ def verification_resend(actor: Actor, *, now: datetime | None = None) -> str:
         verification_queue(uow, user, now=now)
         uow.commit()
     return f"A new verification link is on its way to {actor.email}."
+
+
+@dataclass(frozen=True)
+class OutboxView:
+    """A queued email as an admin sees it; the body only where no mail server delivers (demo)."""
+
+    id: int
+    kind: str
+    to: str
+    subject: str
+    status: str
+    attempts: int
+    created_at: datetime
+    last_error: str | None
+    body: str | None
+
+
+def outbox_read(actor: Actor, *, limit: int = 100) -> list[OutboxView]:
+    require(actor, Action.MANAGE_USERS)
+    settings = get_settings()
+    readable = bool(settings.demo_mode) and not settings.smtp_host
+    with UnitOfWork(write=False) as uow:
+        rows = outbox_recent(uow.session, limit=limit)
+    return [OutboxView(row.id or 0, row.kind, row.to_address, row.subject, row.status, row.attempts,
+                       row.created_at, row.last_error, row.body if readable else None) for row in rows]
