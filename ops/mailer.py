@@ -29,6 +29,7 @@ LEASE = timedelta(minutes=5)  # a sender that dies mid-send leaves the message t
 SMTP_TIMEOUT_S = 20.0
 Send = Callable[[EmailMessage], None]
 log = logging.getLogger("ops.mailer")
+NO_SERVER = "SMTP_HOST is not set: emails stay queued until it is (see docs/EMAIL.md)."
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -139,7 +140,10 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     settings = get_settings()
     if not settings.smtp_host:
-        raise SystemExit("SMTP_HOST is not set: nothing to deliver through (see docs/EMAIL.md).")
+        if args.once:
+            raise SystemExit(NO_SERVER)
+        log.warning(NO_SERVER)  # a supervised process that exited would only be restarted in a loop
+        threading.Event().wait()
     if args.once:
         print(deliver_due(smtp_send(settings)))
         return
