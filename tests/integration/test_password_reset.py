@@ -3,7 +3,9 @@ link works once and expires, and the mailer delivers through a real SMTP server,
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
@@ -173,3 +175,23 @@ def test_the_mailer_gives_up_after_the_last_attempt(store: str, inbox: Inbox,
 def test_backoff_doubles_up_to_an_hour() -> None:
     assert [mailer.retry_delay(n).total_seconds() for n in (1, 2, 3)] == [30, 60, 120]
     assert mailer.retry_delay(50) == timedelta(hours=1)
+
+
+def test_one_link_used_twice_at_once_sets_one_password(store: str) -> None:
+    user = make_user(email="race@example.com")
+    token = ask(user.email)
+    passwords = [f"Racing-Pass-{n}{n}" for n in range(4)]
+    barrier = threading.Barrier(len(passwords))
+
+    def use(password: str) -> str:
+        barrier.wait()
+        try:
+            password_reset.password_reset_confirm(token, password)
+            return password
+        except ValidationFailed:
+            return ""
+
+    with ThreadPoolExecutor(len(passwords)) as pool:
+        winners = [p for p in pool.map(use, passwords) if p]
+    assert len(winners) == 1
+    assert auth.user_login(email=user.email, password=winners[0], address="a").actor.id == user.id
