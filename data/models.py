@@ -41,6 +41,7 @@ class User(SQLModel, table=True):
     updated_at: datetime = _time(default_factory=utcnow)
     password_changed_at: datetime = _time(default_factory=utcnow)
     deleted_at: datetime | None = _time(default=None)
+    email_verified_at: datetime | None = _time(default=None)  # None until the emailed link is followed
 
 
 class UserRole(SQLModel, table=True):
@@ -360,3 +361,21 @@ class ApiIdempotency(SQLModel, table=True):
     status_code: int | None = None  # None while the first request is still running
     body: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     created_at: datetime = _time(default_factory=utcnow)
+
+
+class EmailOutbox(SQLModel, table=True):
+    """A message to send, written in the transaction that asked for it; `python -m ops.mailer` delivers
+    it (SMTP), retrying with backoff until `sent` or, past the last attempt, `failed`."""
+
+    __tablename__ = "email_outbox"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = _text(20)  # password_reset, verify_email
+    to_address: str = _text(254, index=True)
+    subject: str = _text(200)
+    body: str = Field(sa_type=Text)
+    created_at: datetime = _time(default_factory=utcnow, index=True)
+    status: str = _text(8, default="pending", index=True)  # pending, sent, failed
+    attempts: int = 0
+    next_attempt_at: datetime = _time(default_factory=utcnow)
+    sent_at: datetime | None = _time(default=None)
+    last_error: str | None = _text(300, default=None)

@@ -81,6 +81,18 @@ class Settings(BaseSettings):
     soft_close_cap_minutes: int = Field(default=30, ge=1)
     soft_close_cap_min_minutes: int = Field(default=5, ge=1)
     soft_close_cap_max_minutes: int = Field(default=72 * 60, ge=1)
+    # Email (docs/EMAIL.md): the outbox is delivered over SMTP by `python -m ops.mailer`, or by a
+    # thread of the app process (MAILER_IN_APP; None: on for the embedded store) once SMTP_HOST is set.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_tls: bool = True  # STARTTLS before signing in
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    mail_from: str = "AutoGavel <no-reply@autogavel.example>"
+    mailer_in_app: bool | None = None
+    app_base_url: str = "http://localhost:8501"  # the links in emails point here
+    password_reset_minutes: int = Field(default=30, ge=5, le=60)
+    password_resets_per_hour: int = Field(default=3, ge=1)  # per email address: no spamming an inbox
 
     @classmethod
     def settings_customise_sources(
@@ -147,6 +159,11 @@ class Settings(BaseSettings):
     @property
     def runs_settlement(self) -> bool:
         return self.is_sqlite if self.settlement_in_app is None else self.settlement_in_app
+
+    @property
+    def runs_mailer(self) -> bool:
+        in_app = self.is_sqlite if self.mailer_in_app is None else self.mailer_in_app
+        return bool(self.smtp_host) and in_app
 
     @property
     def currency_symbol(self) -> str:

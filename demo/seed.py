@@ -77,7 +77,7 @@ def seed_demo() -> SeedReport:
 def _user(uow: UnitOfWork, name: str, email: str, roles: set[Role], password: str | None = None) -> User:
     """Demo users other than the listed accounts get an unusable password: nobody signs in as them."""
     hashed = hash_password(password) if password else "!" + secrets.token_hex(16)
-    user = User(email=email, name=name, password_hash=hashed)
+    user = User(email=email, name=name, password_hash=hashed, email_verified_at=utcnow())
     uow.session.add(user)
     uow.session.flush()
     uow.session.add_all(UserRole(user_id=user.id or 0, role=r) for r in sorted(roles))

@@ -15,6 +15,7 @@ from data.models import AuthSession, Dealer, User, UserRole
 from data.settings import get_settings
 from data.types import utcnow
 from data.uow import UnitOfWork
+from domain.email_verification import verification_queue
 from domain.errors import EmailTaken, InvalidCredentials, NotFound
 from domain.permissions import Action, Actor, require
 from domain.security import hash_password, verify_password
@@ -73,6 +74,7 @@ def user_register(*, email: str, name: str, password: str) -> Actor:
         _flush_unique(uow)
         assert user.id is not None
         uow.session.add(UserRole(user_id=user.id, role=Role.BIDDER))
+        verification_queue(uow, user, now=utcnow())
         uow.audit(actor_id=user.id, action="register", entity="users", entity_id=user.id,
                   after=user_snapshot(user))
         uow.commit()

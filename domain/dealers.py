@@ -10,6 +10,7 @@ from sqlmodel import col, func, select
 from data.models import Dealer, User, UserRole
 from data.types import utcnow
 from data.uow import UnitOfWork
+from domain.email_verification import require_verified_email
 from domain.errors import AlreadyApplied, InvalidTransition, NotFound
 from domain.permissions import Action, Actor, require, require_store_owner
 from domain.types import DealerStatus, Role
@@ -44,6 +45,7 @@ def dealer_apply(actor: Actor, **details: Any) -> Dealer:
     require(actor, Action.APPLY_AS_DEALER)
     fields = _clean_store(details)
     with UnitOfWork() as uow:
+        require_verified_email(uow, actor)
         dealer = uow.session.exec(select(Dealer).where(Dealer.user_id == actor.id)).first()
         if dealer is not None and dealer.status != DealerStatus.REJECTED:
             raise AlreadyApplied(f"You already have a store application ({dealer.status}).")

@@ -59,3 +59,7 @@ class AlreadyApplied(DomainError):
 
 class InvalidTransition(DomainError):
     """The record is not in a state that allows this change (e.g. verifying a rejected dealer)."""
+
+
+class EmailNotVerified(Forbidden):
+    """The account's email address has not been confirmed by following the emailed link."""

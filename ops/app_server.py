@@ -1,6 +1,7 @@
 """What an app server process runs beside Streamlit, started from its lifespan (app.py wraps
 `prepare_on_start` with this): the settlement loop where no worker runs (the embedded default, so
-`streamlit run app.py` alone closes lots, expires decisions and reminds) and, under the stack, its
+`streamlit run app.py` alone closes lots, expires decisions and reminds), the mailer once SMTP_HOST
+is set, and, under the stack, its
 Prometheus metrics on METRICS_PORT."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from data.settings import get_settings
 from domain.bidding.worker import start_in_background, stop_background
+from ops import mailer
 
 Lifespan = Callable[[Any], AbstractAsyncContextManager[None]]
 
@@ -26,13 +28,17 @@ def with_ops(lifespan: Lifespan) -> Lifespan:
                 from ops.app_metrics import serve_app_metrics
 
                 serve_app_metrics(int(os.environ["METRICS_PORT"]))
-            running = get_settings().runs_settlement
+            running, mailing = get_settings().runs_settlement, get_settings().runs_mailer
             if running:
                 start_in_background()
+            if mailing:
+                mailer.start_in_background()
             try:
                 yield
             finally:
                 if running:
                     stop_background()
+                if mailing:
+                    mailer.stop_background()
 
     return wrapped

@@ -26,7 +26,7 @@ class Program:
 
 
 def programs(s: StackSettings, *, as_root: bool = False) -> list[Program]:
-    found = [_pgbouncer(s, as_root), *_apps(s), _api(s), _worker(s), _refresher(), _haproxy(s)]
+    found = [_pgbouncer(s, as_root), *_apps(s), _api(s), _worker(s), _refresher(), _mailer(), _haproxy(s)]
     if s.redis_url is None:
         found.insert(0, _redis(s))
     return found
@@ -75,6 +75,11 @@ def _refresher() -> Program:
     return Program("analytics", (PY, "-m", "analytics.refresh", "--loop"))
 
 
+def _mailer() -> Program:
+    """Delivers the email outbox over SMTP (SMTP_* in the environment; docs/EMAIL.md)."""
+    return Program("mailer", (PY, "-m", "ops.mailer"))
+
+
 def _haproxy(s: StackSettings) -> Program:
     return Program("haproxy", ("haproxy", "-W", "-db", "-f", str(s.stack_dir / "haproxy.cfg")),
                    port=s.https_port, python=False)
@@ -95,3 +100,7 @@ def shared_env(s: StackSettings, *, pooled_url: str, secrets: dict[str, str]) ->
 
 SHARED_ENV_KEYS = ("DATABASE_URL", "DATABASE_POOLED", "REDIS_URL", "SECURE_COOKIES", "SETTLEMENT_IN_APP",
                    "DEMO_MODE", "JWT_SECRET", "COOKIE_KEY")
+
+# Passed on to every process when set where the stack starts (the mailer sends; apps write the links).
+MAIL_ENV_KEYS = ("SMTP_HOST", "SMTP_PORT", "SMTP_TLS", "SMTP_USER", "SMTP_PASSWORD", "MAIL_FROM",
+                 "APP_BASE_URL")

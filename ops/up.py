@@ -26,7 +26,7 @@ from data.migrate import upgrade_to_head
 from ops import configs
 from ops.install import ensure_prerequisites
 from ops.settings import StackSettings, get_stack_settings
-from ops.stack import programs, shared_env
+from ops.stack import MAIL_ENV_KEYS, programs, shared_env
 from ops.supervise import conf_path, states, supervisord_pid, table
 from ops.tls import certificate_pem
 
@@ -87,8 +87,9 @@ def prepare_database(url: str) -> None:
 
 def process_env(s: StackSettings) -> dict[str, str]:
     """The settings every process of ours runs with (systemd units read them from processes.env)."""
+    mail = {key: os.environ[key] for key in MAIL_ENV_KEYS if os.environ.get(key)}
     return {"DATA_DIR": os.environ.get("DATA_DIR", str(_data_dir())),
-            **shared_env(s, pooled_url=configs.pooled_url(s), secrets=_secrets(s))}
+            **shared_env(s, pooled_url=configs.pooled_url(s), secrets=_secrets(s)), **mail}
 
 
 def _write_files(s: StackSettings) -> None:

@@ -7,10 +7,12 @@ import streamlit as st
 from domain import accounts
 from ui.feedback import reporting_errors
 from ui.session import guard, sign_out
+from ui.verification import verification_banner
 
 actor = guard()
 profile = accounts.profile_of(actor)
 st.title("My account")
+verification_banner(actor)
 if st.button("Sign out", icon=":material/logout:", key="account_sign_out"):
     sign_out()
 profile_tab, password_tab, delete_tab = st.tabs(["Profile", "Password", "Delete account"])

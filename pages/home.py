@@ -8,6 +8,7 @@ from domain.types import DealerStatus
 from ui.format import md_escape
 from ui.nav import link
 from ui.session import guard
+from ui.verification import verification_banner
 
 ROLE_CARDS = [
     (Action.BID, ":material/gavel: Bid",
@@ -22,6 +23,7 @@ ROLE_CARDS = [
 
 actor = guard()
 st.title(f"Welcome, {actor.name.split()[0]}")
+verification_banner(actor)
 
 cards = [(title, text) for action, title, text in ROLE_CARDS if can(actor, action)]
 for column, (title, text) in zip(st.columns(len(cards) or 1), cards, strict=False):

@@ -24,6 +24,7 @@ if submitted:
         sign_in(auth.user_login(email=email, password=password, address=client_address()))
 
 link("pages/register.py", "New here? Create an account", "person_add")
+link("pages/reset_password.py", "Forgot your password?", "lock_reset")
 
 demo_accounts = demo_sign_ins()
 if demo_accounts:

@@ -16,7 +16,7 @@ from ui.session import RETURN_TO_KEY, current_actor, sign_out
 
 APP_NAME = "AutoGavel"
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
-VISITOR_PAGES = ("login", "register")
+VISITOR_PAGES = ("login", "register", "reset_password", "verify_email")
 
 
 @st.cache_resource(show_spinner="Preparing the marketplace…")
@@ -38,7 +38,10 @@ def _with_count(title: str, count: int) -> str:
 def pages_for(actor: Actor | None) -> dict[str, list[st.Page]]:  # type: ignore[name-defined]
     if actor is None:
         return {"": [_page("pages/login.py", "Sign in", "login", default=True),
-                     _page("pages/register.py", "Create account", "person_add"), *_sign_in_first()]}
+                     _page("pages/register.py", "Create account", "person_add"),
+                     _page("pages/reset_password.py", "Forgot password", "lock_reset"),
+                     _page("pages/verify_email.py", "Confirm email", "mark_email_read", hidden=True),
+                     *_sign_in_first()]}
     sections: dict[str, list[st.Page]] = {  # type: ignore[name-defined]
         "": [_page("pages/home.py", "Home", "home", default=True)],
         "Marketplace": [_page("pages/auctions.py", "Auctions", "gavel"),
@@ -48,7 +51,9 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]]:  # type: ignore[
                         _page("pages/car.py", "Car", "directions_car", hidden=True)],
         "Account": [_page("pages/notifications.py", _with_count("Notifications", unread_count(actor)),
                           "notifications"),
-                    _page("pages/account.py", "My account", "manage_accounts")],
+                    _page("pages/account.py", "My account", "manage_accounts"),
+                    _page("pages/verify_email.py", "Confirm email", "mark_email_read", hidden=True),
+                    _page("pages/reset_password.py", "Reset password", "lock_reset", hidden=True)],
     }
     if can(actor, Action.BID):
         sections["Marketplace"].insert(2, _page("pages/my_bids.py", "My bids", "receipt_long"))
@@ -64,6 +69,7 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]]:  # type: ignore[
         sections["Admin"] = [_page("pages/admin_users.py", "Users", "group"),
                              _page("pages/admin_dealers.py", "Dealer verification", "verified"),
                              _page("pages/admin_reviews.py", "Review queue", "flag"),
+                             _page("pages/admin_outbox.py", "Email outbox", "outgoing_mail"),
                              _page("pages/admin_ladder.py", "Bid increments", "stairs"),
                              _page("pages/admin_audit.py", "Audit log", "history"),
                              _page("pages/admin_metrics.py", "Platform metrics", "insights")]

@@ -1,4 +1,5 @@
-"""POST /auth/register, /auth/login, /auth/logout, /auth/refresh."""
+"""POST /auth/register, /auth/login, /auth/logout, /auth/refresh, /auth/password-reset[/confirm],
+/auth/verify-email."""
 
 from __future__ import annotations
 
@@ -9,10 +10,21 @@ from fastapi.security import HTTPAuthorizationCredentials
 
 from api.deps import CurrentActor, anonymous, bearer, client_address, limits, token_of
 from api.envelope import Envelope, ok
-from api.schemas.users import LoginIn, RefreshIn, RegisterIn, TokensOut, UserOut
+from api.schemas.users import (
+    EmailVerifyIn,
+    LoginIn,
+    PasswordResetConfirmIn,
+    PasswordResetIn,
+    RefreshIn,
+    RegisterIn,
+    TokensOut,
+    UserOut,
+)
 from api.services import tokens
 from api.settings import get_api_settings
 from domain.accounts import user_register, user_view
+from domain.email_verification import email_verify
+from domain.password_reset import password_reset_confirm, password_reset_request
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -49,3 +61,22 @@ def logout(actor: CurrentActor,
            credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Envelope[None]:
     tokens.tokens_logout(token_of(credentials), actor.session_id)
     return ok(None, "Signed out.")
+
+
+@router.post("/password-reset", status_code=202, dependencies=[Depends(anonymous)])
+def password_reset(body: PasswordResetIn, request: Request) -> Envelope[None]:
+    """Always 202 with the same message: whether an account uses the email is not revealed."""
+    limits(request).hit("login_address", client_address(request))
+    return ok(None, password_reset_request(body.email))
+
+
+@router.post("/password-reset/confirm", dependencies=[Depends(anonymous)])
+def password_reset_done(body: PasswordResetConfirmIn) -> Envelope[None]:
+    password_reset_confirm(body.token, body.new_password)
+    return ok(None, "Password changed, and every session signed out: sign in with the new password.")
+
+
+@router.post("/verify-email", dependencies=[Depends(anonymous)])
+def verify_email(body: EmailVerifyIn) -> Envelope[None]:
+    email_verify(body.token)
+    return ok(None, "Email address verified.")

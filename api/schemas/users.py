@@ -25,6 +25,19 @@ class RefreshIn(StrictIn):
     refresh_token: str = Field(min_length=1, max_length=200)
 
 
+class PasswordResetIn(StrictIn):
+    email: str = Field(max_length=254)
+
+
+class PasswordResetConfirmIn(StrictIn):
+    token: str = Field(min_length=1, max_length=1000)
+    new_password: str = Field(max_length=200)
+
+
+class EmailVerifyIn(StrictIn):
+    token: str = Field(min_length=1, max_length=1000)
+
+
 class TokensOut(BaseModel):
     access_token: str
     refresh_token: str

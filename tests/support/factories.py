@@ -9,7 +9,7 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlmodel import col, select
 
 from data.models import Auction, Car, Lot, User, UserRole
@@ -28,6 +28,9 @@ _counter = itertools.count(1)
 def make_user(*roles: Role, email: str | None = None, name: str = "Test User") -> Actor:
     actor = accounts.user_register(email=email or f"user{next(_counter)}@example.com", name=name,
                                    password=PASSWORD)
+    with UnitOfWork() as uow:  # test accounts count as verified, as the demo's do
+        uow.session.execute(update(User).where(col(User.id) == actor.id).values(email_verified_at=utcnow()))
+        uow.commit()
     if roles:  # exactly these roles (registration gives every account the bidder role)
         with UnitOfWork() as uow:
             uow.session.execute(delete(UserRole).where(col(UserRole.user_id) == actor.id))

@@ -4,14 +4,14 @@ PostgreSQL also refuses TRUNCATE (a statement trigger). Whoever can drop a trigg
 history: the app's role must not own the table (docs/AUDIT.md has the GRANT/REVOKE statements).
 
 Revision ID: 0010_audit_append_only
-Revises: 0008_retractions_review
+Revises: 0009_email_outbox
 """
 from collections.abc import Sequence
 
 from alembic import op
 
 revision: str = '0010_audit_append_only'
-down_revision: str | None = '0008_retractions_review'
+down_revision: str | None = '0009_email_outbox'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,60 @@
+"""One-time links sent by email (password reset, email verification).
+
+A link carries a signed JWT that expires, naming the user and a fingerprint of the state it may change:
+a reset link is bound to the current password hash, so it stops working once any password is set (it
+is used once); a verification link is bound to the email address it was sent to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from data.models import User
+from data.outbox import outbox_add
+from data.settings import get_settings
+from data.uow import UnitOfWork
+from domain.errors import SessionExpired, ValidationFailed
+from domain.security import issue_token, read_token
+from domain.types import UserStatus
+
+RESET, VERIFY = "password_reset", "verify_email"
+VERIFY_TTL = timedelta(hours=1)  # tokens live within the hour (NFR13); a new link is one click away
+LINK_PAGES = {RESET: "reset_password", VERIFY: "verify_email"}
+
+
+def _fingerprint(user: User, purpose: str) -> str:
+    state = user.password_hash if purpose == RESET else user.email
+    return hashlib.sha256(f"{purpose}:{user.id}:{state}".encode()).hexdigest()[:32]
+
+
+def link_token(user: User, purpose: str, *, now: datetime, ttl: timedelta) -> str:
+    assert user.id is not None
+    return issue_token(user_id=user.id, session_id=_fingerprint(user, purpose), now=now, ttl=ttl,
+                       purpose=purpose)
+
+
+def link_user(uow: UnitOfWork, token: str, purpose: str, *, now: datetime, problem: str) -> User:
+    """The active user a link names, if it is genuine, unexpired and its state unchanged; else a 422."""
+    try:
+        claims = read_token(token or "", purpose=purpose, now=now)
+    except SessionExpired:
+        raise ValidationFailed({"token": problem}) from None
+    user = uow.session.get(User, claims.user_id)
+    if user is None or user.status != UserStatus.ACTIVE or not hmac.compare_digest(
+            claims.session_id, _fingerprint(user, purpose)):
+        raise ValidationFailed({"token": problem})
+    return user
+
+
+def link_send(uow: UnitOfWork, user: User, purpose: str, *, now: datetime, ttl: timedelta,
+              subject: str, text: str) -> None:
+    """Queue the email in the caller's transaction: `text` is followed by the link and its lifetime."""
+    url = f"{get_settings().app_base_url.rstrip('/')}/{LINK_PAGES[purpose]}?"
+    url += urlencode({"token": link_token(user, purpose, now=now, ttl=ttl)})
+    minutes = int(ttl.total_seconds() // 60)
+    body = (f"Hello {user.name},\n\n{text}\n\n{url}\n\nThe link works for {minutes} minutes. "
+            "If you did not ask for this, ignore this email.\n\n— AutoGavel\n")
+    outbox_add(uow.session, kind=purpose, to=user.email, subject=subject, body=body, now=now)

@@ -1,0 +1,62 @@
+"""Forgotten password, in a real browser against the embedded app, whose own mailer thread delivers
+through a local SMTP server (aiosmtpd): ask on the page, read the email, follow its link, set a new
+password, sign in with it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from domain import accounts
+from tests.e2e.conftest import app_server, sign_in, wait_until
+from tests.support import stores
+from tests.support.smtp import Inbox, smtp_server
+
+pytestmark = pytest.mark.e2e
+EMAIL, OLD, NEW = "forgetful@example.com", "Browser-Old-Pass-1", "Browser-New-Pass-2"
+RESET_SUBJECT = "Reset your AutoGavel password"
+
+
+@pytest.fixture
+def mailing_app(tmp_path: Path) -> Iterator[tuple[str, Inbox]]:
+    with smtp_server() as inbox:
+        mail = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(inbox.port), "SMTP_TLS": "false"}
+        with app_server(tmp_path, tmp_path / "server.log", mail) as url:
+            stores.use_store(f"sqlite:///{tmp_path / 'auction.db'}")
+            try:
+                yield url, inbox
+            finally:
+                stores.reset_caches()
+
+
+def reset_link(inbox: Inbox) -> str:
+    wait_until(lambda: any(m["Subject"] == RESET_SUBJECT for m in inbox.to(EMAIL)), timeout=30)
+    message = next(m for m in inbox.to(EMAIL) if m["Subject"] == RESET_SUBJECT)
+    body = str(message.get_payload(decode=True), "utf-8")
+    return next(word for word in body.split() if "/reset_password?token=" in word)
+
+
+def test_reset_a_forgotten_password_through_the_emailed_link(page: Page,
+                                                             mailing_app: tuple[str, Inbox]) -> None:
+    url, inbox = mailing_app
+    accounts.user_register(email=EMAIL, name="Forgetful Person", password=OLD)
+    page.goto(url)
+    page.get_by_role("link", name="Forgot your password?").click()
+    page.get_by_label("Email", exact=True).fill(EMAIL)
+    page.get_by_role("button", name="Email me a reset link").click()
+    expect(page.get_by_text("a reset link is on its way")).to_be_visible()
+
+    link = reset_link(inbox)
+    assert link.startswith(url)
+    page.goto(link)
+    page.get_by_label("New password", exact=True).fill(NEW)
+    page.get_by_label("Repeat new password", exact=True).fill(NEW)
+    page.get_by_role("button", name="Set new password").click()
+    expect(page.get_by_text("every session signed out")).to_be_visible()
+
+    sign_in(page, url, EMAIL, NEW)
+    expect(page.get_by_text("Please confirm your email address")).to_be_visible()  # the banner
+    assert any(m["Subject"] == "Confirm your AutoGavel email address" for m in inbox.to(EMAIL))
