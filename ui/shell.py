@@ -11,6 +11,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from data.bootstrap import prepare_store
 from domain.notifications import unread_count
 from domain.permissions import Action, Actor, can
+from ui.live_alerts import live_alerts
 from ui.session import RETURN_TO_KEY, current_actor, sign_out
 
 APP_NAME = "AutoGavel"
@@ -95,6 +96,7 @@ def _sidebar(actor: Actor | None) -> None:
         st.caption(f"Signed in as **{actor.name}**  \n{', '.join(sorted(actor.roles))}")
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
             sign_out()
+        live_alerts(actor)  # toasts for this user's alerts on any page, pushed
 
 
 def navigation_only() -> None:

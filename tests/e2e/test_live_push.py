@@ -114,5 +114,26 @@ def test_the_outbid_leader_gets_a_toast_without_doing_anything(page: Page, secon
     sign_in(second_page, app_url, *accounts["admin"])
     second_page.goto(f"{app_url}/lot?id={lot_id}")
     place_bid(second_page, 600_000)
-    expect(page.get_by_text("You were outbid on this lot.")).to_be_visible(timeout=5_000)
+    expect(page.get_by_test_id("live-alert").filter(has_text="You were outbid on the")).to_be_visible(
+        timeout=5_000)
     expect(board.locator("[data-f='leader']")).to_have_text(re.compile(r"Bidder [0-9A-F]{4}"))
+
+
+def test_an_outbid_toast_reaches_the_leader_on_another_page(page: Page, second_page: Page, app_url: str,
+                                                            app_data_dir: Path) -> None:
+    accounts = demo_accounts(page, app_url)
+    lot_id = a_live_lot(app_data_dir)
+    sign_in(page, app_url, *accounts["bidder"])
+    page.goto(f"{app_url}/lot?id={lot_id}")
+    place_bid(page, 3_000_000)  # above every earlier test's maximums on this lot
+    page.goto(f"{app_url}/auctions")  # A leaves the lot: only the frame's alerts stream is open
+    expect(page.get_by_role("heading", name="Auctions")).to_be_visible(timeout=15_000)
+    before = page.get_by_role("link", name=re.compile("Notifications")).inner_text()
+    time.sleep(1.5)  # the alerts stream connects
+
+    sign_in(second_page, app_url, *accounts["admin"])
+    second_page.goto(f"{app_url}/lot?id={lot_id}")
+    place_bid(second_page, 6_000_000)
+    alert = page.get_by_test_id("live-alert").filter(has_text="You were outbid on the")
+    expect(alert).to_be_visible(timeout=5_000)
+    expect(page.get_by_role("link", name=re.compile("Notifications"))).not_to_have_text(before, timeout=5_000)

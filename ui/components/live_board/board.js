@@ -1,8 +1,8 @@
-// The lot board, pushed: one EventSource per tab (GET /live), rendered here, with a countdown that
-// ticks from the server's end time corrected by the server-vs-browser clock offset. Python hears only
-// what it must act on (trigger "act": outbid / closed / won) and when the stream cannot connect
-// (trigger "fallback": the page then polls, and "restored" stops that once the stream is back).
-const streams = new Map();  // lot list -> {source, since}: one stream per tab, kept across reruns
+// The lot board, pushed: fed by the tab's one stream (liveClient, shared with the frame's alerts),
+// rendered here, with a countdown that ticks from the server's end time corrected by the
+// server-vs-browser clock offset. Python hears only what it must act on (trigger "act": outbid /
+// closed / won) and when the stream cannot connect (trigger "fallback": the page then polls, and
+// "restored" stops that once the stream is back).
 
 function text(node, value) { node.textContent = value; }
 
@@ -47,40 +47,35 @@ function draw(root, board, offsetMs, timeZone) {
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const root = parentElement.querySelector(".live-board");
-  const url = `/live?lots=${data.lots.join(",")}`;
   let board = data.board, offsetMs = Date.parse(data.now) - Date.now(), connected = false;
   const state = root.querySelector('[data-f="state"]');
   const show = () => draw(root, board, offsetMs, data.timezone);
   root.style.display = data.fallback ? "none" : "";
   show();
 
-  const kept = streams.get(url) || { since: `${board.lot_id}:${board.version}` };
-  kept.source?.close();
-  const source = new EventSource(`${url}&since=${encodeURIComponent(kept.since)}`);
-  kept.source = source;
-  streams.set(url, kept);
   const giveUp = setTimeout(() => { if (!connected) setTriggerValue("fallback", Date.now()); }, 5000);
-
-  source.addEventListener("hello", (event) => {
-    offsetMs = Date.parse(JSON.parse(event.data).now) - Date.now();
-    connected = true;
-    text(state, "Live");
-    if (data.fallback) setTriggerValue("restored", Date.now());
+  const unsubscribe = liveClient().subscribe(`board:${data.lots.join(",")}`, {
+    lots: data.lots,
+    hello(serverOffsetMs) {
+      offsetMs = serverOffsetMs;
+      connected = true;
+      text(state, "Live");
+      if (data.fallback) setTriggerValue("restored", Date.now());
+    },
+    board(next) {
+      if (next.lot_id !== board.lot_id || next.version < board.version) return;
+      const before = board;
+      board = next;
+      show();
+      if (before.leader === "you" && next.leader !== "you" && next.open) setTriggerValue("act", "outbid");
+      else if (before.open && !next.open) setTriggerValue("act", next.leader === "you" ? "won" : "closed");
+    },
+    error(refused) {
+      connected = false;
+      text(state, "Reconnecting…");
+      if (refused) setTriggerValue("fallback", Date.now());
+    },
   });
-  source.addEventListener("board", (event) => {
-    const next = JSON.parse(event.data);
-    kept.since = event.lastEventId;
-    const before = board;
-    board = next;
-    show();
-    if (before.leader === "you" && next.leader !== "you" && next.open) setTriggerValue("act", "outbid");
-    else if (before.open && !next.open) setTriggerValue("act", next.leader === "you" ? "won" : "closed");
-  });
-  source.onerror = () => {
-    connected = false;
-    text(state, "Reconnecting…");
-    if (source.readyState === EventSource.CLOSED) setTriggerValue("fallback", Date.now());  // refused
-  };
   let ended = false;
   const tick = setInterval(() => {
     text(root.querySelector('[data-f="countdown"]'), countdown(board, offsetMs));
@@ -93,6 +88,6 @@ export default function (component) {
   return () => {
     clearInterval(tick);
     clearTimeout(giveUp);
-    source.close();
+    unsubscribe();
   };
 }
