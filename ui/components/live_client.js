@@ -51,3 +51,13 @@ function liveClient() {
   return client;
 }
 
+
+// "1h 02m 05s" left on a board, by the server's clock (offsetMs: server minus browser).
+function liveCountdown(board, offsetMs) {
+  const left = Math.floor((Date.parse(board.ends_at) - (Date.now() + offsetMs)) / 1000);
+  if (!board.open || left <= 0) return board.open ? "closed" : "—";
+  const h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
+  const pad = (n) => String(n).padStart(2, "0");
+  return h ? `${h}h ${pad(m)}m ${pad(s)}s` : `${m}m ${pad(s)}s`;
+}
+

@@ -6,20 +6,12 @@
 
 function text(node, value) { node.textContent = value; }
 
-function countdown(board, offsetMs) {
-  const left = Math.floor((Date.parse(board.ends_at) - (Date.now() + offsetMs)) / 1000);
-  if (!board.open || left <= 0) return board.open ? "closed" : "—";
-  const h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
-  const pad = (n) => String(n).padStart(2, "0");
-  return h ? `${h}h ${pad(m)}m ${pad(s)}s` : `${m}m ${pad(s)}s`;
-}
-
 function draw(root, board, offsetMs, timeZone) {
   const f = (name) => root.querySelector(`[data-f="${name}"]`);
   text(f("price"), board.price);
   text(f("leader"), board.leader);
   text(f("bids"), `${board.bid_count} from ${board.bidder_count}`);
-  text(f("countdown"), countdown(board, offsetMs));
+  text(f("countdown"), liveCountdown(board, offsetMs));
   const closes = new Date(board.ends_at).toLocaleString([], { timeZone, dateStyle: "medium", timeStyle: "short" });
   const notes = f("notes");
   const lowest = board.open ? ` · lowest next bid ${board.minimum_next}` : "";
@@ -78,7 +70,7 @@ export default function (component) {
   });
   let ended = false;
   const tick = setInterval(() => {
-    text(root.querySelector('[data-f="countdown"]'), countdown(board, offsetMs));
+    text(root.querySelector('[data-f="countdown"]'), liveCountdown(board, offsetMs));
     const left = Date.parse(board.ends_at) - (Date.now() + offsetMs);
     if (board.open && left <= 0 && !ended) {  // Python settles a lot past its end on read
       ended = true;
