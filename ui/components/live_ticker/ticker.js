@@ -8,7 +8,7 @@ export default function (component) {
   const f = (name) => root.querySelector(`[data-f="${name}"]`);
   const show = () => {
     f("price").textContent = board.price;
-    f("facts").textContent = ` · ${board.reserve} · ${board.bid_count} bids`;
+    f("facts").textContent = [board.reserve, `${board.bid_count} bids`].filter(Boolean).map((x) => ` · ${x}`).join("");
     f("countdown").textContent = board.open ? `closes in ${liveCountdown(board, offsetMs)}` : board.status;
   };  // the countdown ticks by redrawing: four text nodes, no layout work
   show();
