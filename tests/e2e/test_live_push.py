@@ -122,7 +122,7 @@ def test_the_outbid_leader_gets_a_toast_without_doing_anything(page: Page, secon
 def test_an_outbid_toast_reaches_the_leader_on_another_page(page: Page, second_page: Page, app_url: str,
                                                             app_data_dir: Path) -> None:
     accounts = demo_accounts(page, app_url)
-    lot_id = a_live_lot(app_data_dir)
+    lot_id = a_live_lot(app_data_dir, nth=1)  # its own lot: it bids high
     sign_in(page, app_url, *accounts["bidder"])
     page.goto(f"{app_url}/lot?id={lot_id}")
     place_bid(page, 3_000_000)  # above every earlier test's maximums on this lot
@@ -142,7 +142,7 @@ def test_an_outbid_toast_reaches_the_leader_on_another_page(page: Page, second_p
 def test_an_auction_pages_cards_show_a_bid_within_a_second(page: Page, second_page: Page, app_url: str,
                                                            app_data_dir: Path) -> None:
     accounts = demo_accounts(page, app_url)
-    lot_id = a_live_lot(app_data_dir)
+    lot_id = a_live_lot(app_data_dir, nth=2)  # its own lot: it bids high
     with sqlite3.connect(app_data_dir / "auction.db") as db:
         (auction_id,) = db.execute("SELECT auction_id FROM lots WHERE id = ?", (lot_id,)).fetchone()
     sign_in(page, app_url, *accounts["bidder"])
