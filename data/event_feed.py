@@ -19,10 +19,10 @@ import time
 from collections.abc import Callable
 
 import psycopg
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from data.db import get_engine
-from data.events import CHANNEL, LotEvent, add_sink, decode
+from data.events import CHANNEL, Event, LotEvent, UserEvent, add_sink, decode
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.25
@@ -30,7 +30,7 @@ _started: dict[str, threading.Thread] = {}
 _start_lock = threading.Lock()
 
 
-def start_feed(on_events: Callable[[list[LotEvent]], None], on_lost: Callable[[], None]) -> None:
+def start_feed(on_events: Callable[[list[Event]], None], on_lost: Callable[[], None]) -> None:
     """Deliver every committed board event of every process to `on_events` (idempotent per process)."""
     add_sink(on_events)
     engine = get_engine()
@@ -45,7 +45,7 @@ def start_feed(on_events: Callable[[list[LotEvent]], None], on_lost: Callable[[]
         thread.start()
 
 
-def _listen(engine: Engine, on_events: Callable[[list[LotEvent]], None], on_lost: Callable[[], None]) -> None:
+def _listen(engine: Engine, on_events: Callable[[list[Event]], None], on_lost: Callable[[], None]) -> None:
     url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     while True:
         try:
@@ -61,20 +61,32 @@ def _listen(engine: Engine, on_events: Callable[[list[LotEvent]], None], on_lost
 
 _NEW_LOT_CHANGES = text("SELECT DISTINCT l.id, l.version FROM change_log c JOIN lots l ON l.id = c.entity_id "
                         "WHERE c.id > :cursor AND c.id <= :top AND c.entity = 'lots'")
-_LAST_CHANGE = text("SELECT coalesce(max(id), 0) FROM change_log")
+_NEW_NOTIFIED = text("SELECT DISTINCT user_id FROM notifications WHERE id > :cursor AND id <= :top")
+_LAST_CHANGE = text("SELECT (SELECT coalesce(max(id), 0) FROM change_log), "
+                    "(SELECT coalesce(max(id), 0) FROM notifications)")
 
 
-def _poll(engine: Engine, on_events: Callable[[list[LotEvent]], None], _on_lost: Callable[[], None]) -> None:
-    cursor: int | None = None
+def _poll(engine: Engine, on_events: Callable[[list[Event]], None], _on_lost: Callable[[], None]) -> None:
+    cursors: tuple[int, int] | None = None
     while True:
         try:
             with engine.connect() as conn:
-                top = int(conn.execute(_LAST_CHANGE).scalar_one())
-                rows = [] if cursor is None or top <= cursor else conn.execute(
-                    _NEW_LOT_CHANGES, {"cursor": cursor, "top": top}).all()
-            cursor = top  # below it at start, or an emptied log (a wiped test store): from its end
-            if rows:
-                on_events([LotEvent(int(lot), int(version)) for lot, version in rows])
+                tops = tuple(int(top) for top in conn.execute(_LAST_CHANGE).one())
+                events = [] if cursors is None else _new_since(conn, cursors, (tops[0], tops[1]))
+            cursors = (tops[0], tops[1])  # below them at start, or an emptied store: from its end
+            if events:
+                on_events(events)
         except Exception:
             log.warning("board-event poll failed; retrying", exc_info=True)
         time.sleep(POLL_SECONDS)
+
+
+def _new_since(conn: Connection, cursors: tuple[int, int], tops: tuple[int, int]) -> list[Event]:
+    events: list[Event] = []
+    if tops[0] > cursors[0]:
+        rows = conn.execute(_NEW_LOT_CHANGES, {"cursor": cursors[0], "top": tops[0]}).all()
+        events += [LotEvent(int(lot), int(version)) for lot, version in rows]
+    if tops[1] > cursors[1]:
+        users = conn.execute(_NEW_NOTIFIED, {"cursor": cursors[1], "top": tops[1]}).scalars()
+        events += [UserEvent(int(user)) for user in users]
+    return events

@@ -9,8 +9,10 @@ locked by our own writes, so these are the versions being committed), and:
   listener at commit and never on rollback, in commit order;
 - in this process the events go to the local sinks after commit (on rollback they are dropped).
 
-Payloads are ids and versions only ("12:40,13:7"): NOTIFY caps a payload at 8,000 bytes and a board
-is always read from the store, never from the event.
+Payloads are ids and versions only ("12:40,13:7,u5"): NOTIFY caps a payload at 8,000 bytes and a board
+is always read from the store, never from the event. "u5" says user 5 got a notification in this
+transaction (`touch_users`, noted by `domain/notifications.notify`): their own stream reads it from the
+store, authorised by their session; the event itself names no one's alert.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from data.models import Lot
 
 log = logging.getLogger(__name__)
 CHANNEL = "lot_events"
-_TOUCHED, _PENDING = "touched_lots", "lot_events"
+_TOUCHED, _USERS, _PENDING = "touched_lots", "touched_users", "lot_events"
 _PER_NOTIFY = 400  # "id:version," is under 20 bytes: 400 of them stay far below NOTIFY's 8,000
 
 
@@ -39,7 +41,15 @@ class LotEvent:
     version: int
 
 
-Sink = Callable[[list[LotEvent]], None]
+@dataclass(frozen=True)
+class UserEvent:
+    """This user has a new notification (read it from the store, as them)."""
+
+    user_id: int
+
+
+Event = LotEvent | UserEvent
+Sink = Callable[[list[Event]], None]
 _sinks: list[Sink] = []
 _sinks_lock = threading.Lock()
 
@@ -62,45 +72,59 @@ def touch_lots(session: SASession, lot_ids: Iterable[int]) -> None:
     session.info.setdefault(_TOUCHED, set()).update(lot_ids)
 
 
-def encode(events: Iterable[LotEvent]) -> str:
-    return ",".join(f"{e.lot_id}:{e.version}" for e in events)
+def touch_users(session: SASession, user_ids: Iterable[int]) -> None:
+    """This transaction writes notifications for these users."""
+    session.info.setdefault(_USERS, set()).update(user_ids)
 
 
-def decode(payload: str) -> list[LotEvent]:
+def encode(events: Iterable[Event]) -> str:
+    return ",".join(f"{e.lot_id}:{e.version}" if isinstance(e, LotEvent) else f"u{e.user_id}" for e in events)
+
+
+def decode(payload: str) -> list[Event]:
     """The inverse of `encode`; anything malformed is skipped (a payload is never trusted blindly)."""
-    found = []
+    found: list[Event] = []
     for part in payload.split(","):
         lot, _, version = part.partition(":")
         if lot.isdigit() and version.isdigit():
             found.append(LotEvent(int(lot), int(version)))
+        elif part[:1] == "u" and part[1:].isdigit():
+            found.append(UserEvent(int(part[1:])))
     return found
+
+
+def lot_events(events: Iterable[Event]) -> list[LotEvent]:
+    return [e for e in events if isinstance(e, LotEvent)]
 
 
 @event.listens_for(SASession, "before_commit")
 def _announce_in_transaction(session: SASession) -> None:
     session.flush()  # flushed ORM changes note their lots (data/uow.py) before we read versions
-    touched = session.info.pop(_TOUCHED, None)
-    if not touched:
+    ids = sorted(session.info.pop(_TOUCHED, None) or ())
+    users = [UserEvent(user) for user in sorted(session.info.pop(_USERS, None) or ())]
+    if not ids and not users:
         return
-    ids = sorted(touched)
-    if session.get_bind().dialect.name == "postgresql" and len(ids) <= _PER_NOTIFY:
-        payload = session.execute(_READ_AND_NOTIFY, {"ids": ids, "channel": CHANNEL}).scalar()  # one trip
-        events = decode(payload or "")
-    else:
-        query = select(col(Lot.id), col(Lot.version)).where(col(Lot.id).in_(ids))
-        events = [LotEvent(int(lot_id or 0), int(version)) for lot_id, version in session.execute(query)]
-        if session.get_bind().dialect.name == "postgresql":
-            for start in range(0, len(events), _PER_NOTIFY):
-                session.execute(text("SELECT pg_notify(:channel, :payload)"),
-                                {"channel": CHANNEL, "payload": encode(events[start:start + _PER_NOTIFY])})
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres and len(ids) + len(users) <= _PER_NOTIFY:
+        payload = session.execute(_READ_AND_NOTIFY, {"ids": ids, "users": encode(users),
+                                                     "channel": CHANNEL}).scalar()  # one trip
+        session.info[_PENDING] = decode(payload or "")
+        return
+    query = select(col(Lot.id), col(Lot.version)).where(col(Lot.id).in_(ids))
+    rows = session.execute(query)
+    events: list[Event] = [*(LotEvent(int(lot_id or 0), int(version)) for lot_id, version in rows), *users]
+    if postgres:
+        for start in range(0, len(events), _PER_NOTIFY):
+            session.execute(text("SELECT pg_notify(:channel, :payload)"),
+                            {"channel": CHANNEL, "payload": encode(events[start:start + _PER_NOTIFY])})
     session.info[_PENDING] = events
 
 
 # The bid path's commit pays one round trip for this, not two: read the versions and notify at once.
 _READ_AND_NOTIFY = text(
-    "WITH p AS (SELECT string_agg(id::text || ':' || version::text, ',') AS payload FROM lots "
-    "WHERE id = ANY(CAST(:ids AS integer[]))) "
-    "SELECT payload FROM p, LATERAL (SELECT pg_notify(:channel, payload)) AS sent WHERE payload IS NOT NULL")
+    "WITH p AS (SELECT concat_ws(',', (SELECT string_agg(id::text || ':' || version::text, ',') FROM lots "
+    "WHERE id = ANY(CAST(:ids AS integer[]))), NULLIF(:users, '')) AS payload) "
+    "SELECT payload FROM p, LATERAL (SELECT pg_notify(:channel, payload)) AS sent WHERE payload <> ''")
 
 
 @event.listens_for(SASession, "after_commit")
@@ -114,10 +138,11 @@ def _deliver_after_commit(session: SASession) -> None:
 @event.listens_for(SASession, "after_soft_rollback")
 def _forget_on_rollback(session: SASession, *_: Any) -> None:
     session.info.pop(_TOUCHED, None)
+    session.info.pop(_USERS, None)
     session.info.pop(_PENDING, None)
 
 
-def publish_locally(events: list[LotEvent]) -> None:
+def publish_locally(events: list[Event]) -> None:
     with _sinks_lock:
         sinks = list(_sinks)
     for sink in sinks:

@@ -4,11 +4,13 @@ module: only "met" or "not met"."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import and_, case, func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from data.models import Auction, AuctionParticipant, Car, Dealer, Lot
@@ -24,6 +26,18 @@ MAX_LIST = 100
 
 
 @dataclass(frozen=True)
+class NextLot:
+    """The open lot of an auction that closes first: what its card ticks down to."""
+
+    id: int
+    number: int
+    current_price: Decimal | None
+    starting_price: Decimal
+    ends_at: datetime
+    bid_count: int
+
+
+@dataclass(frozen=True)
 class AuctionCard:
     id: int
     title: str
@@ -36,6 +50,9 @@ class AuctionCard:
     participants: int
     total_bids: int
     cancel_reason: str | None
+    cover_photo: str | None = None  # the first lot's car's first photo
+    live_lots: int = 0  # lots open for bids now
+    next_lot: NextLot | None = None
 
 
 @dataclass(frozen=True)
@@ -108,22 +125,67 @@ def _phase_query(phase: Phase, now: datetime):  # type: ignore[no-untyped-def]
 
 def _cards(uow: UnitOfWork, rows: list[tuple[Auction, Dealer]], now: datetime) -> list[AuctionCard]:
     ids = [auction.id for auction, _ in rows]
-    lot_stats = {a: (n, bids, ends) for a, n, bids, ends in uow.session.exec(
-        select(Lot.auction_id, func.count(), func.coalesce(func.sum(Lot.bid_count), 0),
-               func.max(Lot.ends_at)).where(col(Lot.auction_id).in_(ids)).group_by(col(Lot.auction_id)))}
+    lots = _lot_summaries(uow, ids, now)
     people = dict(uow.session.exec(
         select(AuctionParticipant.auction_id, func.count()).where(
             col(AuctionParticipant.auction_id).in_(ids)).group_by(col(AuctionParticipant.auction_id))).all())
-    return [_card(auction, dealer, lot_stats.get(auction.id or 0), people.get(auction.id or 0, 0), now)
+    return [_card(auction, dealer, lots.get(auction.id or 0), people.get(auction.id or 0, 0), now)
             for auction, dealer in rows]
 
 
-def _card(auction: Auction, dealer: Dealer, stats: tuple[int, int, datetime] | None, people: int,
+@dataclass(frozen=True)
+class _LotSummary:
+    lots: int
+    bids: int
+    last_end: datetime
+    live_lots: int
+    cover_photo: str | None = None
+    next_lot: NextLot | None = None
+
+
+def _lot_summaries(uow: UnitOfWork, ids: list[int | None], now: datetime) -> dict[int, _LotSummary]:
+    """Every listed auction's lot figures, cover photo and next lot to close, in one query: window
+    functions rank each auction's lots, and only its first lot and its soonest open lot come back."""
+    is_open = and_(col(Lot.outcome).is_(None), col(Lot.ends_at) > now)
+    per_auction = col(Lot.auction_id)
+    ranked = (sa_select(
+        per_auction, col(Lot.id), col(Lot.lot_number), col(Lot.current_price), col(Lot.starting_price),
+        col(Lot.ends_at), col(Lot.bid_count), col(Car.photos), is_open.label("open"),
+        func.count().over(partition_by=per_auction).label("lots"),
+        func.sum(col(Lot.bid_count)).over(partition_by=per_auction).label("bids"),
+        func.max(col(Lot.ends_at)).over(partition_by=per_auction).label("last_end"),
+        func.sum(case((is_open, 1), else_=0)).over(partition_by=per_auction).label("live_lots"),
+        func.row_number().over(order_by=col(Lot.lot_number), partition_by=per_auction).label("cover_rank"),
+        func.row_number().over(order_by=(case((is_open, 0), else_=1), col(Lot.ends_at), col(Lot.lot_number)),
+                               partition_by=per_auction).label("next_rank"))
+        .join(Car, col(Car.id) == Lot.car_id).where(col(Lot.auction_id).in_(ids)).subquery())
+    found: dict[int, _LotSummary] = {}
+    for row in uow.session.execute(sa_select(ranked).where(or_(ranked.c.cover_rank == 1,
+                                                                 ranked.c.next_rank == 1))).mappings():
+        found[row["auction_id"]] = _merge(found.get(row["auction_id"]), row)
+    return found
+
+
+def _merge(known: _LotSummary | None, row: Any) -> _LotSummary:
+    summary = known or _LotSummary(int(row["lots"]), int(row["bids"] or 0), row["last_end"],
+                                   int(row["live_lots"] or 0))
+    if row["cover_rank"] == 1:
+        summary = replace(summary, cover_photo=row["photos"][0] if row["photos"] else None)
+    if row["next_rank"] == 1 and row["open"]:
+        summary = replace(summary, next_lot=NextLot(row["id"], row["lot_number"], row["current_price"],
+                                                    row["starting_price"], row["ends_at"],
+                                                    row["bid_count"]))
+    return summary
+
+
+def _card(auction: Auction, dealer: Dealer, found: _LotSummary | None, people: int,
           now: datetime) -> AuctionCard:
-    lots, bids, last_end = stats or (0, 0, auction.ends_at)
-    phase = auction_phase(auction.status, auction.starts_at, [last_end] if stats else [], now)
+    lots = found or _LotSummary(0, 0, auction.ends_at, 0)
+    phase = auction_phase(auction.status, auction.starts_at, [lots.last_end] if found else [], now)
+    live = phase == Phase.LIVE
     return AuctionCard(auction.id or 0, auction.title, dealer.store_name, dealer.city, phase,
-                       auction.starts_at, last_end, lots, people, int(bids), auction.cancel_reason)
+                       auction.starts_at, lots.last_end, lots.lots, people, lots.bids, auction.cancel_reason,
+                       lots.cover_photo, lots.live_lots if live else 0, lots.next_lot if live else None)
 
 
 def cars_ready_for_auction(actor: Actor, dealer_id: int) -> list[tuple[int, str]]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
 from data.event_feed import start_feed
-from data.events import LotEvent
+from data.events import Event, UserEvent
 
 QUEUE_SIZE = 64  # events a watcher may lag behind before it is dropped (it reconnects and resyncs)
 RESYNC = None  # queued instead of an event: "re-read every lot you show", after a lost subscription
@@ -25,7 +25,8 @@ RESYNC = None  # queued instead of an event: "re-read every lot you show", after
 @dataclass(eq=False)
 class Watcher:
     lot_ids: frozenset[int]
-    queue: asyncio.Queue[LotEvent | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
+    user_id: int | None = None  # hears this user's own alerts, and only theirs
+    queue: asyncio.Queue[Event | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
     dropped: bool = False  # fell behind: the stream ends and the browser reconnects with its versions
 
 
@@ -36,6 +37,7 @@ class Hub:
         self.max_watchers = max_watchers
         self._loop: asyncio.AbstractEventLoop | None = None
         self._by_lot: dict[int, set[Watcher]] = {}
+        self._by_user: dict[int, set[Watcher]] = {}
         self._watchers: set[Watcher] = set()
         self._latest: dict[int, int] = {}
 
@@ -46,28 +48,27 @@ class Hub:
     def latest(self, lot_id: int) -> int:
         return self._latest.get(lot_id, -1)
 
-    def subscribe(self, lot_ids: Iterable[int]) -> Watcher | None:
-        if self._loop is None:
-            self._loop = asyncio.get_running_loop()
+    def subscribe(self, lot_ids: Iterable[int], user_id: int | None = None) -> Watcher | None:
+        self._loop = asyncio.get_running_loop()  # the server's: a restarted one's too
         start_feed(self.publish, self.resync_all)  # cheap once running; (re)started for this store
         if len(self._watchers) >= self.max_watchers:
             return None
-        watcher = Watcher(frozenset(lot_ids))
+        watcher = Watcher(frozenset(lot_ids), user_id)
         self._watchers.add(watcher)
         for lot_id in watcher.lot_ids:
             self._by_lot.setdefault(lot_id, set()).add(watcher)
+        if user_id is not None:
+            self._by_user.setdefault(user_id, set()).add(watcher)
         return watcher
 
     def unsubscribe(self, watcher: Watcher) -> None:
         self._watchers.discard(watcher)
         for lot_id in watcher.lot_ids:
-            watching = self._by_lot.get(lot_id)
-            if watching is not None:
-                watching.discard(watcher)
-                if not watching:
-                    del self._by_lot[lot_id]
+            _leave(self._by_lot, lot_id, watcher)
+        if watcher.user_id is not None:
+            _leave(self._by_user, watcher.user_id, watcher)
 
-    def publish(self, events: list[LotEvent]) -> None:
+    def publish(self, events: list[Event]) -> None:
         loop = self._loop
         if loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(self._fan_out, events)
@@ -77,8 +78,12 @@ class Hub:
         if loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(self._resync)
 
-    def _fan_out(self, events: list[LotEvent]) -> None:
+    def _fan_out(self, events: list[Event]) -> None:
         for event in events:
+            if isinstance(event, UserEvent):  # heard twice (local + NOTIFY): the stream reads nothing new
+                for watcher in self._by_user.get(event.user_id, ()):
+                    _offer(watcher, event)
+                continue
             if self._latest.get(event.lot_id, -1) >= event.version:
                 continue  # heard already (from this process's commit, then again from NOTIFY)
             self._latest[event.lot_id] = event.version
@@ -105,7 +110,15 @@ class Hub:
                 watcher.queue.put_nowait(RESYNC)  # wakes the stream, which sees it was dropped
 
 
-def _offer(watcher: Watcher, item: LotEvent | None) -> None:
+def _leave(index: dict[int, set[Watcher]], key: int, watcher: Watcher) -> None:
+    watching = index.get(key)
+    if watching is not None:
+        watching.discard(watcher)
+        if not watching:
+            del index[key]
+
+
+def _offer(watcher: Watcher, item: Event | None) -> None:
     if watcher.dropped:
         return
     try:

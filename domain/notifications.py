@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
+from data.events import touch_users
 from data.models import Auction, Bid, Car, Lot, Notification, WatchItem
 from data.types import utcnow
 from data.uow import UnitOfWork
@@ -48,13 +49,18 @@ class NotificationView:
 
 def notify(uow: UnitOfWork, user_id: int, kind: Kind, message: str, lot_id: int | None = None) -> None:
     uow.session.add(Notification(user_id=user_id, kind=kind, lot_id=lot_id, message=message[:300]))
+    touch_users(uow.session, [user_id])  # after commit, their open tabs hear of it (data/events.py)
 
 
 def unread_count(actor: Actor) -> int:
     with UnitOfWork(write=False) as uow:
-        query = select(func.count()).select_from(Notification).where(
-            Notification.user_id == actor.id, col(Notification.read_at).is_(None))
-        return int(uow.session.exec(query).one())
+        return _unread(uow, actor.id)
+
+
+def _unread(uow: UnitOfWork, user_id: int) -> int:
+    query = select(func.count()).select_from(Notification).where(
+        Notification.user_id == user_id, col(Notification.read_at).is_(None))
+    return int(uow.session.exec(query).one())
 
 
 # Built once, read as plain columns: the list is fetched on every poll of every signed-in client.
@@ -70,6 +76,29 @@ def notifications_of(actor: Actor, *, limit: int = 50) -> list[NotificationView]
     with UnitOfWork(write=False) as uow:
         rows = uow.session.execute(_LIST, {"user_id": actor.id, "limit": min(limit, MAX_LIST)})
         return [NotificationView(*row) for row in rows]
+
+
+_NEWER = (sa_select(col(Notification.id), col(Notification.kind), col(Notification.lot_id),
+                    col(Notification.message), col(Notification.created_at),
+                    col(Notification.read_at).is_not(None))
+          .where(col(Notification.user_id) == bindparam("user_id"),
+                 col(Notification.id).between(bindparam("after") + 1, bindparam("last")))
+          .order_by(col(Notification.id).desc()).limit(bindparam("limit")))
+_LAST_ID = sa_select(func.coalesce(func.max(Notification.id), 0)).where(
+    col(Notification.user_id) == bindparam("user_id"))
+ALERTS_AT_ONCE = 5  # a tab that was away for long gets the newest few as toasts, the rest in the list
+
+
+def alerts_after(user_id: int, after: int | None) -> tuple[list[NotificationView], int, int]:
+    """The user's notifications newer than `after` (their stream's cursor; None: from now on), oldest
+    first, their unread count, and the new cursor. Only ever called for the stream's signed-in user."""
+    with UnitOfWork(write=False) as uow:
+        last = int(uow.session.execute(_LAST_ID, {"user_id": user_id}).scalar_one())
+        if after is None or after >= last:
+            return [], -1, last
+        rows = uow.session.execute(_NEWER, {"user_id": user_id, "after": after, "last": last,
+                                            "limit": ALERTS_AT_ONCE}).all()
+        return [NotificationView(*row) for row in reversed(rows)], _unread(uow, user_id), last
 
 
 def notifications_mark_read(actor: Actor) -> None:

@@ -8,7 +8,8 @@ from domain.errors import DomainError
 from domain.lifecycle import Phase
 from ui.auction_cards import PHASE_BADGES, card_grid
 from ui.feedback import reporting_errors
-from ui.format import local_time, md_escape, money
+from ui.format import local_time, md_escape
+from ui.live_cards import lot_ticker
 from ui.nav import link
 from ui.session import guard
 
@@ -55,10 +56,7 @@ def lot_card(lot: LotRow) -> None:
         if picture:
             st.image(picture, width="stretch")
         st.markdown(f"**Lot {lot.number}: {md_escape(lot.title)}**")
-        price = money(lot.current_price) if lot.current_price else f"starts at {money(lot.starting_price)}"
-        reserve = ("no reserve" if not lot.has_reserve else
-                   "reserve met" if lot.reserve_met else "reserve not met")
-        st.write(f"{price} · {reserve} · {lot.bid_count} bids")
+        lot_ticker(lot, live=card.phase == Phase.LIVE, lots_on_page=len(detail.lots))  # pushed, ticking
         st.caption(f"Closes {local_time(lot.ends_at, actor.timezone)}"
                    + (" · extended" if lot.extended else "")
                    + (f" · {lot.outcome.replace('_', ' ')}" if lot.outcome else "")

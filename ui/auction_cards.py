@@ -8,9 +8,11 @@ from typing import TypeVar
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from domain import catalog
 from domain.auction_queries import AuctionCard
 from domain.lifecycle import Phase
 from ui.format import local_time, md_escape
+from ui.live_cards import next_lot_ticker
 from ui.nav import link
 
 T = TypeVar("T")
@@ -22,6 +24,9 @@ PHASE_BADGES = {Phase.LIVE: ":green-badge[live]", Phase.UPCOMING: ":blue-badge[s
 
 def auction_card(card: AuctionCard, zone: str) -> None:
     with st.container(border=True):
+        picture = catalog.photo_bytes(card.cover_photo) if card.cover_photo else None
+        if picture:
+            st.image(picture, width="stretch")
         st.markdown(f"**{md_escape(card.title)}** {PHASE_BADGES[card.phase]}  \n"
                     f"{md_escape(card.store)} · {md_escape(card.city)}")
         when = (f"starts {local_time(card.starts_at, zone)}" if card.phase == Phase.UPCOMING
@@ -29,6 +34,10 @@ def auction_card(card: AuctionCard, zone: str) -> None:
         st.caption(f"{card.lots} lots · {card.participants} bidders · {card.total_bids} bids · {when}")
         if card.cancel_reason:
             st.caption(f"Cancelled: {md_escape(card.cancel_reason)}")
+        if card.next_lot is not None:
+            st.markdown(f"**{card.live_lots} of {card.lots} lots live** · next to close: "
+                        f"lot {card.next_lot.number}")
+            next_lot_ticker(card.next_lot)  # its current bid and time left, pushed and ticking
         link_to_auction(card.id, "Open auction")
 
 

@@ -16,14 +16,15 @@ from data.settings import get_settings
 from data.types import utcnow
 from domain.bidding.board import LotBoard
 from domain.permissions import Actor
+from ui.live_alerts import LIVE_CLIENT_JS
 from ui.live_view import public_board
 
 _HERE = Path(__file__).parent / "components" / "live_board"
 _COMPONENT = st.components.v2.component(
     "autogavel_live_board", html=(_HERE / "board.html").read_text(), css=(_HERE / "board.css").read_text(),
-    js=(_HERE / "board.js").read_text())
-_SAYS = {"outbid": ("You were outbid on this lot.", "⚠️"), "won": ("You won this lot.", "🏆"),
-         "closed": ("Bidding on this lot has closed.", "🔨")}
+    js=LIVE_CLIENT_JS + (_HERE / "board.js").read_text())
+# Outbid and won arrive as the user's own alerts (ui/live_alerts.py), naming the car: not said twice.
+_SAYS = {"closed": ("Bidding on this lot has closed.", "🔨")}
 
 
 def live_board(board: LotBoard, actor: Actor, *, follow: bool = False) -> bool:

@@ -12,6 +12,7 @@ import demo
 from data.bootstrap import prepare_store
 from domain.notifications import unread_count
 from domain.permissions import Action, Actor, can
+from ui.live_alerts import live_alerts
 from ui.session import RETURN_TO_KEY, current_actor, sign_out
 
 APP_NAME = "AutoGavel"
@@ -103,6 +104,7 @@ def _sidebar(actor: Actor | None) -> None:
         st.caption(f"Signed in as **{actor.name}**  \n{', '.join(sorted(actor.roles))}")
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
             sign_out()
+        live_alerts(actor)  # toasts for this user's alerts on any page, pushed
 
 
 def navigation_only() -> None:

@@ -1,5 +1,9 @@
 """`GET /live?lots=1,2,3`: one server-sent-event stream per browser tab, on Streamlit's own server.
 
+It also carries the signed-in user's own alerts (`alert` events: outbid, won, ending soon, the
+dealer's decision, a cancelled lot), read from the store as that user when their `u<id>` event
+arrives; the lots may be none (`/live?lots=`: a page without boards still gets alerts).
+
 Authenticated by the HttpOnly session cookie (sent by the browser's EventSource on the same origin).
 Each `board` event carries one lot's public board (ui/live_view.py); its id is every lot's version
 the tab has seen ("12:40,13:7"), so a reconnect's `Last-Event-ID` says exactly what the tab has and
@@ -22,12 +26,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
-from data.events import LotEvent, decode, encode
+from data.events import LotEvent, UserEvent, decode, encode, lot_events
 from data.types import utcnow
 from domain import auth
 from domain.bidding.board import lot_board_snapshot
 from domain.errors import NotFound, SessionExpired
 from domain.live import RESYNC, Boards, Hub, Watcher
+from domain.notifications import NotificationView, alerts_after
 from ui.live_view import PublicBoard, public_board
 from ui.session import COOKIE_NAME
 
@@ -47,8 +52,10 @@ async def live_stream(request: Request) -> Response:
         return PlainTextResponse(str(error), status_code=401)
     lot_ids = _lot_ids(request.query_params.get("lots", ""))
     if lot_ids is None:
-        return PlainTextResponse(f"Give lots=1,2,3: up to {MAX_LOTS} lot numbers.", status_code=400)
-    watcher = hub.subscribe(lot_ids)  # before the first reads: nothing committed after them is missed
+        return PlainTextResponse(f"Give lots=1,2,3: up to {MAX_LOTS} lot numbers (or none: alerts only).",
+                                 status_code=400)
+    # Before the first reads: nothing committed after them is missed. Alerts: this session's user only.
+    watcher = hub.subscribe(lot_ids, actor.id)
     if watcher is None:
         return PlainTextResponse("Too many live connections on this server; the board refreshes itself "
                                  "instead. Try again shortly.", status_code=503,
@@ -59,27 +66,46 @@ async def live_stream(request: Request) -> Response:
         hub.unsubscribe(watcher)
         return PlainTextResponse("No such lot.", status_code=404)
     # EventSource sends Last-Event-ID on its own reconnects; a tab that reopens its stream (after a
-    # rerun) passes what it has as `since`.
+    # rerun, or for another page's lots) passes what it has as `since`.
     since = request.headers.get("last-event-id") or request.query_params.get("since", "")
-    seen = {e.lot_id: e.version for e in decode(since[:4000])}
-    return StreamingResponse(_events(watcher, actor.id, first, seen), media_type="text/event-stream",
+    tab = _Tab(actor.id, since, lot_ids)
+    if tab.alerts_seen is None:  # a first connect: alerts from now on (older ones are in the list)
+        tab.alerts_seen = (await asyncio.to_thread(alerts_after, actor.id, None))[2]
+    return StreamingResponse(_events(watcher, tab, first), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
 def _lot_ids(text: str) -> list[int] | None:
     parts = [part for part in text.split(",") if part]
-    if not parts or len(parts) > MAX_LOTS or not all(part.isdigit() and len(part) < 10 for part in parts):
+    if len(parts) > MAX_LOTS or not all(part.isdigit() and len(part) < 10 for part in parts):
         return None
     return sorted({int(part) for part in parts})
 
 
-async def _events(watcher: Watcher, user_id: int, first: list[PublicBoard],
-                  seen: dict[int, int]) -> AsyncIterator[str]:
+class _Tab:
+    """What one tab has: each lot's version, and the newest of its user's notifications it was told of
+    (None on a first connect: alerts from now on). Both travel in every event id ("n55,12:40,13:7")."""
+
+    def __init__(self, user_id: int, since: str, lot_ids: list[int]) -> None:
+        parts = since[:4000].split(",")
+        self.user_id = user_id
+        self.seen = {e.lot_id: e.version for e in lot_events(decode(",".join(parts))) if e.lot_id in lot_ids}
+        cursor = [part[1:] for part in parts if part[:1] == "n" and part[1:].isdigit() and len(part) < 12]
+        self.alerts_seen: int | None = int(cursor[0]) if cursor else None
+
+    def ident(self) -> str:
+        lots = encode(LotEvent(lot_id, version) for lot_id, version in sorted(self.seen.items()))
+        return f"n{self.alerts_seen or 0}" + (f",{lots}" if lots else "")
+
+
+async def _events(watcher: Watcher, tab: _Tab, first: list[PublicBoard]) -> AsyncIterator[str]:
     try:
         yield _hello()
         for board in first:
-            if board.version > seen.get(board.lot_id, -1):
-                yield _board_event(board, user_id, seen)
+            if board.version > tab.seen.get(board.lot_id, -1):
+                yield _board_event(board, tab)
+        for alert in await _alerts(tab):  # what a reconnecting tab missed
+            yield alert
         while not watcher.dropped:
             try:
                 item = await asyncio.wait_for(watcher.queue.get(), HEARTBEAT_SECONDS)
@@ -88,11 +114,26 @@ async def _events(watcher: Watcher, user_id: int, first: list[PublicBoard],
                 continue
             if watcher.dropped:
                 break  # fell behind, or the server is stopping: the browser reconnects
+            if item is RESYNC or isinstance(item, UserEvent):
+                for alert in await _alerts(tab):
+                    yield alert
+            if isinstance(item, UserEvent):
+                continue
             for board in await _boards_for(watcher, item):
-                if board.version > seen.get(board.lot_id, -1):
-                    yield _board_event(board, user_id, seen)
+                if board.version > tab.seen.get(board.lot_id, -1):
+                    yield _board_event(board, tab)
     finally:
         hub.unsubscribe(watcher)  # a dropped watcher's stream ends; the browser reconnects with its ids
+
+
+async def _alerts(tab: _Tab) -> list[str]:
+    views, unread, tab.alerts_seen = await asyncio.to_thread(alerts_after, tab.user_id, tab.alerts_seen)
+    return [f"id: {tab.ident()}\nevent: alert\ndata: {_alert_json(view, unread)}\n\n" for view in views]
+
+
+def _alert_json(view: NotificationView, unread: int) -> str:
+    return json.dumps({"id": view.id, "kind": view.kind, "lot_id": view.lot_id, "message": view.message,
+                       "unread": unread})
 
 
 async def _boards_for(watcher: Watcher, item: LotEvent | None) -> list[PublicBoard]:
@@ -112,10 +153,9 @@ def _hello() -> str:
     return f"retry: 2000\nevent: hello\ndata: {json.dumps({'now': utcnow().isoformat()})}\n\n"
 
 
-def _board_event(board: PublicBoard, user_id: int, seen: dict[int, int]) -> str:
-    seen[board.lot_id] = board.version
-    ids = encode(LotEvent(lot_id, version) for lot_id, version in sorted(seen.items()))
-    return f"id: {ids}\nevent: board\ndata: {board.for_viewer(user_id)}\n\n"
+def _board_event(board: PublicBoard, tab: _Tab) -> str:
+    tab.seen[board.lot_id] = board.version
+    return f"id: {tab.ident()}\nevent: board\ndata: {board.for_viewer(tab.user_id)}\n\n"
 
 
 def end_streams_on_stop() -> None:

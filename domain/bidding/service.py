@@ -19,9 +19,10 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from data.bid_store import BidWrite, LotForBid, bid_write, insert_once, lot_for_bid
-from data.events import touch_lots
+from data.events import touch_lots, touch_users
 from data.models import Auction, AuctionParticipant, Bid, Dealer, Lot, LotBidder
 from data.types import utcnow
 from data.uow import UnitOfWork
@@ -111,10 +112,9 @@ def _in_one_transaction(requests: list[_BidRequest]) -> list[BidReceipt | BaseEx
     stand; a store error (the bids' unique key included) rolls the whole batch back."""
     answers: list[BidReceipt | BaseException] = []
     with UnitOfWork() as uow:
-        conn = uow.session.connection()
         for request in requests:
             try:
-                answers.append(_place(conn, request))
+                answers.append(_place(uow.session, request))
             except DomainError as refusal:
                 answers.append(refusal)
         hooks.inside_bid_transaction(requests[0].lot_id)
@@ -141,9 +141,9 @@ def _key(key: str) -> str:
     return key
 
 
-def _place(conn: Connection, request: _BidRequest) -> BidReceipt:
+def _place(session: Session, request: _BidRequest) -> BidReceipt:
     """One bid, inside the caller's transaction: the lot is locked by the first of the batch."""
-    actor = request.actor
+    actor, conn = request.actor, session.connection()
     lot = _locked_lot(conn, actor, request.lot_id, request.key, request.fingerprint)
     if lot.earlier_bid_id is not None:
         return _repeated(lot, actor.id)
@@ -157,6 +157,8 @@ def _place(conn: Connection, request: _BidRequest) -> BidReceipt:
             raise
         return _repeated(twin, actor.id)
     bid_id = bid_write(conn, write)
+    if write.outbid_user is not None:
+        touch_users(session, [write.outbid_user])  # their alert is pushed (the note is raw SQL)
     return BidReceipt(bid_id, decision.outcome, write.price, write.leader_id == actor.id,
                       minimum_bid(decision.state, _ladder(lot)), write.ends_at, write.ends_at > lot.ends_at)
 

@@ -122,7 +122,8 @@ def test_the_outbid_leader_gets_a_toast_without_doing_anything(page: Page, secon
     sign_in(second_page, app_url, *accounts["admin"])
     second_page.goto(f"{app_url}/lot?id={lot_id}")
     place_bid(second_page, 600_000)
-    expect(page.get_by_text("You were outbid on this lot.")).to_be_visible(timeout=5_000)
+    expect(page.get_by_test_id("live-alert").filter(has_text="You were outbid on the")).to_be_visible(
+        timeout=5_000)
     expect(board.locator("[data-f='leader']")).to_have_text(re.compile(r"Bidder [0-9A-F]{4}"))
 
 
@@ -139,3 +140,46 @@ def test_a_server_with_open_live_boards_stops_at_once(page: Page, app_url: str, 
         expect(live).to_be_visible(timeout=15_000)
         began = time.monotonic()
     assert time.monotonic() - began < 10, "the server waited on the open live stream"
+
+
+def test_an_outbid_toast_reaches_the_leader_on_another_page(page: Page, second_page: Page, app_url: str,
+                                                            app_data_dir: Path) -> None:
+    accounts = demo_accounts(page, app_url)
+    lot_id = a_live_lot(app_data_dir, nth=1)  # its own lot: it bids high
+    sign_in(page, app_url, *accounts["bidder"])
+    page.goto(f"{app_url}/lot?id={lot_id}")
+    place_bid(page, 3_000_000)  # above every earlier test's maximums on this lot
+    page.goto(f"{app_url}/auctions")  # A leaves the lot: only the frame's alerts stream is open
+    expect(page.get_by_role("heading", name="Auctions")).to_be_visible(timeout=15_000)
+    before = page.get_by_role("link", name=re.compile("Notifications")).inner_text()
+    time.sleep(1.5)  # the alerts stream connects
+
+    sign_in(second_page, app_url, *accounts["admin"])
+    second_page.goto(f"{app_url}/lot?id={lot_id}")
+    place_bid(second_page, 6_000_000)
+    alert = page.get_by_test_id("live-alert").filter(has_text="You were outbid on the")
+    expect(alert).to_be_visible(timeout=5_000)
+    expect(page.get_by_role("link", name=re.compile("Notifications"))).not_to_have_text(before, timeout=5_000)
+
+
+def test_an_auction_pages_cards_show_a_bid_within_a_second(page: Page, second_page: Page, app_url: str,
+                                                           app_data_dir: Path) -> None:
+    accounts = demo_accounts(page, app_url)
+    lot_id = a_live_lot(app_data_dir, nth=2)  # its own lot: it bids high
+    with sqlite3.connect(app_data_dir / "auction.db") as db:
+        (auction_id,) = db.execute("SELECT auction_id FROM lots WHERE id = ?", (lot_id,)).fetchone()
+    sign_in(page, app_url, *accounts["bidder"])
+    page.goto(f"{app_url}/auction?id={auction_id}")
+    card = page.locator(f".lot-ticker[data-lot='{lot_id}']")
+    expect(card.locator("[data-f='countdown']")).to_have_text(re.compile(r"closes in (\d+h )?\d+m \d\ds"),
+                                                              timeout=15_000)
+    first = card.locator("[data-f='countdown']").inner_text()
+    expect(card.locator("[data-f='countdown']")).not_to_have_text(first, timeout=3_000)  # it ticks
+
+    sign_in(second_page, app_url, *accounts["admin"])
+    second_page.goto(f"{app_url}/lot?id={lot_id}")
+    place_bid(second_page, 9_000_000)
+    bidders_board = second_page.get_by_test_id("live-board")
+    expect(bidders_board.locator("[data-f='leader']")).to_have_text("you")
+    price = bidders_board.locator("[data-f='price']").inner_text()
+    expect(card.locator("[data-f='price']")).to_have_text(price, timeout=1_000)

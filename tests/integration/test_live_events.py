@@ -9,18 +9,20 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from data.events import CHANNEL, LotEvent, add_sink, decode, remove_sink
+from data.events import CHANNEL, Event, LotEvent, UserEvent, add_sink, decode, remove_sink
 from data.settings import get_settings
+from data.uow import UnitOfWork
 from domain.bidding import hooks, service
 from domain.bidding.settlement import settle_lot
+from domain.notifications import Kind, notify
 from tests.support.factories import live_lot, lot_now, make_user
 
 
 @pytest.fixture
-def heard() -> Iterator[list[LotEvent]]:
-    events: list[LotEvent] = []
+def heard() -> Iterator[list[Event]]:
+    events: list[Event] = []
 
-    def sink(batch: list[LotEvent]) -> None:
+    def sink(batch: list[Event]) -> None:
         events.extend(batch)
 
     add_sink(sink)
@@ -32,14 +34,14 @@ def bid(lot_id: int, amount: str) -> None:
     service.bid_place(make_user(), lot_id=lot_id, maximum=amount, key=uuid.uuid4().hex)
 
 
-def test_a_committed_bid_publishes_its_lots_new_version(store: str, heard: list[LotEvent]) -> None:
+def test_a_committed_bid_publishes_its_lots_new_version(store: str, heard: list[Event]) -> None:
     lot = live_lot()
     heard.clear()
     bid(lot.id, "350000")
     assert heard == [LotEvent(lot.id, lot_now(lot.id).version)]
 
 
-def test_a_rolled_back_bid_publishes_nothing(store: str, heard: list[LotEvent]) -> None:
+def test_a_rolled_back_bid_publishes_nothing(store: str, heard: list[Event]) -> None:
     lot = live_lot()
     heard.clear()
 
@@ -56,12 +58,22 @@ def test_a_rolled_back_bid_publishes_nothing(store: str, heard: list[LotEvent]) 
     assert lot_now(lot.id).bid_count == 0
 
 
-def test_settling_a_lot_publishes_too(store: str, heard: list[LotEvent]) -> None:
+def test_settling_a_lot_publishes_too(store: str, heard: list[Event]) -> None:
     lot = live_lot()
     bid(lot.id, "350000")
     heard.clear()
     settle_lot(lot.id, now=lot_now(lot.id).ends_at)
-    assert heard and heard[-1] == LotEvent(lot.id, lot_now(lot.id).version)
+    assert LotEvent(lot.id, lot_now(lot.id).version) in heard
+    leader = lot_now(lot.id).leader_id
+    assert leader is not None and UserEvent(leader) in heard  # the winner (or the reserve's) notice
+
+
+def test_a_notice_without_a_lot_change_publishes_its_user_only(store: str, heard: list[Event]) -> None:
+    user = make_user()
+    with UnitOfWork() as uow:
+        notify(uow, user.id, Kind.ENDING_SOON, "A lot you watch closes soon.")
+        uow.commit()
+    assert heard == [UserEvent(user.id)]
 
 
 def test_postgres_notifies_other_connections_only_at_commit(store: str) -> None:

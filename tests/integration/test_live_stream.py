@@ -127,7 +127,7 @@ def test_a_committed_bid_reaches_the_watcher_within_a_second(store: str, server:
         ident, board = watcher.next_board(timeout=1.0)
         assert time.monotonic() - started < 1.0
         assert board["bid_count"] == 1 and board["leader"].startswith("Bidder ")
-        assert ident == f"{lot.id}:{lot_now(lot.id).version}"
+        assert ident.endswith(f",{lot.id}:{lot_now(lot.id).version}")
         text = json.dumps(board, ensure_ascii=False)
         assert money(D("350000")) not in text and money(D("400000")) not in text  # hidden max, reserve
     finally:
@@ -157,7 +157,7 @@ def test_a_reconnect_with_an_old_event_id_gets_the_current_board_once(store: str
     up_to_date = Reader(f"{server}/live?lots={lot.id}", token_for(make_user()), last_id=f"{lot.id}:{current}")
     try:
         ident, board = again.next_board()
-        assert ident == f"{lot.id}:{current}" and board["bid_count"] == 3
+        assert ident.endswith(f",{lot.id}:{current}") and board["bid_count"] == 3
         with pytest.raises(queue.Empty):
             again.next_board(timeout=0.5)  # nothing twice, nothing older
         with pytest.raises(queue.Empty):
@@ -184,7 +184,7 @@ def get_ttl() -> Any:
 
 def test_bad_lot_lists_and_unknown_lots_are_refused(store: str, server: str) -> None:
     token = token_for(make_user())
-    for query, status in (("lots=abc", 400), ("lots=", 400), ("lots=" + ",".join(["1"] * 61), 400),
+    for query, status in (("lots=abc", 400), ("lots=" + ",".join(["1"] * 61), 400),
                           ("lots=999999", 404)):
         response = httpx.get(f"{server}/live?{query}", cookies={COOKIE_NAME: token}, timeout=5)
         assert response.status_code == status
@@ -229,13 +229,17 @@ def test_a_bid_placed_by_another_process_reaches_this_processs_watchers(store: s
     watcher = Reader(f"{server}/live?lots={lot.id}", token_for(make_user()))
     try:
         watcher.next_board()
-        env = dict(os.environ, DATABASE_URL=get_settings().url)
-        code = ("import uuid\nfrom domain.bidding import service\n"
-                "from tests.support.factories import make_user\n"
-                "bidder = make_user(email=uuid.uuid4().hex + '@example.com')\n"
-                f"service.bid_place(bidder, lot_id={lot.id}, maximum='350000', key=uuid.uuid4().hex)")
-        subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=60)
+        bid_from_another_process(lot.id, "350000")
         ident, board = watcher.next_board(timeout=2.0)
-        assert board["bid_count"] == 1 and ident == f"{lot.id}:{lot_now(lot.id).version}"
+        assert board["bid_count"] == 1 and ident.endswith(f",{lot.id}:{lot_now(lot.id).version}")
     finally:
         watcher.close()
+
+
+def bid_from_another_process(lot_id: int, amount: str) -> None:
+    env = dict(os.environ, DATABASE_URL=get_settings().url)
+    code = ("import uuid\nfrom domain.bidding import service\n"
+            "from tests.support.factories import make_user\n"
+            "bidder = make_user(email=uuid.uuid4().hex + '@example.com')\n"
+            f"service.bid_place(bidder, lot_id={lot_id}, maximum='{amount}', key=uuid.uuid4().hex)")
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=60)

@@ -1,25 +1,17 @@
-// The lot board, pushed: one EventSource per tab (GET /live), rendered here, with a countdown that
-// ticks from the server's end time corrected by the server-vs-browser clock offset. Python hears only
-// what it must act on (trigger "act": outbid / closed / won) and when the stream cannot connect
-// (trigger "fallback": the page then polls, and "restored" stops that once the stream is back).
-const streams = new Map();  // lot list -> {source, since}: one stream per tab, kept across reruns
+// The lot board, pushed: fed by the tab's one stream (liveClient, shared with the frame's alerts),
+// rendered here, with a countdown that ticks from the server's end time corrected by the
+// server-vs-browser clock offset. Python hears only what it must act on (trigger "act": outbid /
+// closed / won) and when the stream cannot connect (trigger "fallback": the page then polls, and
+// "restored" stops that once the stream is back).
 
 function text(node, value) { node.textContent = value; }
-
-function countdown(board, offsetMs) {
-  const left = Math.floor((Date.parse(board.ends_at) - (Date.now() + offsetMs)) / 1000);
-  if (!board.open || left <= 0) return board.open ? "closed" : "—";
-  const h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
-  const pad = (n) => String(n).padStart(2, "0");
-  return h ? `${h}h ${pad(m)}m ${pad(s)}s` : `${m}m ${pad(s)}s`;
-}
 
 function draw(root, board, offsetMs, timeZone) {
   const f = (name) => root.querySelector(`[data-f="${name}"]`);
   text(f("price"), board.price);
   text(f("leader"), board.leader);
   text(f("bids"), `${board.bid_count} from ${board.bidder_count}`);
-  text(f("countdown"), countdown(board, offsetMs));
+  text(f("countdown"), liveCountdown(board, offsetMs));
   const closes = new Date(board.ends_at).toLocaleString([], { timeZone, dateStyle: "medium", timeStyle: "short" });
   const notes = f("notes");
   const lowest = board.open ? ` · lowest next bid ${board.minimum_next}` : "";
@@ -47,50 +39,45 @@ function draw(root, board, offsetMs, timeZone) {
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const root = parentElement.querySelector(".live-board");
-  const url = `/live?lots=${data.lots.join(",")}`;
   let board = data.board, offsetMs = Date.parse(data.now) - Date.now(), connected = false;
   const state = root.querySelector('[data-f="state"]');
   const show = () => draw(root, board, offsetMs, data.timezone);
   root.style.display = data.fallback ? "none" : "";
   show();
 
-  const kept = streams.get(url) || { since: `${board.lot_id}:${board.version}` };
-  kept.source?.close();
-  const source = new EventSource(`${url}&since=${encodeURIComponent(kept.since)}`);
-  kept.source = source;
-  streams.set(url, kept);
-  const giveUp = setTimeout(() => { if (!connected) setTriggerValue("fallback", Date.now()); }, 5000);
-
-  source.addEventListener("hello", (event) => {
-    offsetMs = Date.parse(JSON.parse(event.data).now) - Date.now();
-    connected = true;
-    text(state, "Live");
-    if (data.fallback) setTriggerValue("restored", Date.now());
-  });
-  source.addEventListener("board", (event) => {
-    const next = JSON.parse(event.data);
-    kept.since = event.lastEventId;
-    const before = board;
-    board = next;
-    show();
-    if (before.leader === "you" && next.leader !== "you" && next.open) setTriggerValue("act", "outbid");
-    else if (before.open && !next.open) setTriggerValue("act", next.leader === "you" ? "won" : "closed");
-    else if (data.follow && next.open && next.minimum_next !== before.minimum_next) raiseSoon();
-  });
   // The bid form is Python's: when other bids raise the lowest bid, Python redraws it (at most once a
   // second however fast bids come; never for a watcher who cannot bid, never while nothing changes).
   let raising = null;
   const raiseSoon = () => {
     raising ??= setTimeout(() => { raising = null; setTriggerValue("act", "raised"); }, 1000);
   };
-  source.onerror = () => {
-    connected = false;
-    text(state, "Reconnecting…");
-    if (source.readyState === EventSource.CLOSED) setTriggerValue("fallback", Date.now());  // refused
-  };
+  const giveUp = setTimeout(() => { if (!connected) setTriggerValue("fallback", Date.now()); }, 5000);
+  const unsubscribe = liveClient().subscribe(`board:${data.lots.join(",")}`, {
+    lots: data.lots,
+    hello(serverOffsetMs) {
+      offsetMs = serverOffsetMs;
+      connected = true;
+      text(state, "Live");
+      if (data.fallback) setTriggerValue("restored", Date.now());
+    },
+    board(next) {
+      if (next.lot_id !== board.lot_id || next.version < board.version) return;
+      const before = board;
+      board = next;
+      show();
+      if (before.leader === "you" && next.leader !== "you" && next.open) setTriggerValue("act", "outbid");
+      else if (before.open && !next.open) setTriggerValue("act", next.leader === "you" ? "won" : "closed");
+      else if (data.follow && next.open && next.minimum_next !== before.minimum_next) raiseSoon();
+    },
+    error(refused) {
+      connected = false;
+      text(state, "Reconnecting…");
+      if (refused) setTriggerValue("fallback", Date.now());
+    },
+  });
   let ended = false;
   const tick = setInterval(() => {
-    text(root.querySelector('[data-f="countdown"]'), countdown(board, offsetMs));
+    text(root.querySelector('[data-f="countdown"]'), liveCountdown(board, offsetMs));
     const left = Date.parse(board.ends_at) - (Date.now() + offsetMs);
     if (board.open && left <= 0 && !ended) {  // Python settles a lot past its end on read
       ended = true;
@@ -101,6 +88,6 @@ export default function (component) {
     clearInterval(tick);
     clearTimeout(giveUp);
     clearTimeout(raising);
-    source.close();
+    unsubscribe();
   };
 }

@@ -1,0 +1,63 @@
+// One EventSource per tab (GET /live), shared by every live component on the page: the frame's
+// alerts and any boards. Each subscribes with the lots it shows; the client opens the stream for their
+// union and reopens it, passing what the tab has (`since`), only when that union changes (a rerun that
+// unsubscribes and subscribes the same lots keeps the stream). Events go to every subscriber.
+function liveClient() {
+  if (window.__autogavelLive) return window.__autogavelLive;
+  const subs = new Set();
+  const client = { source: null, url: null, since: "", connected: false, offsetMs: 0, timer: null };
+  const each = (name, value) => { for (const sub of subs) sub[name]?.(value); };
+  function open() {
+    if (!subs.size) { client.source?.close(); client.source = client.url = null; return; }
+    const lots = [...new Set([...subs].flatMap((sub) => sub.lots))].sort((a, b) => a - b);
+    const url = `/live?lots=${lots.join(",")}`;
+    if (url === client.url && client.source?.readyState !== EventSource.CLOSED) return;
+    client.source?.close();
+    client.connected = false;
+    const source = new EventSource(`${url}&since=${encodeURIComponent(client.since)}`);
+    Object.assign(client, { source, url });
+    source.addEventListener("hello", (event) => {
+      client.offsetMs = Date.parse(JSON.parse(event.data).now) - Date.now();
+      client.connected = true;
+      each("hello", client.offsetMs);
+    });
+    for (const kind of ["board", "alert"]) {
+      source.addEventListener(kind, (event) => {
+        client.since = event.lastEventId;
+        each(kind, JSON.parse(event.data));
+      });
+    }
+    source.onerror = () => {
+      client.connected = false;
+      each("error", source.readyState === EventSource.CLOSED);  // closed: refused (401, 503)
+    };
+  }
+  const reopenIn = (ms) => { clearTimeout(client.timer); client.timer = setTimeout(open, ms); };
+  const byKey = new Map();  // a component drawn again (a rerun) replaces its own subscription
+  client.subscribe = (key, sub) => {
+    byKey.get(key)?.();
+    subs.add(sub);
+    reopenIn(30);
+    if (client.connected) sub.hello?.(client.offsetMs);
+    const unsubscribe = () => {
+      if (!subs.delete(sub)) return;
+      if (byKey.get(key) === unsubscribe) byKey.delete(key);
+      reopenIn(300);
+    };
+    byKey.set(key, unsubscribe);
+    return unsubscribe;
+  };
+  window.__autogavelLive = client;
+  return client;
+}
+
+
+// "1h 02m 05s" left on a board, by the server's clock (offsetMs: server minus browser).
+function liveCountdown(board, offsetMs) {
+  const left = Math.floor((Date.parse(board.ends_at) - (Date.now() + offsetMs)) / 1000);
+  if (!board.open || left <= 0) return board.open ? "closed" : "—";
+  const h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
+  const pad = (n) => String(n).padStart(2, "0");
+  return h ? `${h}h ${pad(m)}m ${pad(s)}s` : `${m}m ${pad(s)}s`;
+}
+
