@@ -47,16 +47,22 @@ def start_feed(on_events: Callable[[list[Event]], None], on_lost: Callable[[], N
 
 def _listen(engine: Engine, on_events: Callable[[list[Event]], None], on_lost: Callable[[], None]) -> None:
     url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    failures = 0
     while True:
         try:
             with psycopg.connect(url, autocommit=True) as conn:
                 conn.execute(f"LISTEN {CHANNEL}")
+                failures = 0
                 on_lost()  # whatever was committed before LISTEN took effect: resync from the store
                 for note in conn.notifies():
                     on_events(decode(note.payload))
-        except Exception:  # the server restarted or the network broke: reconnect, then resync
-            log.warning("board-event listener lost its connection; reconnecting", exc_info=True)
-            time.sleep(1)
+        except Exception as error:  # the server restarted or the network broke: reconnect, then resync
+            failures += 1
+            # The first failure in a row with its traceback, later ones in a line: a store that stays
+            # away (or a dropped database) must not flood the log; retries back off to 30 s.
+            log.warning("board-event listener lost its connection (%s); reconnecting", error,
+                        exc_info=failures == 1)
+            time.sleep(min(30.0, 0.5 * 2 ** min(failures, 6)))
 
 
 _NEW_LOT_CHANGES = text("SELECT DISTINCT l.id, l.version FROM change_log c JOIN lots l ON l.id = c.entity_id "
