@@ -52,6 +52,11 @@ def status_line(board: LotBoard) -> str:
     return "Live"
 
 
+def cap_text(cap: datetime | None, zone: str) -> str:
+    """The soft-close cap in words: late bids extend a lot, but never past this moment."""
+    return f"no later than {local_time(cap, zone)}" if cap else ""
+
+
 def draw_board(board: LotBoard, actor: Actor) -> None:
     """Price, leader, bids and countdown in one row that wraps (two by two on a phone, where columns
     would stack four tall metrics above the bid form), then the lot's status."""
@@ -65,6 +70,8 @@ def draw_board(board: LotBoard, actor: Actor) -> None:
     notes = [status_line(board), reserve_text(board), f"closes {local_time(board.ends_at, actor.timezone)}"]
     if board.extended:
         notes.append(":orange-badge[extended by a late bid]")
+    if board.is_open and board.latest_end_at:
+        notes.append(f"late bids extend it {cap_text(board.latest_end_at, actor.timezone)}")
     if board.changed_after_bids:
         notes.append(":violet-badge[updated after bidding started]")
     st.markdown(" · ".join(notes))

@@ -30,6 +30,10 @@ function draw(root, board, offsetMs, timeZone) {
     badge.textContent = "extended by a late bid";
     notes.append(" · ", badge);
   }
+  if (board.open && board.latest_end_at) {
+    const cap = new Date(board.latest_end_at).toLocaleString([], { timeZone, dateStyle: "medium", timeStyle: "short" });
+    notes.append(` · late bids extend it no later than ${cap}`);
+  }
   const rows = board.last_bids.map((line) => {
     const row = document.createElement("tr");
     const when = new Date(line.at).toLocaleTimeString([], { timeZone });
