@@ -1,0 +1,108 @@
+"""A bidder's and a dealer's pages on a 390 x 844 phone: the page body never scrolls sideways (tables
+and photo strips scroll inside themselves), and the bid form is on screen and works."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import WAIT_MS, a_live_lot, demo_accounts, sign_in
+
+pytestmark = pytest.mark.e2e
+PHONE = {"width": 390, "height": 844}
+# The page body and the containers Streamlit scrolls the page in: none may be wider than the screen.
+WIDER_THAN_SCREEN = """() => {
+  const frames = [document.documentElement, document.body,
+    ...document.querySelectorAll('[data-testid="stApp"], [data-testid="stAppViewContainer"], '
+      + '[data-testid="stMain"], [data-testid="stMainBlockContainer"]')];
+  const wide = frames.filter((el) => el.scrollWidth > el.clientWidth + 1)
+    .map((el) => `${el.dataset.testid || el.tagName} ${el.scrollWidth}>${el.clientWidth}`);
+  if (document.documentElement.scrollWidth > window.innerWidth) wide.push(`page ${window.innerWidth}`);
+  return wide;
+}"""
+# What sticks out past the right edge (for the failure message): the deepest such elements.
+STICKING_OUT = """() => [...document.querySelectorAll('[data-testid="stMain"] *')]
+  .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && el.offsetParent !== null)
+  .filter((el) => ![...el.children].some((c) => c.getBoundingClientRect().right > window.innerWidth + 1))
+  .slice(0, 5).map((el) => `${el.tagName}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`)"""
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    tab = context.new_page()
+    tab.set_default_timeout(WAIT_MS)
+    yield tab
+    context.close()
+
+
+def fits(page: Page, where: str) -> None:
+    page.wait_for_timeout(300)  # let the last element settle its width after the title appears
+    wide = page.evaluate(WIDER_THAN_SCREEN)
+    assert not wide, f"{where}: the page scrolls sideways on a phone ({wide}); {page.evaluate(STICKING_OUT)}"
+
+
+def visit(page: Page, url: str, title: str | re.Pattern[str]) -> None:
+    page.goto(url)
+    expect(page.get_by_role("heading", level=1).filter(has_text=title)).to_be_visible()
+
+
+def within_screen(page: Page, name: str) -> None:
+    box = page.get_by_role("button", name=name).bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+
+
+def auction_of(data_dir: Path, lot_id: int) -> int:
+    with sqlite3.connect(data_dir / "auction.db") as db:
+        return int(db.execute("SELECT auction_id FROM lots WHERE id = ?", (lot_id,)).fetchone()[0])
+
+
+def test_a_bidder_walks_the_marketplace_on_a_phone(phone: Page, app_url: str, app_data_dir: Path) -> None:
+    accounts = demo_accounts(phone, app_url)
+    fits(phone, "sign-in page")
+    sign_in(phone, app_url, *accounts["bidder"])
+    fits(phone, "home")
+    lot_id = a_live_lot(app_data_dir)
+    for path, title in (("auctions", "Auctions"), (f"auction?id={auction_of(app_data_dir, lot_id)}", ""),
+                        ("cars", "Browse cars"), ("my_bids", "My bids")):
+        visit(phone, f"{app_url}/{path}", title)
+        fits(phone, path)
+    visit(phone, f"{app_url}/lot?id={lot_id}", re.compile(r"^Lot \d+:"))
+    expect(phone.get_by_text("no later than").first).to_be_visible()  # the soft-close cap
+    fits(phone, "lot")
+    within_screen(phone, "Place bid")
+    box = phone.get_by_label("Your maximum bid")
+    expect(box).not_to_have_value(re.compile("^0?$"))
+    box.fill(str(int(float(box.input_value())) + 250_000))
+    phone.get_by_role("button", name="Place bid").click()
+    expect(phone.get_by_text("You lead at")).to_be_visible()
+    fits(phone, "lot after bidding")
+
+
+def test_a_dealer_manages_the_store_on_a_phone(phone: Page, app_url: str) -> None:
+    accounts = demo_accounts(phone, app_url)
+    sign_in(phone, app_url, *accounts["dealer"])
+    for path, title in (("dealer_cars", "My cars"), ("dealer_upload", "Upload cars from Excel"),
+                        ("dealer_auctions", "My auctions")):
+        visit(phone, f"{app_url}/{path}", title)
+        fits(phone, path)
+    phone.get_by_text("Create an auction").click()
+    expect(phone.get_by_role("button", name="Save draft")).to_be_visible()
+    fits(phone, "auction form")
+    within_screen(phone, "Save draft")
+
+
+def test_the_check_sees_a_page_that_scrolls_sideways(phone: Page, app_url: str) -> None:
+    """The walk's check is only worth its passes if it fails on a too-wide page."""
+    visit(phone, app_url, "Sign in")
+    fits(phone, "sign-in page")
+    phone.evaluate("""() => { const wide = document.createElement('div'); wide.style.width = '600px';
+      wide.textContent = 'too wide';
+      document.querySelector('[data-testid="stMainBlockContainer"]').append(wide); }""")
+    with pytest.raises(AssertionError, match="scrolls sideways"):
+        fits(phone, "sign-in page with a 600 px block")
