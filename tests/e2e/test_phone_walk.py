@@ -25,11 +25,18 @@ WIDER_THAN_SCREEN = """() => {
   if (document.documentElement.scrollWidth > window.innerWidth) wide.push(`page ${window.innerWidth}`);
   return wide;
 }"""
-# What sticks out past the right edge (for the failure message): the deepest such elements.
-STICKING_OUT = """() => [...document.querySelectorAll('[data-testid="stMain"] *')]
-  .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && el.offsetParent !== null)
-  .filter((el) => ![...el.children].some((c) => c.getBoundingClientRect().right > window.innerWidth + 1))
-  .slice(0, 5).map((el) => `${el.tagName}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`)"""
+# What is cut off at the right edge: visible elements past it that no inner scroller lets one reach.
+CUT_OFF = """() => {
+  const scrolls = (el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  const reachable = (el) => { for (let up = el.parentElement; up; up = up.parentElement) {
+    if (up.dataset.testid === 'stMain') return false; if (scrolls(up)) return true; } return false; };
+  return [...document.querySelectorAll('[data-testid="stMain"] *')]
+    .filter((el) => el.getClientRects().length && el.getBoundingClientRect().width
+      && el.getBoundingClientRect().right > window.innerWidth + 1 && !reachable(el))
+    .filter((el) => ![...el.children].some((c) => c.getBoundingClientRect().right > window.innerWidth + 1))
+    .slice(0, 5).map((el) => `${el.tagName}.${el.className} "${(el.textContent || '').slice(0, 30)}" `
+      + `${Math.round(el.getBoundingClientRect().right)}`);
+}"""
 
 
 @pytest.fixture
@@ -44,7 +51,9 @@ def phone(browser: Browser) -> Iterator[Page]:
 def fits(page: Page, where: str) -> None:
     page.wait_for_timeout(300)  # let the last element settle its width after the title appears
     wide = page.evaluate(WIDER_THAN_SCREEN)
-    assert not wide, f"{where}: the page scrolls sideways on a phone ({wide}); {page.evaluate(STICKING_OUT)}"
+    assert not wide, f"{where}: the page scrolls sideways on a phone ({wide}); {page.evaluate(CUT_OFF)}"
+    cut = page.evaluate(CUT_OFF)
+    assert not cut, f"{where}: content runs past the right edge with no way to scroll to it: {cut}"
 
 
 def visit(page: Page, url: str, title: str | re.Pattern[str]) -> None:
@@ -57,9 +66,10 @@ def within_screen(page: Page, name: str) -> None:
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
 
 
-def auction_of(data_dir: Path, lot_id: int) -> int:
+def auction_and_car(data_dir: Path, lot_id: int) -> tuple[int, int]:
     with sqlite3.connect(data_dir / "auction.db") as db:
-        return int(db.execute("SELECT auction_id FROM lots WHERE id = ?", (lot_id,)).fetchone()[0])
+        row = db.execute("SELECT auction_id, car_id FROM lots WHERE id = ?", (lot_id,)).fetchone()
+    return int(row[0]), int(row[1])
 
 
 def test_a_bidder_walks_the_marketplace_on_a_phone(phone: Page, app_url: str, app_data_dir: Path) -> None:
@@ -68,8 +78,10 @@ def test_a_bidder_walks_the_marketplace_on_a_phone(phone: Page, app_url: str, ap
     sign_in(phone, app_url, *accounts["bidder"])
     fits(phone, "home")
     lot_id = a_live_lot(app_data_dir)
-    for path, title in (("auctions", "Auctions"), (f"auction?id={auction_of(app_data_dir, lot_id)}", ""),
-                        ("cars", "Browse cars"), ("my_bids", "My bids")):
+    auction_id, car_id = auction_and_car(app_data_dir, lot_id)
+    for path, title in (("auctions", "Auctions"), (f"auction?id={auction_id}", ""), ("cars", "Browse cars"),
+                        (f"car?id={car_id}", ""), ("my_bids", "My bids"), ("notifications", "Notifications"),
+                        ("account", "My account"), ("become_dealer", "Become a dealer")):
         visit(phone, f"{app_url}/{path}", title)
         fits(phone, path)
     visit(phone, f"{app_url}/lot?id={lot_id}", re.compile(r"^Lot \d+:"))
@@ -88,6 +100,7 @@ def test_a_dealer_manages_the_store_on_a_phone(phone: Page, app_url: str) -> Non
     accounts = demo_accounts(phone, app_url)
     sign_in(phone, app_url, *accounts["dealer"])
     for path, title in (("dealer_cars", "My cars"), ("dealer_upload", "Upload cars from Excel"),
+                        ("dealer_analytics", "Sales analytics"), ("dealer_store", "My store"),
                         ("dealer_auctions", "My auctions")):
         visit(phone, f"{app_url}/{path}", title)
         fits(phone, path)
@@ -97,12 +110,19 @@ def test_a_dealer_manages_the_store_on_a_phone(phone: Page, app_url: str) -> Non
     within_screen(phone, "Save draft")
 
 
-def test_the_check_sees_a_page_that_scrolls_sideways(phone: Page, app_url: str) -> None:
+def inject(page: Page, html: str) -> None:
+    page.evaluate("""(html) => { const block = document.createElement('div'); block.innerHTML = html;
+      document.querySelector('[data-testid="stMainBlockContainer"]').append(block); }""", html)
+
+
+def test_the_check_sees_a_page_that_scrolls_sideways_or_cuts_off(phone: Page, app_url: str) -> None:
     """The walk's check is only worth its passes if it fails on a too-wide page."""
     visit(phone, app_url, "Sign in")
-    fits(phone, "sign-in page")
-    phone.evaluate("""() => { const wide = document.createElement('div'); wide.style.width = '600px';
-      wide.textContent = 'too wide';
-      document.querySelector('[data-testid="stMainBlockContainer"]').append(wide); }""")
+    inject(phone, '<div style="overflow-x:auto"><table style="width:600px"><tr><td>x</td></tr></table></div>')
+    fits(phone, "sign-in page with a table that scrolls inside itself")
+    inject(phone, '<div style="overflow:hidden"><p style="width:600px">cut off</p></div>')
+    with pytest.raises(AssertionError, match="no way to scroll to it"):
+        fits(phone, "sign-in page with a clipped 600 px block")
+    inject(phone, '<div style="width:600px">too wide</div>')
     with pytest.raises(AssertionError, match="scrolls sideways"):
         fits(phone, "sign-in page with a 600 px block")
