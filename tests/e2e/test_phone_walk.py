@@ -96,6 +96,25 @@ def test_a_bidder_walks_the_marketplace_on_a_phone(phone: Page, app_url: str, ap
     fits(phone, "lot after bidding")
 
 
+def test_the_polled_board_fits_a_phone_too(phone: Page, app_url: str, app_data_dir: Path) -> None:
+    """Where the stream cannot connect (a proxy that buffers it), the page polls and draws the board
+    itself, with the history as a table: that board must fit the phone as well."""
+    accounts = demo_accounts(phone, app_url)
+    sign_in(phone, app_url, *accounts["bidder"])
+    phone.route("**/live?*", lambda route: route.abort())
+    visit(phone, f"{app_url}/lot?id={a_live_lot(app_data_dir)}", re.compile(r"^Lot \d+:"))
+    expect(phone.get_by_text("Live updates could not connect")).to_be_visible()
+    expect(phone.get_by_test_id("stMetric").first).to_be_visible()  # the polled board, drawn by Python
+    expect(phone.get_by_text(re.compile("late bids extend it no later than")).first).to_be_visible()
+    box = phone.get_by_label("Your maximum bid")
+    expect(box).not_to_have_value(re.compile("^0?$"))
+    box.fill(str(int(float(box.input_value())) + 300_000))
+    phone.get_by_role("button", name="Place bid").click()
+    expect(phone.get_by_text("You lead at")).to_be_visible()
+    expect(phone.locator("table").filter(has_text="Note")).to_be_visible()  # the polled history table
+    fits(phone, "polled lot board")
+
+
 def test_a_dealer_manages_the_store_on_a_phone(phone: Page, app_url: str) -> None:
     accounts = demo_accounts(phone, app_url)
     sign_in(phone, app_url, *accounts["dealer"])
