@@ -67,11 +67,11 @@ def draw_board(board: LotBoard, actor: Actor) -> None:
         st.metric("Leader", who(board, board.leader, actor), width=160)
         st.metric("Bids", f"{board.bid_count} from {board.bidder_count}", width=160)
         st.metric("Closes in", countdown(board.ends_at, now) if board.is_open else "—", width=160)
-    notes = [status_line(board), reserve_text(board), f"closes {local_time(board.ends_at, actor.timezone)}"]
+    cap = cap_text(board.latest_end_at, actor.timezone) if board.is_open else ""
+    closes = f"closes {local_time(board.ends_at, actor.timezone)}" + (f", {cap}" if cap else "")
+    notes = [status_line(board), reserve_text(board), closes]
     if board.extended:
         notes.append(":orange-badge[extended by a late bid]")
-    if board.is_open and board.latest_end_at:
-        notes.append(f"late bids extend it {cap_text(board.latest_end_at, actor.timezone)}")
     if board.changed_after_bids:
         notes.append(":violet-badge[updated after bidding started]")
     st.markdown(" · ".join(notes))

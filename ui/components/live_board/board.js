@@ -14,25 +14,32 @@ function countdown(board, offsetMs) {
   return h ? `${h}h ${pad(m)}m ${pad(s)}s` : `${m}m ${pad(s)}s`;
 }
 
+// The soft-close cap: late bids extend a lot, never past it. Its time alone when it falls on the
+// closing day (the notes line must stay short on a phone, above the bid form).
+function capText(board, timeZone, when) {
+  const day = (iso) => new Date(iso).toLocaleDateString([], { timeZone });
+  const cap = new Date(board.latest_end_at);
+  return day(board.latest_end_at) === day(board.ends_at)
+    ? cap.toLocaleTimeString([], { timeZone, timeStyle: "short" }) : cap.toLocaleString([], when);
+}
+
 function draw(root, board, offsetMs, timeZone) {
   const f = (name) => root.querySelector(`[data-f="${name}"]`);
   text(f("price"), board.price);
   text(f("leader"), board.leader);
   text(f("bids"), `${board.bid_count} from ${board.bidder_count}`);
   text(f("countdown"), countdown(board, offsetMs));
-  const closes = new Date(board.ends_at).toLocaleString([], { timeZone, dateStyle: "medium", timeStyle: "short" });
+  const when = { timeZone, month: "short", day: "numeric", hour: "numeric", minute: "2-digit" };
+  const closes = new Date(board.ends_at).toLocaleString([], when);
   const notes = f("notes");
   const lowest = board.open ? ` · lowest next bid ${board.minimum_next}` : "";
-  notes.replaceChildren(`${board.status} · ${board.reserve}${lowest} · closes ${closes}`);
+  const cap = board.open && board.latest_end_at ? `, no later than ${capText(board, timeZone, when)}` : "";
+  notes.replaceChildren(`${board.status} · ${board.reserve}${lowest} · closes ${closes}${cap}`);
   if (board.extended) {
     const badge = document.createElement("span");
     badge.className = "extended";
     badge.textContent = "extended by a late bid";
     notes.append(" · ", badge);
-  }
-  if (board.open && board.latest_end_at) {
-    const cap = new Date(board.latest_end_at).toLocaleString([], { timeZone, dateStyle: "medium", timeStyle: "short" });
-    notes.append(` · late bids extend it no later than ${cap}`);
   }
   const rows = board.last_bids.map((line) => {
     const row = document.createElement("tr");
