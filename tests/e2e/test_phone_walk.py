@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import WAIT_MS, demo_accounts, sign_in
+from tests.support.demo_store import live_demo_lot
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
@@ -69,15 +70,7 @@ def within_screen(page: Page, name: str) -> None:
 
 def a_quiet_live_lot(data_dir: Path) -> int:
     """The last demo lot open for the next 20 minutes: other tests bid on the first (`a_live_lot`)."""
-    now = datetime.now(UTC).replace(tzinfo=None)
-    with sqlite3.connect(data_dir / "auction.db") as db:
-        row = db.execute(
-            "SELECT lots.id FROM lots JOIN auctions ON auctions.id = lots.auction_id "
-            "WHERE auctions.status = 'scheduled' AND auctions.starts_at <= ? AND lots.ends_at > ? "
-            "AND lots.outcome IS NULL ORDER BY lots.id DESC LIMIT 1",
-            (now.isoformat(sep=" "), (now + timedelta(minutes=20)).isoformat(sep=" "))).fetchone()
-    assert row, "the demo store has a lot open for the next 20 minutes"
-    return int(row[0])
+    return live_demo_lot(data_dir, open_for=timedelta(minutes=20), last=True)
 
 
 def auction_and_car(data_dir: Path, lot_id: int) -> tuple[int, int]:
@@ -104,7 +97,7 @@ def test_a_bidder_walks_the_marketplace_on_a_phone(phone: Page, app_url: str, ap
     within_screen(phone, "Place bid")
     box = phone.get_by_label("Your maximum bid")
     expect(box).not_to_have_value(re.compile("^0?$"))
-    box.fill(str(int(float(box.input_value())) + 2_000_000))  # above what other tests' bidders left
+    box.fill(str(int(float(box.input_value())) + 250_000))
     phone.get_by_role("button", name="Place bid").click()
     expect(phone.get_by_text("You lead at")).to_be_visible()
     fits(phone, "lot after bidding")

@@ -7,14 +7,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 
-def live_demo_lot(data_dir: Path, *, open_for: timedelta) -> int:
-    """The first demo lot open now and for at least `open_for` more."""
+def live_demo_lot(data_dir: Path, *, open_for: timedelta, last: bool = False) -> int:
+    """The first (or `last`) demo lot open now and for at least `open_for` more."""
     now = datetime.now(UTC).replace(tzinfo=None)
     with sqlite3.connect(data_dir / "auction.db") as db:
         row = db.execute(
             "SELECT lots.id FROM lots JOIN auctions ON auctions.id = lots.auction_id "
             "WHERE auctions.status = 'scheduled' AND auctions.starts_at <= ? AND lots.ends_at > ? "
-            "AND lots.outcome IS NULL ORDER BY lots.id LIMIT 1",
+            "AND lots.outcome IS NULL ORDER BY lots.id " + ("DESC " if last else "") + "LIMIT 1",
             (now.isoformat(sep=" "), (now + open_for).isoformat(sep=" "))).fetchone()
     assert row, f"the demo store has no lot open for the next {open_for}"
     return int(row[0])
