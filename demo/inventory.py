@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from data.media import get_media_store
 from data.models import Auction, Car, Dealer, Lot
+from data.settings import get_settings
 from data.uow import UnitOfWork
 from demo.cars import Pictures, Stock, flushed_id, new_stock
 from domain.types import AuctionStatus
@@ -169,6 +170,7 @@ def _plan(rng: random.Random, kind: _Kind, store: Dealer, stock: Sequence[Stock]
         dealer_id=flushed_id(store), title=_title(rng, store, stock, starts_at),
         description=_auction_description(store, stock, stagger), status=_STORED_STATUS[kind],
         starts_at=starts_at, ends_at=ends[-1], soft_close_window_s=SOFT_CLOSE_S,
+        latest_end_at=ends[-1] + timedelta(minutes=get_settings().soft_close_cap_minutes),  # as created
         soft_close_extension_s=SOFT_CLOSE_S, buyer_premium_pct=BUYER_PREMIUM_PCT, premium_min=PREMIUM_MIN,
         premium_max=PREMIUM_MAX, cancel_reason=rng.choice(_CANCEL_REASONS) if cancelled else None,
         created_at=created, updated_at=now - timedelta(hours=rng.randint(1, 24)) if cancelled else created,

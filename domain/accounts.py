@@ -58,7 +58,8 @@ def profile_of(actor: Actor) -> dict[str, Any]:
         return user_snapshot(_user(uow, actor.id))
 
 
-def user_register(*, email: str, name: str, password: str) -> Actor:
+def user_register(*, email: str, name: str, password: str, timezone: str | None = None) -> Actor:
+    """`timezone` is the browser's guess: a zone zoneinfo does not know falls back to the site's."""
     fields = collect({
         "email": lambda: clean_email(email),
         "name": lambda: clean_person_name(name),
@@ -69,7 +70,7 @@ def user_register(*, email: str, name: str, password: str) -> Actor:
             raise EmailTaken(EMAIL_TAKEN)
         user = User(email=fields["email"], name=fields["name"],
                     password_hash=hash_password(fields["password"]),
-                    timezone=get_settings().timezone)
+                    timezone=_zone_or_default(timezone))
         uow.session.add(user)
         _flush_unique(uow)
         assert user.id is not None
@@ -79,6 +80,13 @@ def user_register(*, email: str, name: str, password: str) -> Actor:
                   after=user_snapshot(user))
         uow.commit()
         return actor_load(uow, user.id)
+
+
+def _zone_or_default(zone: str | None) -> str:
+    try:
+        return clean_timezone(zone)
+    except ValueError:
+        return get_settings().timezone
 
 
 def _flush_unique(uow: UnitOfWork) -> None:

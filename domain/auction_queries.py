@@ -84,6 +84,7 @@ class AuctionDetail:
     soft_close_window_s: int
     soft_close_extension_s: int
     lots: list[LotRow]
+    latest_end_at: datetime | None = None  # the soft-close cap: no lot runs past it
 
 
 def reserve_met(lot: LotPrices) -> bool:
@@ -213,7 +214,7 @@ def auction_detail(actor: Actor | None, auction_id: int) -> AuctionDetail:
                                 .where(Lot.auction_id == auction_id).order_by(col(Lot.lot_number))).all()
         return AuctionDetail(card, auction.description, auction.dealer_id, auction.buyer_premium_pct,
                              auction.soft_close_window_s, auction.soft_close_extension_s,
-                             [lot_row(lot, car) for lot, car in lots])
+                             [lot_row(lot, car) for lot, car in lots], auction.latest_end_at)
 
 
 def auction_visible(uow: UnitOfWork, actor: Actor, auction_id: int) -> Auction:

@@ -10,6 +10,7 @@ from ui.auction_cards import PHASE_BADGES, card_grid
 from ui.feedback import reporting_errors
 from ui.format import local_time, md_escape
 from ui.live_cards import lot_ticker
+from ui.lot_board import cap_text
 from ui.nav import link
 from ui.session import guard
 
@@ -20,13 +21,13 @@ def duration(seconds: int) -> str:
     return " ".join(part for part in parts if part)
 
 
-def soft_close_text(window_s: int, extension_s: int) -> str:
+def soft_close_text(window_s: int, extension_s: int, cap: str = "") -> str:
     """The rule as `domain.bidding.rules.soft_close` applies it: the end moves to the bid's time plus
-    the extension, so a bid with more than the extension left changes nothing."""
+    the extension, so a bid with more than the extension left changes nothing; never past the cap."""
     if not window_s:
         return "no extension for late bids"
     return (f"a bid in the last {duration(window_s)} keeps that lot open until {duration(extension_s)} "
-            "after the bid")
+            "after the bid" + (f", {cap}" if cap else ""))
 
 
 actor = guard()
@@ -45,7 +46,8 @@ if card.cancel_reason:
 st.caption(f"Starts {local_time(card.starts_at, actor.timezone)} · last lot closes "
            f"{local_time(card.ends_at, actor.timezone)} · {card.lots} lots · {card.participants} bidders · "
            f"{card.total_bids} bids · buyer's premium {detail.buyer_premium_pct} % · "
-           + soft_close_text(detail.soft_close_window_s, detail.soft_close_extension_s))
+           + soft_close_text(detail.soft_close_window_s, detail.soft_close_extension_s,
+                             cap_text(detail.latest_end_at, actor.timezone)))
 if detail.description:
     st.write(detail.description)
 

@@ -27,7 +27,9 @@ if submitted:
         st.error("The two passwords differ; type the same password twice.")
     else:
         with reporting_errors():
-            actor = accounts.user_register(email=email, name=name, password=password)
+            # The browser's zone is a sensible start; the profile page changes it.
+            actor = accounts.user_register(email=email, name=name, password=password,
+                                           timezone=st.context.timezone)
             sign_in(auth.user_login(email=actor.email, password=password, address=client_address()))
 
 link("pages/login.py", "Already registered? Sign in", "login")

@@ -46,6 +46,7 @@ def public_board(board: LotBoard) -> PublicBoard:
         "leader": handle(board.leader, board.lot_id) if board.leader is not None else "no bids yet",
         "reserve": reserve_text(board), "bid_count": board.bid_count, "bidder_count": board.bidder_count,
         "ends_at": board.ends_at.isoformat(), "extended": board.extended, "open": board.is_open,
+        "latest_end_at": board.latest_end_at.isoformat() if board.latest_end_at else None,
         "status": status_line(board).replace("\\", ""), "outcome": board.outcome,
         "minimum_next": money(board.minimum_next),
         "last_bids": [{"at": line.placed_at.isoformat(), "bidder": handle(line.bidder, board.lot_id),

@@ -52,6 +52,11 @@ def status_line(board: LotBoard) -> str:
     return CLOSED.get(board.outcome or "", "Live")
 
 
+def cap_text(cap: datetime | None, zone: str) -> str:
+    """The soft-close cap in words: late bids extend a lot, but never past this moment."""
+    return f"no later than {local_time(cap, zone)}" if cap else ""
+
+
 def draw_board(board: LotBoard, actor: Actor) -> None:
     """Price, leader, bids and countdown in one row that wraps (two by two on a phone, where columns
     would stack four tall metrics above the bid form), then the lot's status."""
@@ -62,7 +67,9 @@ def draw_board(board: LotBoard, actor: Actor) -> None:
         st.metric("Leader", who(board, board.leader, actor), width=160)
         st.metric("Bids", f"{board.bid_count} from {board.bidder_count}", width=160)
         st.metric("Closes in", countdown(board.ends_at, now) if board.is_open else "—", width=160)
-    notes = [status_line(board), reserve_text(board), f"closes {local_time(board.ends_at, actor.timezone)}"]
+    cap = cap_text(board.latest_end_at, actor.timezone) if board.is_open else ""
+    closes = f"closes {local_time(board.ends_at, actor.timezone)}" + (f", {cap}" if cap else "")
+    notes = [status_line(board), reserve_text(board), closes]
     if board.extended:
         notes.append(":orange-badge[extended by a late bid]")
     if board.changed_after_bids:

@@ -44,6 +44,8 @@ class LotOut(BaseModel):
     starts_at: datetime
     ends_at: datetime
     extended: bool
+    latest_end_at: datetime | None = Field(
+        default=None, description="The soft-close cap: late bids extend the lot, but never past this time")
     outcome: str | None
     decision: str | None
     buy_now_price: Decimal | None

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.cache import Fresh
+from data.models import Auction
+from data.uow import UnitOfWork
 from domain import admin
 from domain.types import Role, UserStatus
 from tests.api.support import API, auth, body
@@ -27,6 +30,16 @@ def test_your_own_bid_shows_on_the_board_at_once(client: TestClient) -> None:
     body(client.post(f"{API}/bids", headers=headers, json={"lot_id": lot.id, "max_amount": "350000"}), 201)
     after = body(client.get(f"{API}/lots/{lot.id}", headers=headers), 200)
     assert after["you_lead"] and Decimal(after["price"]) == 300000 and after["bid_count"] == 1
+
+
+
+def test_the_board_carries_the_soft_close_cap(client: TestClient) -> None:
+    lot = live_lot()
+    board = body(client.get(f"{API}/lots/{lot.id}", headers=auth(client, make_user())), 200)
+    with UnitOfWork(write=False) as uow:
+        auction = uow.session.get(Auction, lot.auction_id)
+        assert auction is not None and auction.latest_end_at is not None
+    assert datetime.fromisoformat(board["latest_end_at"]) == auction.latest_end_at
 
 
 @pytest.mark.parametrize("end", ["logout", "suspension", "password change"])

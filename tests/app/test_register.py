@@ -5,13 +5,17 @@ from __future__ import annotations
 from sqlmodel import func, select
 
 from data.models import User
+from data.settings import get_settings
 from data.uow import UnitOfWork
 from tests.app.conftest import app_as_visitor, texts
 from tests.support.factories import PASSWORD, make_user
 
 
-def register(name: str, email: str, password: str, confirm: str | None = None):  # type: ignore[no-untyped-def]
+def register(name: str, email: str, password: str, confirm: str | None = None,  # type: ignore[no-untyped-def]
+             zone: str | None = None):
     at = app_as_visitor()
+    if zone is not None:
+        at.context["timezone"] = zone
     at.switch_page("pages/register.py")
     at.run()
     at.text_input(key="reg_name").input(name)
@@ -52,3 +56,20 @@ def test_duplicate_email_in_other_case_is_refused() -> None:
     make_user(email="taken@example.com")
     at = register("Kavya Menon", "TAKEN@example.com", PASSWORD)
     assert "already exists" in at.error[0].value and users() == 1
+
+
+def zone_of(email: str) -> str:
+    with UnitOfWork(write=False) as uow:
+        return uow.session.exec(select(User.timezone).where(User.email == email)).one()
+
+
+def test_a_new_account_takes_the_browsers_time_zone() -> None:
+    at = register("Kavya Menon", "kavya@example.com", PASSWORD, zone="Europe/London")
+    assert not at.exception
+    assert zone_of("kavya@example.com") == "Europe/London"
+
+
+def test_an_unknown_browser_zone_falls_back_to_the_sites() -> None:
+    at = register("Kavya Menon", "kavya@example.com", PASSWORD, zone="Mars/Olympus_Mons")
+    assert not at.exception
+    assert zone_of("kavya@example.com") == get_settings().timezone

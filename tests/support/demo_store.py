@@ -7,15 +7,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 
-def live_demo_lot(data_dir: Path, *, open_for: timedelta, nth: int = 0) -> int:
-    """The first (or `nth`, counting from 0) demo lot open now and for at least `open_for` more: a test
-    that bids high takes its own lot, so the next test's prices stay where it expects them."""
+def live_demo_lot(data_dir: Path, *, open_for: timedelta, nth: int = 0, last: bool = False) -> int:
+    """The first (or `nth`, counting from 0, or the `last`) demo lot open now and for at least `open_for`
+    more: a test that bids high takes its own lot, so the next test's prices stay where it expects them."""
     now = datetime.now(UTC).replace(tzinfo=None)
     with sqlite3.connect(data_dir / "auction.db") as db:
         row = db.execute(
             "SELECT lots.id FROM lots JOIN auctions ON auctions.id = lots.auction_id "
             "WHERE auctions.status = 'scheduled' AND auctions.starts_at <= ? AND lots.ends_at > ? "
-            "AND lots.outcome IS NULL ORDER BY lots.id LIMIT 1 OFFSET ?",
+            "AND lots.outcome IS NULL ORDER BY lots.id " + ("DESC " if last else "") + "LIMIT 1 OFFSET ?",
             (now.isoformat(sep=" "), (now + open_for).isoformat(sep=" "), nth)).fetchone()
     assert row, f"the demo store has no lot open for the next {open_for}"
     return int(row[0])

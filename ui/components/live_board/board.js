@@ -6,16 +6,27 @@
 
 function text(node, value) { node.textContent = value; }
 
+// The soft-close cap: late bids extend a lot, never past it. Its time alone when it falls on the
+// closing day (the notes line must stay short on a phone, above the bid form).
+function capText(board, timeZone, when) {
+  const day = (iso) => new Date(iso).toLocaleDateString([], { timeZone });
+  const cap = new Date(board.latest_end_at);
+  return day(board.latest_end_at) === day(board.ends_at)
+    ? cap.toLocaleTimeString([], { timeZone, timeStyle: "short" }) : cap.toLocaleString([], when);
+}
+
 function draw(root, board, offsetMs, timeZone) {
   const f = (name) => root.querySelector(`[data-f="${name}"]`);
   text(f("price"), board.price);
   text(f("leader"), board.leader);
   text(f("bids"), `${board.bid_count} from ${board.bidder_count}`);
   text(f("countdown"), liveCountdown(board, offsetMs));
-  const closes = new Date(board.ends_at).toLocaleString([], { timeZone, dateStyle: "medium", timeStyle: "short" });
+  const when = { timeZone, month: "short", day: "numeric", hour: "numeric", minute: "2-digit" };
+  const closes = new Date(board.ends_at).toLocaleString([], when);
   const notes = f("notes");
   const lowest = board.open ? ` · lowest next bid ${board.minimum_next}` : "";
-  notes.replaceChildren(`${board.status} · ${board.reserve}${lowest} · closes ${closes}`);
+  const cap = board.open && board.latest_end_at ? `, no later than ${capText(board, timeZone, when)}` : "";
+  notes.replaceChildren(`${board.status} · ${board.reserve}${lowest} · closes ${closes}${cap}`);
   if (board.extended) {
     const badge = document.createElement("span");
     badge.className = "extended";
