@@ -40,6 +40,7 @@ class Hub:
         self._by_user: dict[int, set[Watcher]] = {}
         self._watchers: set[Watcher] = set()
         self._latest: dict[int, int] = {}
+        self.stopping = False  # the server is stopping: no new streams (they would hold its stop)
 
     @property
     def count(self) -> int:
@@ -51,7 +52,7 @@ class Hub:
     def subscribe(self, lot_ids: Iterable[int], user_id: int | None = None) -> Watcher | None:
         self._loop = asyncio.get_running_loop()  # the server's: a restarted one's too
         start_feed(self.publish, self.resync_all)  # cheap once running; (re)started for this store
-        if len(self._watchers) >= self.max_watchers:
+        if self.stopping or len(self._watchers) >= self.max_watchers:
             return None
         watcher = Watcher(frozenset(lot_ids), user_id)
         self._watchers.add(watcher)
@@ -98,7 +99,8 @@ class Hub:
     def end_all(self) -> None:
         """End every stream (any thread, a signal handler included): the server is stopping, and it
         waits for open connections, which a stream never closes on its own. Browsers reconnect to a
-        live process with the versions they have."""
+        live process with the versions they have; one that reconnects here meanwhile is refused."""
+        self.stopping = True
         loop = self._loop
         if loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(self._end_all)

@@ -56,6 +56,9 @@ async def live_stream(request: Request) -> Response:
                                  status_code=400)
     # Before the first reads: nothing committed after them is missed. Alerts: this session's user only.
     watcher = hub.subscribe(lot_ids, actor.id)
+    if watcher is None and hub.stopping:
+        return PlainTextResponse("This server is restarting: reconnect.", status_code=503,
+                                 headers={"Retry-After": "2"})
     if watcher is None:
         return PlainTextResponse("Too many live connections on this server; the board refreshes itself "
                                  "instead. Try again shortly.", status_code=503,

@@ -108,7 +108,8 @@ def test_status_lists_every_process_healthy(stack: dict[str, str]) -> None:
     status = _ops("status", stack, timeout=60)
     assert status.returncode == 0, status.stdout
     lines = {line.split()[0]: line for line in status.stdout.splitlines()[1:]}
-    assert set(lines) == {"redis", "pgbouncer", "app-1", "app-2", "api", "worker", "analytics", "haproxy"}
+    assert set(lines) == {"redis", "pgbouncer", "app-1", "app-2", "api", "worker", "analytics", "mailer",
+                          "haproxy"}
     assert all("RUNNING" in line and line.endswith("ok") for line in lines.values()), status.stdout
 
 
