@@ -78,7 +78,7 @@ def _market() -> tuple[int, list[str]]:
 def _app_failover(stack: Stack, lot_id: int, email: str) -> float:
     from playwright.sync_api import expect, sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+    from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

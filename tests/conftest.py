@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 _WORK = Path(tempfile.mkdtemp(prefix="auction-tests-"))
 os.environ.update({
@@ -26,6 +27,7 @@ os.environ.pop("DATABASE_URL", None)
 
 from data.settings import get_settings  # noqa: E402
 from tests.support import stores  # noqa: E402
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 STORES = ["sqlite", "postgresql"]
 
@@ -82,3 +84,14 @@ def no_background_refresher() -> Iterator[None]:
     background = sys.modules.get("analytics.background")
     if background is not None:
         background.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """The one Chromium of this test process (see tests/support/browser.py for why only one)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()

@@ -14,14 +14,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from tests.support.demo_store import live_demo_lot
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 # The machine running the suite may be loaded (two cores, other suites): every wait is on a condition,
 # with limits far above what an idle machine needs, never a fixed sleep.
 WAIT_MS = 30_000
@@ -97,16 +94,6 @@ def fresh_app_url(app_url: str, app_data_dir: Path, tmp_path: Path) -> Iterator[
     of it yet. Cookies ignore the port, so a tab signed in on `app_url` is signed in here too."""
     with app_server(app_data_dir, tmp_path / "fresh-server.log") as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

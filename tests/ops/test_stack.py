@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port
+from tests.e2e.conftest import _free_port
 from tests.support import stores
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,17 +72,17 @@ def _unverified() -> ssl.SSLContext:
     return context
 
 
-def test_the_sign_in_page_shows_over_https_through_the_proxy(stack: dict[str, str]) -> None:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_context(ignore_https_errors=True).new_page()
-            page.goto(f"https://localhost:{stack['HTTPS_PORT']}/")
-            expect(page.get_by_text("Sign in to AutoGavel")).to_be_visible(timeout=30_000)
-            cookies = {c["name"]: c for c in page.context.cookies()}
-            assert cookies["AG_SERVER"]["secure"] and cookies["AG_SERVER"]["httpOnly"]
-        finally:
-            browser.close()
+def test_the_sign_in_page_shows_over_https_through_the_proxy(
+        stack: dict[str, str], browser: Browser) -> None:
+    context = browser.new_context(ignore_https_errors=True)
+    try:
+        page = context.new_page()
+        page.goto(f"https://localhost:{stack['HTTPS_PORT']}/")
+        expect(page.get_by_text("Sign in to AutoGavel")).to_be_visible(timeout=30_000)
+        cookies = {c["name"]: c for c in page.context.cookies()}
+        assert cookies["AG_SERVER"]["secure"] and cookies["AG_SERVER"]["httpOnly"]
+    finally:
+        context.close()
 
 
 def test_two_app_processes_take_turns_and_https_is_strict(stack: dict[str, str]) -> None:
