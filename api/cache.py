@@ -13,10 +13,10 @@ from typing import Generic, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
-from domain.auction_queries import AuctionCard
+from domain.auctions.lifecycle import Phase
+from domain.auctions.queries import AuctionCard
 from domain.bidding.board import LotBoard
-from domain.catalog import BrowsePage
-from domain.lifecycle import Phase
+from domain.inventory.catalog import BrowsePage
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")

@@ -16,7 +16,7 @@ from api.cache import ReadCaches
 from api.errors import unauthorized
 from api.logs import set_user
 from api.ratelimit import RateLimits
-from domain.auth import session_resolve
+from domain.accounts.auth import session_resolve
 from domain.errors import ValidationFailed
 from domain.permissions import Actor
 

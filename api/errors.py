@@ -17,7 +17,6 @@ from api.envelope import ErrorItem, error_body
 from data.excel_cars import WorkbookRejected, WorkbooksBusy
 from domain.bidding.rules import BidTooLow
 from domain.bidding.service import LotClosed
-from domain.bulk_upload import UploadHasProblems
 from domain.errors import (
     AlreadyApplied,
     DomainError,
@@ -31,6 +30,7 @@ from domain.errors import (
     SessionExpired,
     ValidationFailed,
 )
+from domain.inventory.bulk_upload import UploadHasProblems
 
 log = logging.getLogger("api")
 STORE_DOWN = "The database is unreachable right now; nothing was changed. Try again in a few seconds."

@@ -115,7 +115,7 @@ def freshness_lag(burst: int) -> float:
     from analytics.reader import connect
     from analytics.refresh import refresh_once
     from data.uow import UnitOfWork
-    from domain.accounts import actor_load
+    from domain.accounts.users import actor_load
     from domain.bidding.service import bid_place
 
     stop = threading.Event()

@@ -662,7 +662,7 @@ def bench_open(url: str, plan: Plan, engine: Engine, actors: Sequence[Any],
 
 def load_actors(count: int) -> list[Any]:
     from data.uow import UnitOfWork
-    from domain.accounts import actor_load
+    from domain.accounts.users import actor_load
 
     with UnitOfWork(write=False) as uow:
         return [actor_load(uow, user) for user in range(DEALER_USER + 1, DEALER_USER + 1 + count)]

@@ -169,8 +169,7 @@ class Driver:
     price was committed."""
 
     def __init__(self, lot_id: int, *accounts: tuple[str, str]) -> None:
-        from domain import auth
-
+        from domain.accounts import auth
         self.lot_id = lot_id
         self.actors = [auth.user_login(email=email, password=password, address="127.0.0.1").actor
                        for email, password in accounts]
@@ -284,8 +283,7 @@ def capacity(steps: list[Step]) -> int:
 
 async def one_mode(mode: str, gc_after_run: bool, data_dir: Path, args: argparse.Namespace,
                    accounts: dict[str, tuple[str, str]]) -> tuple[list[Step], str]:
-    from domain import auth
-
+    from domain.accounts import auth
     server, port = start_server(data_dir, gc_after_run, data_dir / f"server-{mode}.log")
     try:
         lot_id = live_demo_lot(data_dir, open_for=timedelta(minutes=40))

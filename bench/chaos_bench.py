@@ -66,7 +66,7 @@ def run_faults(stack: Stack, url: str, *, lots: int) -> dict[str, object]:
 
 
 def _market() -> tuple[int, list[str]]:
-    from domain.accounts import user_register
+    from domain.accounts.users import user_register
     from tests.support.factories import live_lot
 
     emails = [f"chaos{n}-{uuid.uuid4().hex[:6]}@example.com" for n in range(2)]

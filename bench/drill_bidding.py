@@ -16,7 +16,7 @@ from sqlalchemy import Engine, text, update
 from data.models import Lot
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.accounts import actor_load
+from domain.accounts.users import actor_load
 from domain.bidding.rules import LotState, replay
 from domain.bidding.service import bid_place, lot_buy_now
 from domain.errors import DomainError

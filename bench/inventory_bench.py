@@ -245,7 +245,7 @@ def analyse(engine: Engine) -> None:
 
 
 def shapes(plan: Plan) -> dict[str, Callable[[], Any]]:
-    from domain.catalog import CarFilters, SortKey, car_browse, car_browse_own
+    from domain.inventory.catalog import CarFilters, SortKey, car_browse, car_browse_own
     from domain.permissions import Actor
     from domain.types import Role
 
@@ -371,8 +371,8 @@ def workbook(rows: int) -> bytes:
     from openpyxl import Workbook
 
     from demo.catalog import CITIES, MODELS
-    from domain.car_rules import CAR_FIELDS
-    from domain.vin import make_vin
+    from domain.inventory.rules import CAR_FIELDS
+    from domain.inventory.vin import make_vin
 
     rng, book = random.Random(9), Workbook(write_only=True)
     sheet, vins = book.create_sheet("Cars"), set[str]()
@@ -395,7 +395,7 @@ def workbook(rows: int) -> bytes:
 
 def time_import(rows: int) -> float:
     """Preview and import of one workbook by a verified dealer, timed end to end (NFR4)."""
-    from domain.bulk_upload import upload_import, upload_preview  # written alongside; imported late
+    from domain.inventory.bulk_upload import upload_import, upload_preview  # written alongside; imported late
     from domain.permissions import Actor
     from domain.types import Role
 

@@ -94,8 +94,7 @@ def proc_rss(pid: int) -> int:
 def seed(lots: int) -> tuple[list[int], list[Any], str]:
     from data.types import utcnow
     from data.uow import UnitOfWork
-    from domain import auth
-
+    from domain.accounts import auth
     factories = importlib.import_module("tests.support.factories")  # test helpers, not part of the app
     live_lot, make_dealer, make_user = factories.live_lot, factories.make_dealer, factories.make_user
 

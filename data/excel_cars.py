@@ -23,13 +23,13 @@ from data import sandbox
 from data.excel_reader import NOT_XLSX, SHEET_NAME, read_rows
 from data.sandbox import Limits, SandboxFailed
 from data.workbook_limits import MAX_BYTES, MAX_ROWS, MB, SheetRow, WorkbookRejected, too_complex
-from domain.car_rules import (
+from domain.errors import DomainError
+from domain.inventory.rules import (
     CAR_FIELDS,
     CarField,
     year_high,  # the rolling upper bound lives with the rules
 )
-from domain.errors import DomainError
-from domain.vin import VIN_LENGTH
+from domain.inventory.vin import VIN_LENGTH
 
 __all__ = ["MAX_BYTES", "MAX_ROWS", "SheetRow", "SheetRows", "WorkbookRejected", "WorkbooksBusy",
            "cars_template", "read_car_rows"]

@@ -36,7 +36,7 @@ from data.workbook_limits import (
     check_sheet,
     too_complex,
 )
-from domain.car_rules import CAR_FIELDS, FIELDS_BY_NAME
+from domain.inventory.rules import CAR_FIELDS, FIELDS_BY_NAME
 
 Cell = dict[str, Any]  # openpyxl's parsed cell: row, column (1-based), value, data_type, style_id
 Parsed = Iterator[tuple[int, list[Cell]]]  # (row number, its stored cells)

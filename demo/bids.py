@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from data.models import Auction, Bid, Lot, User, UserRole
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.accounts import actor_load
+from domain.accounts.users import actor_load
 from domain.bidding.rules import BidTooLow
 from domain.bidding.service import LotClosed, bid_place
 from domain.bidding.settlement import settle_due

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFilter
 
-from domain.vehicle import BodyType
+from domain.inventory.vehicle import BodyType
 
 RGB = tuple[int, int, int]
 Point = tuple[float, float]

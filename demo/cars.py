@@ -17,8 +17,8 @@ from data.media import MediaStore
 from data.models import Auction, Car, Dealer
 from demo.car_images import render_car_picture
 from demo.catalog import COLOURS, MODELS, CarModel, Colour, used_price_inr
-from domain.vehicle import BodyType, Damage, Fuel, TitleStatus, Transmission
-from domain.vin import make_vin
+from domain.inventory.vehicle import BodyType, Damage, Fuel, TitleStatus, Transmission
+from domain.inventory.vin import make_vin
 
 PICTURE_SIZE = (480, 300)  # a listing thumbnail; big enough for the detail page, fast enough to seed
 PICTURE_SUFFIX = ".webp"

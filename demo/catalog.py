@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from domain.vehicle import BodyType, Fuel, Transmission
+from domain.inventory.vehicle import BodyType, Fuel, Transmission
 
 RGB = tuple[int, int, int]
 

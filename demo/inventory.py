@@ -20,8 +20,8 @@ from data.models import Auction, Car, Dealer, Lot
 from data.settings import get_settings
 from data.uow import UnitOfWork
 from demo.cars import Pictures, Stock, flushed_id, new_stock
+from domain.inventory.vehicle import BodyType
 from domain.types import AuctionStatus
-from domain.vehicle import BodyType
 
 TARGET_CARS = 300
 CARS_PER_STORE = (15, 35)

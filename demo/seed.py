@@ -23,7 +23,7 @@ from demo.cars import Pictures
 from demo.catalog import CITIES
 from demo.history import seed_history
 from demo.inventory import seed_inventory
-from domain.security import hash_password
+from domain.accounts.security import hash_password
 from domain.types import DealerStatus, Role
 
 SEED = 20_26

@@ -34,7 +34,7 @@ class CarStatus(StrEnum):
 
 
 class AuctionStatus(StrEnum):
-    """Stored states. `live` and `ended` are derived from the clock (see `domain.lifecycle`)."""
+    """Stored states. `live` and `ended` are derived from the clock (see `domain.auctions.lifecycle`)."""
 
     DRAFT = "draft"
     SCHEDULED = "scheduled"

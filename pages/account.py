@@ -4,7 +4,7 @@ from zoneinfo import available_timezones
 
 import streamlit as st
 
-from domain import accounts
+from domain.accounts import users as accounts
 from ui.feedback import reporting_errors
 from ui.session import guard, sign_out
 from ui.verification import verification_banner

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from domain.audit import AuditFilters, audit_csv, audit_list
+from domain.oversight.audit import AuditFilters, audit_csv, audit_list
 from domain.permissions import Action
 from ui.audit_entries import show_entries
 from ui.feedback import reporting_errors

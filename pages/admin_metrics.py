@@ -5,10 +5,10 @@ from functools import partial
 import streamlit as st
 
 from analytics import figures
-from domain.backups import platform_backup_health
 from domain.errors import DomainError
+from domain.oversight.backups import platform_backup_health
 from domain.permissions import Action
-from domain.reports import FiguresPreparing, figures_ready, platform_dashboard
+from domain.reporting.reports import FiguresPreparing, figures_ready, platform_dashboard
 from ui.backups import backup_panel
 from ui.charts import chart_with_table, date_range, freshness, preparing, table
 from ui.format import money, money_short

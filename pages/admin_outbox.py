@@ -3,7 +3,7 @@ server the messages themselves are shown, so reset and verification links can st
 
 import streamlit as st
 
-from domain.email_verification import outbox_read
+from domain.accounts.email_verification import outbox_read
 from domain.permissions import Action
 from ui.format import local_time
 from ui.session import guard

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from domain.oversight.reviews import review_resolve, reviews_open
 from domain.permissions import Action
-from domain.reviews import review_resolve, reviews_open
 from ui.feedback import reporting_errors
 from ui.format import local_time
 from ui.session import guard

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from domain import admin
+from domain.oversight import admin
 from domain.permissions import Action
 from domain.types import Role, UserStatus
 from ui.feedback import reporting_errors

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from analytics.files import FileFormat
-from domain.downloads import download_offer
 from domain.permissions import Action
-from domain.reports import FiguresPreparing, Report, figures_ready, report_export
+from domain.reporting.downloads import download_offer
+from domain.reporting.reports import FiguresPreparing, Report, figures_ready, report_export
 from ui.charts import date_range, preparing
 from ui.feedback import reporting_errors
 from ui.session import guard

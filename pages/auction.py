@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from domain import auctions, catalog
-from domain.auction_queries import LotRow, auction_detail
+from domain.auctions import service as auctions
+from domain.auctions.lifecycle import Phase
+from domain.auctions.queries import LotRow, auction_detail
 from domain.errors import DomainError
-from domain.lifecycle import Phase
+from domain.inventory import catalog
 from ui.auction_cards import PHASE_BADGES, card_grid
 from ui.feedback import reporting_errors
 from ui.format import local_time, md_escape

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from domain.auction_queries import auction_browse
-from domain.lifecycle import Phase
+from domain.auctions.lifecycle import Phase
+from domain.auctions.queries import auction_browse
 from ui.auction_cards import auction_card, card_grid
 from ui.session import guard
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from domain import dealers
+from domain.accounts import dealers
 from domain.permissions import Action
 from domain.types import DealerStatus
 from ui.feedback import reporting_errors

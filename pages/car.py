@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from domain import catalog
-from domain.auction_queries import LotRow
-from domain.car_rules import CAR_FIELDS
-from domain.catalog import CarDetail
+from domain.auctions.queries import LotRow
+from domain.inventory import catalog
+from domain.inventory.catalog import CarDetail
+from domain.inventory.rules import CAR_FIELDS
 from domain.types import CarStatus
 from ui.car_admin import car_takedown_panel
 from ui.feedback import reporting_errors

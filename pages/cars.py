@@ -5,9 +5,9 @@ from decimal import Decimal
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from domain import catalog
-from domain.catalog import BrowsePage, CarCard, CarFilters, SortKey
-from domain.vehicle import BodyType, Fuel, TitleStatus, Transmission
+from domain.inventory import catalog
+from domain.inventory.catalog import BrowsePage, CarCard, CarFilters, SortKey
+from domain.inventory.vehicle import BodyType, Fuel, TitleStatus, Transmission
 from ui.feedback import reporting_errors
 from ui.format import local_time, md_escape, money
 from ui.nav import link

@@ -8,7 +8,7 @@ import streamlit as st
 from analytics import figures
 from domain.errors import DomainError
 from domain.permissions import Action
-from domain.reports import FiguresPreparing, dealer_dashboard, dealer_lot_curve, figures_ready
+from domain.reporting.reports import FiguresPreparing, dealer_dashboard, dealer_lot_curve, figures_ready
 from ui.charts import chart_with_table, date_range, freshness, preparing
 from ui.feedback import reporting_errors
 from ui.format import money, money_short

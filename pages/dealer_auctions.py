@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from domain import auctions
-from domain.auction_queries import auctions_of_dealer, cars_ready_for_auction
-from domain.lifecycle import Phase
+from domain.auctions import service as auctions
+from domain.auctions.lifecycle import Phase
+from domain.auctions.queries import auctions_of_dealer, cars_ready_for_auction
 from domain.permissions import Action
 from ui.auction_cards import auction_card
 from ui.auction_form import auction_form

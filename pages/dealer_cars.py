@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from domain import cars, catalog
+from domain.inventory import cars, catalog
+from domain.inventory.photos import MAX_PHOTOS
 from domain.permissions import Action
-from domain.photos import MAX_PHOTOS
 from ui.car_form import car_inputs
 from ui.feedback import reporting_errors
 from ui.format import money

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from domain import dealers
+from domain.accounts import dealers
 from domain.permissions import Action
 from ui.feedback import reporting_errors
 from ui.session import guard

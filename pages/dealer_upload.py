@@ -7,8 +7,8 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from analytics.files import safe_csv
-from domain import bulk_upload
-from domain.bulk_upload import UploadReport
+from domain.inventory import bulk_upload
+from domain.inventory.bulk_upload import UploadReport
 from domain.permissions import Action, Actor
 from ui.feedback import reporting_errors
 from ui.session import guard

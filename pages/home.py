@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from domain import dealers
+from domain.accounts import dealers
 from domain.permissions import Action, can
 from domain.types import DealerStatus
 from ui.format import md_escape

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from domain import auth
+from domain.accounts import auth
 from ui.demo_accounts import demo_sign_ins
 from ui.feedback import reporting_errors
 from ui.nav import link

@@ -3,7 +3,7 @@ watch, retract or void."""
 
 import streamlit as st
 
-from domain import watchlist
+from domain.auctions import watchlist
 from domain.bidding.board import LotBoard, lot_board, lot_board_snapshot
 from domain.bidding.settlement import lot_decide
 from domain.errors import DomainError

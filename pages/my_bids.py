@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from domain import watchlist
+from domain.auctions import watchlist
 from domain.bidding.board import my_bids
 from domain.permissions import Action
 from ui.format import local_time, money

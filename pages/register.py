@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from domain import accounts, auth
-from domain.validation import PASSWORD_MIN
+from domain.accounts import auth
+from domain.accounts import users as accounts
+from domain.accounts.validation import PASSWORD_MIN
 from ui.feedback import reporting_errors
 from ui.nav import link
 from ui.session import client_address, current_actor, sign_in

@@ -3,8 +3,8 @@ a new password is set (once). Reachable signed out."""
 
 import streamlit as st
 
-from domain.password_reset import password_reset_confirm, password_reset_request
-from domain.validation import PASSWORD_MIN
+from domain.accounts.password_reset import password_reset_confirm, password_reset_request
+from domain.accounts.validation import PASSWORD_MIN
 from ui.feedback import reporting_errors
 from ui.nav import link
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from domain.email_verification import email_verify
+from domain.accounts.email_verification import email_verify
 from ui.feedback import reporting_errors
 from ui.nav import link
 

@@ -8,9 +8,9 @@ from typing import TypeVar
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from domain import catalog
-from domain.auction_queries import AuctionCard
-from domain.lifecycle import Phase
+from domain.auctions.lifecycle import Phase
+from domain.auctions.queries import AuctionCard
+from domain.inventory import catalog
 from ui.format import local_time, md_escape
 from ui.live_cards import next_lot_ticker
 from ui.nav import link

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from domain.auction_rules import AuctionSpec, lots_from_rows
+from domain.auctions.rules import AuctionSpec, lots_from_rows
 
 PRICE_COLUMNS = {
     "car": st.column_config.TextColumn("Car", disabled=True),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from domain.audit import AuditEntry, entity_page
+from domain.oversight.audit import AuditEntry, entity_page
 from ui.format import local_time
 from ui.nav import link
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import streamlit as st
 
 from data.models import Car
+from domain.oversight.takedown import car_restore, car_takedown, takedown_reason
 from domain.permissions import Action, Actor, can
-from domain.takedown import car_restore, car_takedown, takedown_reason
 from domain.types import CarStatus
 from ui.feedback import reporting_errors
 from ui.format import md_escape

@@ -1,4 +1,4 @@
-"""The car form's widgets, generated from `domain.car_rules.CAR_FIELDS` so the form, the Excel template
+"""The car form's widgets, generated from `domain.inventory.rules.CAR_FIELDS` so the form, the Excel template
 and the rules can never disagree about a field."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from domain.car_rules import CAR_FIELDS, CarField
+from domain.inventory.rules import CAR_FIELDS, CarField
 
 
 def car_inputs(prefix: str, current: dict[str, Any] | None = None, *,

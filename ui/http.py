@@ -22,9 +22,9 @@ from starlette.routing import Route
 import demo
 from data.bootstrap import prepare_store
 from data.settings import get_settings
-from domain import auth
-from domain.downloads import download_claim, download_done
+from domain.accounts import auth
 from domain.errors import Forbidden, NotFound, SessionExpired
+from domain.reporting.downloads import download_claim, download_done
 from ui.session import COOKIE_NAME
 from ui.stream import end_streams_on_stop, live_stream
 
@@ -95,7 +95,8 @@ async def end_session(request: Request) -> Response:
 
 
 async def download(request: Request) -> Response:
-    """A prepared report, streamed from disk to the user it was prepared for (domain/downloads.py)."""
+    """A prepared report, streamed from disk to the user it was prepared for
+    (domain/reporting/downloads.py)."""
     try:
         found = await run_in_threadpool(download_claim, request.query_params.get("ticket", ""),
                                         request.cookies.get(COOKIE_NAME, ""))

@@ -12,7 +12,7 @@ from typing import Any
 import streamlit as st
 
 from data.types import utcnow
-from domain.auction_queries import LotRow, NextLot
+from domain.auctions.queries import LotRow, NextLot
 from ui.format import money
 from ui.live_alerts import LIVE_CLIENT_JS
 from ui.stream import MAX_LOTS

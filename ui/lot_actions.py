@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from domain.auctions.lifecycle import Phase
 from domain.bidding.board import LotBoard
 from domain.bidding.retraction import RetractReason, bid_retract, bid_void
-from domain.lifecycle import Phase
+from domain.oversight.takedown import lot_takedown
 from domain.permissions import Action, Actor, can
-from domain.takedown import lot_takedown
 from ui.feedback import reporting_errors
 from ui.format import local_time, money
 

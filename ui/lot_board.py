@@ -9,8 +9,8 @@ import streamlit as st
 
 from data.media import get_media_store
 from data.types import utcnow
+from domain.auctions.lifecycle import Phase
 from domain.bidding.board import HistoryLine, LotBoard, handle
-from domain.lifecycle import Phase
 from domain.permissions import Actor
 from ui.format import local_time, md_escape, money
 

@@ -19,10 +19,10 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from data.settings import get_settings
 from data.types import utcnow
-from domain import auth
+from domain.accounts import auth
+from domain.accounts.security import read_token
 from domain.errors import SessionExpired
 from domain.permissions import Action, Actor, can
-from domain.security import read_token
 from ui.nav import link
 
 COOKIE_NAME = "auction_session"

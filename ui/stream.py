@@ -28,10 +28,10 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
 from data.events import LotEvent, UserEvent, decode, encode, lot_events
 from data.types import utcnow
-from domain import auth
+from domain.accounts import auth
 from domain.bidding.board import lot_board_snapshot
+from domain.bidding.live import RESYNC, Boards, Hub, Watcher
 from domain.errors import NotFound, SessionExpired
-from domain.live import RESYNC, Boards, Hub, Watcher
 from domain.notifications import NotificationView, alerts_after
 from ui.live_view import PublicBoard, public_board
 from ui.session import COOKIE_NAME

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from domain.email_verification import email_verified, verification_resend
+from domain.accounts.email_verification import email_verified, verification_resend
 from domain.permissions import Actor
 from ui.feedback import reporting_errors
 

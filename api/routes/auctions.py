@@ -20,9 +20,10 @@ from api.schemas.auctions import (
 )
 from api.schemas.bids import PublicBidOut
 from api.services import auctions as auction_ops
-from domain import auction_queries, auctions
+from domain.auctions import queries as auction_queries
+from domain.auctions import service as auctions
+from domain.auctions.lifecycle import Phase
 from domain.bidding.queries import bids_of_auction
-from domain.lifecycle import Phase
 
 router = APIRouter(prefix="/auctions", tags=["auctions"])
 

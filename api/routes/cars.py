@@ -26,10 +26,10 @@ from api.schemas.cars import (
 )
 from api.services.uploads import cars_upload
 from data.excel_cars import MAX_BYTES
-from domain import cars, catalog
-from domain.catalog import CarFilters, SortKey
+from domain.inventory import cars, catalog
+from domain.inventory.catalog import CarFilters, SortKey
+from domain.inventory.vehicle import BodyType, Fuel, TitleStatus, Transmission
 from domain.permissions import Actor
-from domain.vehicle import BodyType, Fuel, TitleStatus, Transmission
 
 router = APIRouter(prefix="/cars", tags=["cars"])
 Cursor = Annotated[str | None, Query(max_length=512)]

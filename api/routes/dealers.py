@@ -13,8 +13,11 @@ from api.schemas.auctions import AuctionCardOut
 from api.schemas.cars import SORT_DESCRIPTION, CarCardOut, CarPageOut
 from api.schemas.dealers import DealerChangeIn, DealerOut, DealerStatsOut, StoreIn
 from api.services import dealers as dealer_ops
-from domain import auction_queries, catalog, dealer_stats, dealers
-from domain.catalog import SortKey
+from domain.accounts import dealers
+from domain.auctions import queries as auction_queries
+from domain.inventory import catalog
+from domain.inventory.catalog import SortKey
+from domain.reporting import dealer_stats
 from domain.types import DealerStatus
 
 router = APIRouter(prefix="/dealers", tags=["dealers"])

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends
 from api.deps import CurrentActor, CurrentCaller, Id
 from api.envelope import Envelope, PageParams, ok, page_of, page_params, paged
 from api.schemas.lots import NotificationOut, WatchedOut
-from domain import notifications, watchlist
+from domain import notifications
+from domain.auctions import watchlist
 from domain.permissions import Actor
 
 router = APIRouter(tags=["me"])

@@ -14,7 +14,7 @@ from api.envelope import Envelope, ok
 from api.metrics import CONTENT_TYPE, exposition
 from api.services.ops import store_ping
 from api.settings import get_api_settings
-from domain.auth import session_resolve
+from domain.accounts.auth import session_resolve
 from domain.permissions import Action, require
 
 router = APIRouter(tags=["operations"])

@@ -10,8 +10,8 @@ from api.deps import CurrentActor, Id
 from api.envelope import Envelope, PageParams, ok, page_params, paged
 from api.schemas.users import DeleteAccountIn, ProfileIn, ProfileOut, UserChangeIn, UserOut
 from api.services import users
-from domain.accounts import user_view
-from domain.admin import user_search
+from domain.accounts.users import user_view
+from domain.oversight.admin import user_search
 from domain.types import Role, UserStatus
 
 router = APIRouter(prefix="/users", tags=["users"])

@@ -9,8 +9,8 @@ from pydantic import AwareDatetime, BaseModel, Field
 from api.schemas.cars import LotSummaryOut
 from api.strict import StrictIn
 from data.models import Auction
-from domain.auction_rules import AuctionSpec, lots_from_rows
-from domain.lifecycle import Phase
+from domain.auctions.lifecycle import Phase
+from domain.auctions.rules import AuctionSpec, lots_from_rows
 
 Amount = Decimal
 
@@ -23,7 +23,7 @@ class LotIn(StrictIn):
 
 
 class AuctionIn(StrictIn):
-    """An auction and its lots; domain.auction_rules checks the schedule, settings and lots."""
+    """An auction and its lots; domain.auctions.rules checks the schedule, settings and lots."""
 
     title: str = Field(max_length=150)
     description: str = Field(default="", max_length=5000)

@@ -9,13 +9,13 @@ from pydantic import BaseModel, Field
 from api.services.uploads import UploadResult
 from api.strict import StrictIn
 from data.models import Car
-from domain.catalog import SortKey
-from domain.lifecycle import Phase
-from domain.vehicle import BodyType, Damage, Fuel, TitleStatus, Transmission
+from domain.auctions.lifecycle import Phase
+from domain.inventory.catalog import SortKey
+from domain.inventory.vehicle import BodyType, Damage, Fuel, TitleStatus, Transmission
 
 
 class CarFieldsIn(StrictIn):
-    """Every field is checked by domain.car_rules (one definition for the form, Excel and the API)."""
+    """Every field is checked by domain.inventory.rules (one definition for the form, Excel and the API)."""
 
     vin: str | None = Field(default=None, max_length=40)
     make: str | None = Field(default=None, max_length=100)

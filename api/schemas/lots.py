@@ -6,10 +6,10 @@ from decimal import Decimal
 from pydantic import BaseModel, Field
 
 from api.strict import StrictIn
+from domain.auctions.lifecycle import Phase
+from domain.auctions.watchlist import WatchedLot
 from domain.bidding.board import LotBoard, handle
-from domain.lifecycle import Phase
 from domain.notifications import NotificationView
-from domain.watchlist import WatchedLot
 
 
 class HistoryOut(BaseModel):

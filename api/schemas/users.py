@@ -5,8 +5,8 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.strict import StrictIn
-from domain.accounts import UserView
-from domain.admin import UserRow
+from domain.accounts.users import UserView
+from domain.oversight.admin import UserRow
 from domain.types import Role, UserStatus
 
 

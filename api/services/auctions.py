@@ -3,7 +3,7 @@ auction."""
 
 from __future__ import annotations
 
-from domain.auctions import auction_cancel, auction_delete
+from domain.auctions.service import auction_cancel, auction_delete
 from domain.errors import InvalidTransition
 from domain.permissions import Actor
 from domain.types import AuctionStatus

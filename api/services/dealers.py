@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from data.models import Dealer
-from domain.dealers import dealer_review, store_update
+from domain.accounts.dealers import dealer_review, store_update
 from domain.permissions import Actor
 from domain.types import DealerStatus
 

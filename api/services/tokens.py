@@ -1,4 +1,4 @@
-"""API tokens. The access token is the session token of domain.auth (so every request's
+"""API tokens. The access token is the session token of domain.accounts.auth (so every request's
 `session_resolve` sees logout, suspension and password changes at once); the refresh token is a random
 secret stored only as its SHA-256, rotated on every use. A used or revoked refresh token presented
 again means it was stolen or replayed: its whole family and the session behind it are revoked."""
@@ -17,9 +17,9 @@ from data.models import AuthSession, RefreshToken, User
 from data.settings import get_settings
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.auth import session_close, user_login
+from domain.accounts.auth import session_close, user_login
+from domain.accounts.security import issue_token
 from domain.errors import SessionExpired
-from domain.security import issue_token
 from domain.types import UserStatus
 
 ENDED = "Your session has ended. Please sign in again."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.bulk_upload import UploadReport, upload_import, upload_preview
+from domain.inventory.bulk_upload import UploadReport, upload_import, upload_preview
 from domain.permissions import Actor
 
 

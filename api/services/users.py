@@ -1,5 +1,6 @@
-"""Users through the API: one PUT or DELETE mapped onto domain.accounts and domain.admin, which decide who
-may read or change which account (`own_or_admin`: a wrong id is "no such user", so ids reveal nothing)."""
+"""Users through the API: one PUT or DELETE mapped onto domain.accounts.users and
+domain.oversight.admin, which decide who may read or change which account (`own_or_admin`: a wrong
+id is "no such user", so ids reveal nothing)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from domain import accounts, admin
-from domain.accounts import UserView, own_or_admin, user_view
+from domain.accounts import users as accounts
+from domain.accounts.users import UserView, own_or_admin, user_view
 from domain.errors import Forbidden, InvalidCredentials, ValidationFailed
+from domain.oversight import admin
 from domain.permissions import Actor
 from domain.types import Role, UserStatus
 

@@ -18,14 +18,14 @@ from data.models import Auction, Bid, Car, Dealer, Lot, Sale
 from data.settings import get_settings
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.auction_queries import reserve_met
+from domain.auctions.decisions import decision_on_read
+from domain.auctions.lifecycle import Phase, auction_phase
+from domain.auctions.queries import reserve_met
 from domain.bidding.fees import buyer_premium
 from domain.bidding.rules import Ladder, LotState, minimum_bid
 from domain.bidding.service import buy_now_available
 from domain.bidding.settlement import settle_lot
-from domain.decisions import decision_on_read
 from domain.errors import Forbidden, NotFound
-from domain.lifecycle import Phase, auction_phase
 from domain.permissions import Actor
 from domain.types import AuctionStatus
 

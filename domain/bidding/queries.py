@@ -16,7 +16,7 @@ from sqlmodel import col, func, select
 
 from data.models import Bid
 from data.uow import UnitOfWork
-from domain.auction_queries import auction_visible
+from domain.auctions.queries import auction_visible
 from domain.bidding.board import handle
 from domain.errors import NotFound
 from domain.permissions import Actor

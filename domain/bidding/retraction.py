@@ -2,7 +2,7 @@
 
 A bidder may retract for a listed reason only (a changed listing is checked against the bid's time);
 which bids go depends on the time left. Each retraction is counted: too many in the rolling window
-put the account in the admin review queue (`domain.reviews`). An admin may void any bid. Either way
+put the account in the admin review queue (`domain.oversight.reviews`). An admin may void any bid. Either way
 the reason is recorded and shown, and the lot's price and leader are replayed from the remaining bids
 as if the removed ones had never been placed.
 """
@@ -18,15 +18,15 @@ from data.bid_store import lock_lot
 from data.models import Bid, Car, Lot, LotBidder
 from data.types import utcnow
 from data.uow import UnitOfWork
+from domain.accounts.validation import checked_text
+from domain.auctions.lifecycle import lot_is_open
 from domain.bidding.ladder import ladder_load
 from domain.bidding.retraction_rules import OwnBid, RetractReason, bids_to_retract
 from domain.bidding.rules import LotState, replay
 from domain.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
-from domain.lifecycle import lot_is_open
 from domain.notifications import Notices
+from domain.oversight.reviews import flag_if_retracting_too_often
 from domain.permissions import Action, Actor, require
-from domain.reviews import flag_if_retracting_too_often
-from domain.validation import checked_text
 
 __all__ = ["RetractReason", "bid_retract", "bid_void", "bids_void_all", "recompute_lot"]
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
 
-from domain.auction_rules import MAX_PRICE
+from domain.auctions.rules import MAX_PRICE
 from domain.errors import DomainError
 from domain.formatting import money
 

@@ -26,7 +26,8 @@ from data.events import touch_lots, touch_users
 from data.models import Auction, AuctionParticipant, Bid, Dealer, Lot, LotBidder
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.auction_rules import money
+from domain.auctions.lifecycle import lot_is_open
+from domain.auctions.rules import money
 from domain.bidding import hooks
 from domain.bidding.closing_notices import tell_buy_now
 from domain.bidding.combiner import Combiner
@@ -34,7 +35,6 @@ from domain.bidding.resubmission import check_same_submission, fingerprint, twin
 from domain.bidding.rules import Decision, Ladder, LotState, Outcome, apply_bid, minimum_bid, soft_close
 from domain.bidding.settlement import book_sale
 from domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
-from domain.lifecycle import lot_is_open
 from domain.notifications import About, outbid_message
 from domain.permissions import Action, Actor, require
 from domain.types import LotOutcome, LotPrices, UserStatus

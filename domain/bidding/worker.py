@@ -25,9 +25,9 @@ from data.job_lock import job_lock
 from data.models import Auction, Lot
 from data.types import utcnow
 from data.uow import UnitOfWork
+from domain.auctions.watchlist import remind_ending_soon
 from domain.bidding.settlement import expire_decisions, settle_due
 from domain.types import AuctionStatus
-from domain.watchlist import remind_ending_soon
 
 log = logging.getLogger("auction.worker")
 

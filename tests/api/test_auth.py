@@ -8,8 +8,8 @@ from decimal import Decimal
 from fastapi.testclient import TestClient
 
 from data.types import utcnow
-from domain import admin
-from domain.security import issue_token
+from domain.accounts.security import issue_token
+from domain.oversight import admin
 from domain.types import UserStatus
 from tests.api.support import API, auth, body, error_fields, tokens
 from tests.support.factories import PASSWORD, live_lot, lot_now, make_admin, make_user

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from api.cache import Fresh
 from data.models import Auction
 from data.uow import UnitOfWork
-from domain import admin
+from domain.oversight import admin
 from domain.types import Role, UserStatus
 from tests.api.support import API, auth, body
 from tests.support.factories import PASSWORD, live_lot, make_admin, make_user

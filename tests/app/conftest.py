@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from domain import auth
+from domain.accounts import auth
 from domain.permissions import Actor
 from tests.support.factories import PASSWORD
 from ui.session import TOKEN_KEY

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from data.models import AuditLog, Dealer, User
 from data.uow import UnitOfWork
-from domain import dealers
+from domain.accounts import dealers
 from domain.types import DealerStatus, Role, UserStatus
 from tests.app.conftest import page_as, texts
 from tests.support.factories import PASSWORD, make_admin, make_user

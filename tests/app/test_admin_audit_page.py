@@ -3,7 +3,7 @@ exports the rows; anyone else is turned away."""
 
 from __future__ import annotations
 
-from domain.admin import user_set_status
+from domain.oversight.admin import user_set_status
 from domain.types import UserStatus
 from tests.app.conftest import page_as, texts
 from tests.support.factories import make_admin, make_car, make_dealer, make_user

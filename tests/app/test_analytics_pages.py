@@ -17,10 +17,10 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import reader, refresh
 from data.types import utcnow
-from domain import auth
+from domain.accounts import auth
+from domain.accounts.security import read_token
 from domain.bidding import service
 from domain.bidding.settlement import settle_lot
-from domain.security import read_token
 from domain.types import Role
 from tests.app.conftest import page_as, texts
 from tests.support.factories import PASSWORD, live_lot, make_admin, make_dealer, make_user

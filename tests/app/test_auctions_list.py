@@ -16,9 +16,9 @@ from sqlmodel import col, select
 from data.db import get_engine
 from data.models import Car, Lot
 from data.uow import UnitOfWork
-from domain.auction_queries import auction_browse
+from domain.auctions.lifecycle import Phase
+from domain.auctions.queries import auction_browse
 from domain.bidding import service
-from domain.lifecycle import Phase
 from tests.app.conftest import page_as, texts
 from tests.support.factories import make_auction, make_dealer, make_user, move_auction
 from ui.format import money

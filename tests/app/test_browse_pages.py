@@ -8,7 +8,8 @@ import io
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from domain import auth, cars
+from domain.accounts import auth
+from domain.inventory import cars
 from domain.permissions import Actor
 from tests.app.conftest import TIMEOUT, page_as, texts
 from tests.support.factories import PASSWORD, car_fields, make_car, make_dealer, make_user

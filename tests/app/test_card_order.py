@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.auction_queries import auction_browse, auction_detail
-from domain.lifecycle import Phase
+from domain.auctions.lifecycle import Phase
+from domain.auctions.queries import auction_browse, auction_detail
 from tests.app.conftest import page_as
 from tests.support.factories import make_auction, make_dealer, make_user, move_auction
 

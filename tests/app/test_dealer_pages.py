@@ -9,7 +9,7 @@ from sqlmodel import func, select
 
 from data.models import Auction, Car, Dealer
 from data.uow import UnitOfWork
-from domain.vin import make_vin
+from domain.inventory.vin import make_vin
 from tests.app.conftest import page_as, texts
 from tests.support.factories import make_car, make_dealer, make_user
 

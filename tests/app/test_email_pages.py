@@ -11,8 +11,9 @@ from sqlmodel import select
 from data.models import EmailOutbox
 from data.settings import get_settings
 from data.uow import UnitOfWork
-from domain import accounts, auth
-from domain.password_reset import ASKED
+from domain.accounts import auth
+from domain.accounts import users as accounts
+from domain.accounts.password_reset import ASKED
 from tests.app.conftest import page_as, texts
 from tests.support.factories import PASSWORD, make_admin, make_user
 

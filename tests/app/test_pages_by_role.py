@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain import auth
+from domain.accounts import auth
 from domain.errors import SessionExpired
 from domain.permissions import Actor
 from domain.types import Role

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain import accounts
+from domain.accounts import users as accounts
 from domain.errors import ValidationFailed
 from tests.app.conftest import page_as, texts
 from tests.support.factories import live_lot, make_user

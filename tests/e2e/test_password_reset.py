@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from domain import accounts
+from domain.accounts import users as accounts
 from tests.e2e.conftest import app_server, sign_in, wait_until
 from tests.support import stores
 from tests.support.smtp import Inbox, smtp_server

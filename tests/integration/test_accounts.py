@@ -7,7 +7,8 @@ from sqlmodel import func, select
 
 from data.models import AuditLog, AuthSession, ChangeLog, User
 from data.uow import UnitOfWork
-from domain import accounts, auth
+from domain.accounts import auth
+from domain.accounts import users as accounts
 from domain.errors import EmailTaken, InvalidCredentials, NotFound, SessionExpired, ValidationFailed
 from domain.types import Role
 from tests.support.factories import PASSWORD, make_admin, make_user

@@ -25,11 +25,11 @@ from data.db import get_engine
 from data.models import Car
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain import admin
 from domain.bidding import hooks, service
 from domain.bidding.retraction import RetractReason, bid_retract, bid_void
 from domain.bidding.settlement import settle_lot
 from domain.errors import DomainError
+from domain.oversight import admin
 from domain.types import Role
 from tests.support.factories import live_lot, make_admin, make_car, make_dealer, make_user
 

@@ -30,7 +30,7 @@ from analytics.refresh import refresh_once
 from data.models import Bid, Dealer
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.auth import user_login
+from domain.accounts.auth import user_login
 from domain.bidding import service
 from domain.bidding.retraction import RetractReason, bid_retract
 from domain.bidding.settlement import settle_lot

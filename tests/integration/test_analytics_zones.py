@@ -21,7 +21,7 @@ from data.models import Sale, User
 from data.uow import UnitOfWork
 from domain.bidding import service
 from domain.bidding.settlement import settle_lot
-from domain.reports import Report, report_export
+from domain.reporting.reports import Report, report_export
 from domain.types import Role
 from tests.support.factories import live_lot, make_dealer, make_user
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from domain.auction_queries import auction_browse
-from domain.lifecycle import Phase
+from domain.auctions.lifecycle import Phase
+from domain.auctions.queries import auction_browse
 from tests.app.test_auctions_list import a_live_auction
 from tests.support.factories import make_user
 

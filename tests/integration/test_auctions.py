@@ -13,13 +13,13 @@ from sqlmodel import select
 from data.models import Auction, AuditLog, Car, Lot
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain import auctions
-from domain.auction_queries import auction_browse, auction_detail, cars_ready_for_auction
-from domain.auction_rules import LotSpec
+from domain.auctions import service as auctions
+from domain.auctions.lifecycle import Phase
+from domain.auctions.queries import auction_browse, auction_detail, cars_ready_for_auction
+from domain.auctions.rules import LotSpec
 from domain.bidding.service import bid_place
 from domain.bidding.settlement import lot_decide, settle_lot
 from domain.errors import Forbidden, InvalidTransition, NotFound, NotYourStore, ValidationFailed
-from domain.lifecycle import Phase
 from tests.support.factories import (
     auction_spec,
     live_lot,

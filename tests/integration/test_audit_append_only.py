@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from data.db import get_engine
-from domain import accounts
+from domain.accounts import users as accounts
 from tests.support.factories import PASSWORD, make_user
 
 ROW = "SELECT action, entity, actor_id FROM audit_log WHERE id = :id"

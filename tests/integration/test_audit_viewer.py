@@ -12,9 +12,9 @@ import pytest
 
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.admin import user_set_status
-from domain.audit import PAGE_LIMIT, AuditFilters, audit_csv, audit_list
 from domain.errors import Forbidden, ValidationFailed
+from domain.oversight.admin import user_set_status
+from domain.oversight.audit import PAGE_LIMIT, AuditFilters, audit_csv, audit_list
 from domain.types import UserStatus
 from tests.support.factories import make_admin, make_user
 

@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 
 from data.types import utcnow
-from domain import admin, auth
+from domain.accounts import auth
 from domain.errors import InvalidCredentials, LoginLocked, SessionExpired
+from domain.oversight import admin
 from domain.types import UserStatus
 from tests.support.factories import PASSWORD, make_admin, make_user
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from domain import dealers
-from domain.auction_queries import participants_of
+from domain.accounts import dealers
+from domain.auctions.queries import participants_of
 from domain.bidding.queries import bid_get, bids_of_auction, bids_of_user
 from domain.bidding.service import bid_place
 from domain.errors import NotFound

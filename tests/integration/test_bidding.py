@@ -216,8 +216,7 @@ def test_admin_changes_the_ladder_and_new_bids_follow_it(store: str) -> None:
 
 
 def test_watchers_are_reminded_once_when_a_lot_nears_its_end(store: str) -> None:
-    from domain import watchlist
-
+    from domain.auctions import watchlist
     lot = live_lot(closes_in=timedelta(minutes=45))
     fan = make_user()
     watchlist.watch(fan, lot.id)
@@ -240,8 +239,7 @@ def test_worker_round_settles_due_lots(store: str) -> None:
 
 
 def test_a_draft_lot_cannot_be_watched(store: str) -> None:
-    from domain import watchlist
-
+    from domain.auctions import watchlist
     draft = make_auction(make_dealer(), publish=False)
     with UnitOfWork(write=False) as uow:
         lot_id = uow.session.exec(select(Lot.id).where(Lot.auction_id == draft.id)).first()

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from data.db import get_engine
-from domain.catalog import CarFilters, SortKey, car_browse, car_browse_own
+from domain.inventory.catalog import CarFilters, SortKey, car_browse, car_browse_own
 from tests.support.factories import make_admin, make_auction, make_car, make_dealer, make_user, move_auction
 
 RUNS = 12  # well past psycopg's prepare_threshold (5)

@@ -17,11 +17,17 @@ from sqlmodel import func, select
 from data.excel_cars import EXAMPLE_CAR, MAX_BYTES, MAX_ROWS, WorkbookRejected, cars_template
 from data.models import AuditLog, Car
 from data.uow import UnitOfWork
-from domain import dealers
-from domain.bulk_upload import UploadHasProblems, UploadReport, report_rows, upload_import, upload_preview
-from domain.car_rules import CAR_FIELDS, clean_car
-from domain.cars import cars_import
+from domain.accounts import dealers
 from domain.errors import DealerNotVerified, Forbidden, ValidationFailed
+from domain.inventory.bulk_upload import (
+    UploadHasProblems,
+    UploadReport,
+    report_rows,
+    upload_import,
+    upload_preview,
+)
+from domain.inventory.cars import cars_import
+from domain.inventory.rules import CAR_FIELDS, clean_car
 from domain.permissions import Actor
 from domain.types import DealerStatus
 from tests.support.factories import make_admin, make_dealer, make_user

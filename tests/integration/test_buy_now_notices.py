@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from data.models import Notification
 from data.uow import UnitOfWork
-from domain import watchlist
+from domain.auctions import watchlist
 from domain.bidding.service import bid_place, lot_buy_now
 from tests.support.factories import live_lot, make_user
 

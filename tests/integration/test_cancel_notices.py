@@ -9,7 +9,8 @@ from sqlmodel import select
 
 from data.models import Lot, Notification
 from data.uow import UnitOfWork
-from domain import auctions, watchlist
+from domain.auctions import service as auctions
+from domain.auctions import watchlist
 from domain.bidding.service import bid_place
 from tests.support.factories import make_admin, make_auction, make_dealer, make_user, move_auction
 

@@ -17,8 +17,8 @@ from data.db import make_engine, use_database
 from data.migrate import alembic_config, upgrade_to_head
 from data.models import Car, ChangeLog
 from data.uow import UnitOfWork
-from domain.cars import car_update, cars_import
-from domain.catalog import CarFilters, car_browse
+from domain.inventory.cars import car_update, cars_import
+from domain.inventory.catalog import CarFilters, car_browse
 from domain.permissions import Actor
 from domain.types import Role
 from tests.support import stores

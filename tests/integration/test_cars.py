@@ -12,8 +12,9 @@ from sqlmodel import func, select
 from data.media import get_media_store
 from data.models import AuditLog, Car, CarUpdate, Lot
 from data.uow import UnitOfWork
-from domain import cars, dealers
+from domain.accounts import dealers
 from domain.errors import DealerNotVerified, Forbidden, InvalidTransition, NotYourStore, ValidationFailed
+from domain.inventory import cars
 from domain.types import CarStatus, DealerStatus
 from tests.support.factories import (
     car_fields,
@@ -124,8 +125,7 @@ def test_delete_removes_stock_and_withdraws_auctioned_cars(store: str) -> None:
 
 
 def test_a_car_in_a_cancelled_auction_is_withdrawn_not_deleted(store: str) -> None:
-    from domain import auctions
-
+    from domain.auctions import service as auctions
     dealer = make_dealer()
     auction = make_auction(dealer, cars_=1)
     auctions.auction_cancel(dealer, auction.id or 0, reason="Car sold privately")

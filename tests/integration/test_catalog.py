@@ -16,9 +16,13 @@ from data import car_search
 from data.models import Car, Dealer
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain import auctions, cars, dealers
-from domain.auction_rules import LotSpec
-from domain.catalog import (
+from domain.accounts import dealers
+from domain.auctions import service as auctions
+from domain.auctions.lifecycle import Phase
+from domain.auctions.rules import LotSpec
+from domain.errors import Forbidden, NotFound, NotYourStore, ValidationFailed
+from domain.inventory import cars
+from domain.inventory.catalog import (
     CarFilters,
     SortKey,
     car_browse,
@@ -27,8 +31,6 @@ from domain.catalog import (
     cursor_encode,
     makes_and_models,
 )
-from domain.errors import Forbidden, NotFound, NotYourStore, ValidationFailed
-from domain.lifecycle import Phase
 from domain.permissions import Actor
 from domain.types import CarStatus, DealerStatus
 from tests.support.factories import (

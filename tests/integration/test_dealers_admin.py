@@ -7,8 +7,10 @@ from sqlmodel import select
 
 from data.models import AuditLog, Dealer
 from data.uow import UnitOfWork
-from domain import accounts, admin, dealers
+from domain.accounts import dealers
+from domain.accounts import users as accounts
 from domain.errors import AlreadyApplied, Forbidden, InvalidTransition, NotYourStore, ValidationFailed
+from domain.oversight import admin
 from domain.types import DealerStatus, Role, UserStatus
 from tests.support.factories import make_admin, make_dealer, make_user
 

@@ -14,7 +14,7 @@ from sqlmodel import col
 from data.models import Lot, Notification
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.auctions import auction_create
+from domain.auctions.service import auction_create
 from domain.bidding.board import lot_board_snapshot, my_bids
 from domain.bidding.service import bid_place
 from domain.bidding.settlement import expire_decisions, lot_decide, settle_lot

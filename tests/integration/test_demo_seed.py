@@ -42,8 +42,8 @@ from demo.accounts import DEMO_ACCOUNTS
 from demo.seed import seed_demo
 from domain.bidding.fees import sale_amounts
 from domain.bidding.rules import Ladder, LotState, replay
+from domain.inventory.vin import normalize_vin
 from domain.types import AuctionStatus, CarStatus, DealerStatus
-from domain.vin import normalize_vin
 from tests.conftest import STORES
 from tests.support import stores
 

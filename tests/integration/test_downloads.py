@@ -11,9 +11,9 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from data.types import utcnow
-from domain import auth
-from domain.downloads import TICKET_TTL, download_claim, download_offer
+from domain.accounts import auth
 from domain.errors import Forbidden, NotFound, SessionExpired
+from domain.reporting.downloads import TICKET_TTL, download_claim, download_offer
 from tests.support.factories import PASSWORD, make_user
 from ui.http import ROUTES
 from ui.session import COOKIE_NAME

@@ -12,7 +12,8 @@ from sqlmodel import select
 from data.models import EmailOutbox, User
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain import accounts, dealers, email_verification
+from domain.accounts import dealers, email_verification
+from domain.accounts import users as accounts
 from domain.errors import EmailNotVerified, EmailTaken, ValidationFailed
 from tests.support.factories import PASSWORD, make_user
 

@@ -13,7 +13,7 @@ from data import excel_cars
 from data.excel_cars import WorkbookRejected, read_car_rows
 from data.sandbox import Limits
 from data.workbook_limits import LAST_ROW, MAX_CELLS, MAX_SHARED_STRINGS
-from domain.bulk_upload import UploadReport, upload_preview
+from domain.inventory.bulk_upload import UploadReport, upload_preview
 from domain.permissions import Actor
 from tests.support.factories import make_dealer
 from tests.support.memory import peak_mb, rss_mb

@@ -27,11 +27,11 @@ from starlette.routing import Route
 from data.events import LotEvent
 from data.settings import get_settings
 from data.uow import UnitOfWork
-from domain import auth
+from domain.accounts import auth
+from domain.accounts.security import issue_token
 from domain.bidding import service
-from domain.live import Hub
+from domain.bidding.live import Hub
 from domain.permissions import Actor
-from domain.security import issue_token
 from tests.support.factories import live_lot, lot_now, make_user
 from ui import stream
 from ui.format import money

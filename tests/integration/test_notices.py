@@ -9,7 +9,7 @@ from datetime import timedelta
 from data.models import Car, Notification
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain import watchlist
+from domain.auctions import watchlist
 from domain.bidding import service
 from domain.bidding.retraction import bid_void
 from domain.bidding.settlement import lot_decide, settle_lot

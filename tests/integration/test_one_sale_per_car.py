@@ -16,8 +16,8 @@ from sqlmodel import col, func, select
 from data.models import Auction, Car, Lot, Notification, Sale
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain import auctions
-from domain.auction_queries import cars_ready_for_auction
+from domain.auctions import service as auctions
+from domain.auctions.queries import cars_ready_for_auction
 from domain.bidding.service import bid_place
 from domain.bidding.settlement import lot_decide, settle_lot
 from domain.errors import DomainError, InvalidTransition

@@ -16,7 +16,7 @@ from data.models import AuthSession, EmailOutbox
 from data.settings import get_settings
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain import auth, email_links, password_reset
+from domain.accounts import auth, email_links, password_reset
 from domain.errors import InvalidCredentials, SessionExpired, ValidationFailed
 from ops import mailer
 from tests.support.factories import PASSWORD, make_user

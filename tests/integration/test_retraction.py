@@ -13,10 +13,10 @@ from sqlmodel import select
 from data.models import Bid
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain import reviews
 from domain.bidding import service
 from domain.bidding.retraction import RetractReason, bid_retract
 from domain.errors import Forbidden, InvalidTransition, ValidationFailed
+from domain.oversight import reviews
 from domain.types import UserStatus
 from tests.support.factories import live_lot, lot_now, make_admin, make_user
 

@@ -16,7 +16,7 @@ from data.db import get_engine
 from data.migrate import include_object
 from data.models import User
 from data.uow import UnitOfWork
-from domain import accounts
+from domain.accounts import users as accounts
 from tests.support.factories import PASSWORD
 
 

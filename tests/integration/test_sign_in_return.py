@@ -7,7 +7,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from domain import auth
+from domain.accounts import auth
 from tests.support.factories import PASSWORD, make_user
 from ui.http import ROUTES
 from ui.session import COOKIE_NAME

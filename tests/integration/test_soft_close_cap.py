@@ -10,7 +10,7 @@ import pytest
 
 from data.models import Auction
 from data.uow import UnitOfWork
-from domain.auctions import auction_create
+from domain.auctions.service import auction_create
 from domain.bidding.board import lot_board_snapshot
 from domain.bidding.service import bid_place
 from domain.errors import ValidationFailed

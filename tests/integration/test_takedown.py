@@ -10,11 +10,12 @@ from sqlmodel import select
 
 from data.models import Bid, Car, Notification, Sale
 from data.uow import UnitOfWork
-from domain import auctions, watchlist
+from domain.auctions import service as auctions
+from domain.auctions import watchlist
 from domain.bidding.service import LotClosed, bid_place, lot_buy_now
-from domain.cars import car_update
 from domain.errors import DomainError, Forbidden, InvalidTransition
-from domain.takedown import car_restore, car_takedown, lot_takedown
+from domain.inventory.cars import car_update
+from domain.oversight.takedown import car_restore, car_takedown, lot_takedown
 from tests.integration.test_one_sale_per_car import race
 from tests.support.factories import (
     auction_spec,

@@ -42,7 +42,7 @@ def test_photos_are_copied_once_and_missing_ones_are_reported(store: str, tmp_pa
     live, backup = LocalMediaStore(tmp_path / "live"), tmp_path / "backup"
     keys = [live.put(f"picture {n}".encode(), suffix=".webp") for n in range(3)]
     car = make_car(make_dealer())
-    with get_engine().begin() as conn:  # as the car form stores them (domain.cars keeps keys, in order)
+    with get_engine().begin() as conn:  # as the car form stores them (keys, in order)
         conn.execute(text("UPDATE cars SET photos = :p WHERE id = :id"),
                      {"p": json.dumps(keys), "id": car.id})
     assert media_copy_new(live.root, backup) == (3, 0)

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from data.db import make_engine
 from data.migrate import upgrade_to_head
 from data.replica import browse_engine, forget_replica, replica_engine
-from domain import catalog
+from domain.inventory import catalog
 from tests.e2e.conftest import _free_port
 from tests.support import stores
 from tests.support.factories import live_lot, make_user

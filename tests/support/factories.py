@@ -15,11 +15,14 @@ from sqlmodel import col, select
 from data.models import Auction, Car, Lot, User, UserRole
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain import accounts, auctions, cars, dealers
-from domain.auction_rules import AuctionSpec, LotSpec
+from domain.accounts import dealers
+from domain.accounts import users as accounts
+from domain.auctions import service as auctions
+from domain.auctions.rules import AuctionSpec, LotSpec
+from domain.inventory import cars
+from domain.inventory.vin import make_vin
 from domain.permissions import Actor
 from domain.types import DealerStatus, Role
-from domain.vin import make_vin
 
 PASSWORD = "Correct-Horse-42"
 _counter = itertools.count(1)

@@ -15,8 +15,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
-from domain.car_rules import CAR_FIELDS
-from domain.vin import make_vin
+from domain.inventory.rules import CAR_FIELDS
+from domain.inventory.vin import make_vin
 
 HEADERS = [field.label for field in CAR_FIELDS]
 # (make, model, variant, world manufacturer code, body, engine cc)

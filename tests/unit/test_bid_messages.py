@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from domain.auction_rules import MAX_PRICE, money
+from domain.auctions.rules import MAX_PRICE, money
 from domain.bidding.rules import MAX_BID, BidTooLow, Ladder, LotState, Outcome, apply_bid, minimum_bid
 from domain.formatting import money as money_text
 

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from demo.car_images import ANGLES, DEFAULT_SIZE, render_car_picture
-from domain.vehicle import BodyType
+from domain.inventory.vehicle import BodyType
 
 RED = (178, 30, 36)
 

@@ -12,7 +12,8 @@ import pytest
 
 from data.car_search import MAX_TOKENS, Keyset, fts5_query, search_tokens
 from data.models import Car
-from domain.catalog import (
+from domain.errors import ValidationFailed
+from domain.inventory.catalog import (
     MAX_PAGE_SIZE,
     CarFilters,
     SortKey,
@@ -22,7 +23,6 @@ from domain.catalog import (
     page_size,
     sort_key,
 )
-from domain.errors import ValidationFailed
 
 CAR = Car(id=42, year=2019, odometer_km=42_000, listing_price=Decimal("315000.50"),
           created_at=datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC),

@@ -16,8 +16,8 @@ from demo.catalog import (
     CarModel,
     used_price_inr,
 )
-from domain.vehicle import BodyType, Fuel, Transmission
-from domain.vin import ALLOWED_CHARS, make_vin, normalize_vin
+from domain.inventory.vehicle import BodyType, Fuel, Transmission
+from domain.inventory.vin import ALLOWED_CHARS, make_vin, normalize_vin
 
 LATEST_ALLOWED_YEAR = 2026
 EARLIEST_SENSIBLE_YEAR = 2005

@@ -11,9 +11,9 @@ import pytest
 
 from data.models import User
 from data.types import utcnow
-from domain.email_links import RESET, VERIFY, link_token, link_user
+from domain.accounts.email_links import RESET, VERIFY, link_token, link_user
+from domain.accounts.security import issue_token
 from domain.errors import ValidationFailed
-from domain.security import issue_token
 
 NOW = utcnow()
 TTL = timedelta(minutes=30)

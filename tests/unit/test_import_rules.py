@@ -125,3 +125,12 @@ def test_the_rule_sees_a_violation(tmp_path: Path) -> None:
     page = tmp_path / "page.py"
     page.write_text("def f():\n    from data.settings import get_settings\n", encoding="utf-8")
     assert "data" in imported_packages(page)
+
+
+# The domain is packaged by context (accounts, auctions, bidding, inventory, oversight, reporting);
+# only the shared kernel every context uses stands at its top.
+DOMAIN_KERNEL = {"__init__", "errors", "formatting", "notifications", "permissions", "types"}
+
+
+def test_the_domain_is_packaged_by_context() -> None:
+    assert {path.stem for path in (ROOT / "domain").glob("*.py")} == DOMAIN_KERNEL

@@ -10,10 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from data.types import Money, UTCDateTime
+from domain.accounts.validation import check_password_strength, clean_email, clean_person_name, clean_text
 from domain.errors import Forbidden, NotYourStore
 from domain.permissions import Action, Actor, can, require, require_store_owner
 from domain.types import Role
-from domain.validation import check_password_strength, clean_email, clean_person_name, clean_text
 from ui.format import md_escape, money
 
 

@@ -10,8 +10,8 @@ import pytest
 
 from data.settings import Settings
 from data.types import utcnow
-from domain.auth import throttle_delay
-from domain.security import JWT_ALGORITHM, issue_token, read_token
+from domain.accounts.auth import throttle_delay
+from domain.accounts.security import JWT_ALGORITHM, issue_token, read_token
 
 
 def test_no_delay_before_the_limit_then_bounded_growth() -> None:

@@ -1,4 +1,4 @@
-"""Tests for the ISO 3779 VIN rules in domain.vin."""
+"""Tests for the ISO 3779 VIN rules in domain.inventory.vin."""
 
 import random
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from domain.vin import (
+from domain.inventory.vin import (
     ALLOWED_CHARS,
     CHECK_DIGIT_POSITION,
     MODEL_YEAR_CODES,

@@ -16,8 +16,8 @@ from data.models import User
 from data.outbox import outbox_add
 from data.settings import get_settings
 from data.uow import UnitOfWork
+from domain.accounts.security import issue_token, read_token
 from domain.errors import SessionExpired, ValidationFailed
-from domain.security import issue_token, read_token
 from domain.types import UserStatus
 
 RESET, VERIFY = "password_reset", "verify_email"

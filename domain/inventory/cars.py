@@ -2,7 +2,7 @@
 
 While a car is in a live auction only its description and photos may change, and each such change is
 recorded and flagged on the lot; a sold car, or one whose lot has closed and awaits settlement, is
-frozen. Photos go through `domain.photos` and into the media store.
+frozen. Photos go through `domain.inventory.photos` and into the media store.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from data.media import get_media_store
 from data.models import Auction, Car, CarUpdate, Dealer, Lot
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.car_rules import CAR_FIELDS, clean_car
-from domain.decisions import awaiting_decision
+from domain.auctions.decisions import awaiting_decision
 from domain.errors import DealerNotVerified, InvalidTransition, NotFound, ValidationFailed
+from domain.inventory.photos import MAX_PHOTOS, photo_prepare
+from domain.inventory.rules import CAR_FIELDS, clean_car
 from domain.permissions import Actor, require_store_owner
-from domain.photos import MAX_PHOTOS, photo_prepare
 from domain.types import AuctionStatus, CarStatus, DealerStatus
 
 LIVE_EDITABLE = {"description", "photos"}

@@ -10,11 +10,8 @@ from sqlmodel import col, func, select
 from data.models import Dealer, User, UserRole
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.email_verification import require_verified_email
-from domain.errors import AlreadyApplied, InvalidTransition, NotFound
-from domain.permissions import Action, Actor, require, require_store_owner
-from domain.types import DealerStatus, Role
-from domain.validation import (
+from domain.accounts.email_verification import require_verified_email
+from domain.accounts.validation import (
     checked_text,
     clean_phone,
     clean_postal_code,
@@ -22,6 +19,9 @@ from domain.validation import (
     clean_text,
     collect,
 )
+from domain.errors import AlreadyApplied, InvalidTransition, NotFound
+from domain.permissions import Action, Actor, require, require_store_owner
+from domain.types import DealerStatus, Role
 
 STORE_FIELDS = ("store_name", "address", "city", "postal_code", "phone")
 

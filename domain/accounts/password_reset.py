@@ -16,12 +16,12 @@ from data.outbox import outbox_count_since
 from data.settings import get_settings
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.accounts import sessions_revoke
-from domain.email_links import RESET, link_send, link_user
+from domain.accounts.email_links import RESET, link_send, link_user
+from domain.accounts.security import hash_password
+from domain.accounts.users import sessions_revoke
+from domain.accounts.validation import check_password_strength, collect
 from domain.errors import ValidationFailed
-from domain.security import hash_password
 from domain.types import UserStatus
-from domain.validation import check_password_strength, collect
 
 BAD_LINK = ("This reset link is not valid: it has expired, was already used, or the password was "
             "changed since. Ask for a new link.")

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from data.settings import get_settings
 from data.types import utcnow
-from domain import auth
+from domain.accounts import auth
+from domain.accounts.security import issue_token, read_token
 from domain.errors import Forbidden, NotFound
 from domain.permissions import Actor
-from domain.security import issue_token, read_token
 
 PURPOSE = "download"
 TICKET_TTL = timedelta(minutes=10)

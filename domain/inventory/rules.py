@@ -12,10 +12,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from domain.accounts.validation import clean_text
 from domain.errors import ValidationFailed
-from domain.validation import clean_text
-from domain.vehicle import BodyType, Damage, Fuel, TitleStatus, Transmission
-from domain.vin import InvalidVin, normalize_vin
+from domain.inventory.vehicle import BodyType, Damage, Fuel, TitleStatus, Transmission
+from domain.inventory.vin import InvalidVin, normalize_vin
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 FIRST_YEAR = 1950

@@ -24,9 +24,9 @@ from data.excel_cars import (
     read_car_rows,
 )
 from data.uow import UnitOfWork
-from domain.car_rules import CAR_FIELDS, FIELDS_BY_NAME, clean_car, clean_field
-from domain.cars import cars_import_cleaned, require_verified_store, vins_known
 from domain.errors import DomainError, ValidationFailed
+from domain.inventory.cars import cars_import_cleaned, require_verified_store, vins_known
+from domain.inventory.rules import CAR_FIELDS, FIELDS_BY_NAME, clean_car, clean_field
 from domain.permissions import Actor
 
 __all__ = ["MAX_BYTES", "MAX_ROWS", "CellProblem", "RowResult", "UploadHasProblems", "UploadReport",

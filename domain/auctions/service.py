@@ -13,15 +13,15 @@ from sqlmodel import col, or_, select
 from data.models import Auction, Car, Lot
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.auction_rules import AuctionSpec, check_auction
-from domain.cars import lot_holds_its_car, require_verified_store
+from domain.accounts.validation import checked_text
+from domain.auctions.lifecycle import Phase, auction_phase
+from domain.auctions.rules import AuctionSpec, check_auction
+from domain.auctions.soft_close_cap import with_soft_close_cap
 from domain.errors import InvalidTransition, NotFound, ValidationFailed
-from domain.lifecycle import Phase, auction_phase
+from domain.inventory.cars import lot_holds_its_car, require_verified_store
 from domain.notifications import Notices, participants
 from domain.permissions import Actor, require_store_owner
-from domain.soft_close_cap import with_soft_close_cap
 from domain.types import AuctionStatus, CarStatus
-from domain.validation import checked_text
 
 AUCTION_FIELDS = ("title", "description", "starts_at", "ends_at", "latest_end_at", "soft_close_window_s",
                   "soft_close_extension_s", "buyer_premium_pct", "premium_min", "premium_max")

@@ -14,7 +14,7 @@ from data.outbox import outbox_count_since, outbox_recent
 from data.settings import get_settings
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.email_links import VERIFY, VERIFY_TTL, link_send, link_user
+from domain.accounts.email_links import VERIFY, VERIFY_TTL, link_send, link_user
 from domain.errors import EmailNotVerified
 from domain.permissions import Action, Actor, require
 

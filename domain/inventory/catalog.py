@@ -26,14 +26,14 @@ from data.models import Auction, Car, CarUpdate, Dealer, Lot
 from data.replica import browse_engine
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.auction_queries import LotRow, lot_row
-from domain.auctions import phase_of
+from domain.accounts.validation import clean_text, collect
+from domain.auctions.lifecycle import Phase
+from domain.auctions.queries import LotRow, lot_row
+from domain.auctions.service import phase_of
 from domain.errors import Forbidden, NotFound, ValidationFailed
-from domain.lifecycle import Phase
+from domain.inventory.vehicle import BodyType, Fuel, TitleStatus, Transmission
 from domain.permissions import Actor, require_store_owner
 from domain.types import AuctionStatus, CarStatus, DealerStatus
-from domain.validation import clean_text, collect
-from domain.vehicle import BodyType, Fuel, TitleStatus, Transmission
 
 PAGE_SIZE = 24
 MAX_PAGE_SIZE = 100

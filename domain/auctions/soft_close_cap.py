@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from data.settings import get_settings
-from domain.auction_rules import AuctionSpec
+from domain.auctions.rules import AuctionSpec
 from domain.errors import ValidationFailed
 
 

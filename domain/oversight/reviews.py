@@ -15,8 +15,8 @@ from data.models import AccountReview, AuditLog, User
 from data.settings import get_settings
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.admin import user_set_status
 from domain.errors import InvalidTransition, NotFound
+from domain.oversight.admin import user_set_status
 from domain.permissions import Action, Actor, require
 from domain.types import UserStatus
 

@@ -11,11 +11,11 @@ from sqlmodel import col, func, select
 from data.models import Dealer, User, UserRole
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.accounts import sessions_revoke, user_snapshot
+from domain.accounts.users import sessions_revoke, user_snapshot
+from domain.accounts.validation import checked_text
 from domain.errors import Forbidden, InvalidTransition, NotFound
 from domain.permissions import Action, Actor, require
 from domain.types import DealerStatus, Role, UserStatus
-from domain.validation import checked_text
 
 MAX_PAGE = 200
 

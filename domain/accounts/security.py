@@ -11,8 +11,8 @@ import jwt
 
 from data.settings import get_settings
 from data.types import utcnow
+from domain.accounts.validation import BCRYPT_MAX_BYTES
 from domain.errors import SessionExpired
-from domain.validation import BCRYPT_MAX_BYTES
 
 JWT_ALGORITHM = "HS256"
 TOKEN_AUDIENCE = "car-auction"  # noqa: S105 — a name, not a secret

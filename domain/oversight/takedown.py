@@ -3,8 +3,8 @@
 A lot taken down has every active bid voided (replayed as if never placed), closes as `taken_down`
 (never sold: bidding and buy-now need an undecided lot), and everyone it affects is told: its bidders,
 its watchers and the dealer. Its car is frozen: the dealer cannot list it again until they edit it
-(domain.cars.car_update) or an admin restores it. One transaction each, under the lot's row lock, so a
-bid racing the takedown either lands first (and is voided) or finds the lot closed.
+(domain.inventory.cars.car_update) or an admin restores it. One transaction each, under the lot's row
+lock, so a bid racing the takedown either lands first (and is voided) or finds the lot closed.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from data.bid_store import lock_lot
 from data.models import Auction, AuditLog, Car, Dealer, Lot
 from data.types import utcnow
 from data.uow import UnitOfWork
+from domain.accounts.validation import checked_text
 from domain.bidding.retraction import bids_void_all
 from domain.errors import InvalidTransition, NotFound
 from domain.notifications import Notices, participants
 from domain.permissions import Action, Actor, require
 from domain.types import AuctionStatus, CarStatus, LotOutcome
-from domain.validation import checked_text
 
 
 def lot_takedown(actor: Actor, lot_id: int, *, reason: str, now: datetime | None = None) -> None:

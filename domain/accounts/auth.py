@@ -27,12 +27,12 @@ from data.models import AuthSession, LoginFailure, User
 from data.settings import get_settings
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.accounts import actor_load
+from domain.accounts.security import issue_token, read_token, verify_against_dummy, verify_password
+from domain.accounts.users import actor_load
+from domain.accounts.validation import BCRYPT_MAX_BYTES
 from domain.errors import InvalidCredentials, LoginLocked, SessionExpired
 from domain.permissions import Actor
-from domain.security import issue_token, read_token, verify_against_dummy, verify_password
 from domain.types import DealerStatus, Role, UserStatus
-from domain.validation import BCRYPT_MAX_BYTES
 
 HANDOFF_TTL = timedelta(seconds=60)
 BAD_CREDENTIALS = "Email or password is incorrect."

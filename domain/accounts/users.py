@@ -15,12 +15,9 @@ from data.models import AuthSession, Dealer, User, UserRole
 from data.settings import get_settings
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.email_verification import verification_queue
-from domain.errors import EmailTaken, InvalidCredentials, NotFound
-from domain.permissions import Action, Actor, require
-from domain.security import hash_password, verify_password
-from domain.types import DealerStatus, Role, UserStatus
-from domain.validation import (
+from domain.accounts.email_verification import verification_queue
+from domain.accounts.security import hash_password, verify_password
+from domain.accounts.validation import (
     check_password_strength,
     clean_email,
     clean_person_name,
@@ -29,6 +26,9 @@ from domain.validation import (
     clean_timezone,
     collect,
 )
+from domain.errors import EmailTaken, InvalidCredentials, NotFound
+from domain.permissions import Action, Actor, require
+from domain.types import DealerStatus, Role, UserStatus
 
 EMAIL_TAKEN = "An account with this email already exists. Sign in, or use another email."
 PUBLIC_USER_FIELDS = ("email", "name", "phone", "city", "timezone", "status")

@@ -16,9 +16,9 @@ from sqlmodel import col, select
 from data.models import Auction, AuctionParticipant, Car, Dealer, Lot
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.cars import lot_holds_its_car
+from domain.auctions.lifecycle import Phase, auction_phase
 from domain.errors import Forbidden, NotFound
-from domain.lifecycle import Phase, auction_phase
+from domain.inventory.cars import lot_holds_its_car
 from domain.permissions import Actor, require_store_owner
 from domain.types import AuctionStatus, CarStatus, LotPrices
 

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from domain.accounts.validation import clean_text
 from domain.errors import ValidationFailed
 from domain.formatting import money as money_text
-from domain.validation import clean_text
 
 MAX_LOTS = 100
 MAX_PRICE = Decimal("100000000")  # ₹10 crore: above any car sold here

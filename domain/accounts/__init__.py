@@ -1,0 +1,1 @@
+"""Accounts: people, sessions, passwords, email links and dealers' stores."""

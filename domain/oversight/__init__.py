@@ -1,0 +1,1 @@
+"""Oversight: what admins police: users, the audit log, the review queue, takedowns, backups."""

@@ -1,0 +1,1 @@
+"""Reporting: who may see which figures, a store's own figures, prepared downloads."""
