@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, text
 
 from data.db import get_engine
 from data.events import CHANNEL, Event, LotEvent, UserEvent, add_sink, decode
+from data.settings import get_settings
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.25
@@ -46,7 +47,7 @@ def start_feed(on_events: Callable[[list[Event]], None], on_lost: Callable[[], N
 
 
 def _listen(engine: Engine, on_events: Callable[[list[Event]], None], on_lost: Callable[[], None]) -> None:
-    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    url = listen_url(engine)
     failures = 0
     while True:
         try:
@@ -70,6 +71,13 @@ _NEW_LOT_CHANGES = text("SELECT DISTINCT l.id, l.version FROM change_log c JOIN 
 _NEW_NOTIFIED = text("SELECT DISTINCT user_id FROM notifications WHERE id > :cursor AND id <= :top")
 _LAST_CHANGE = text("SELECT (SELECT coalesce(max(id), 0) FROM change_log), "
                     "(SELECT coalesce(max(id), 0) FROM notifications)")
+
+
+def listen_url(engine: Engine) -> str:
+    """Where to LISTEN: DATABASE_LISTEN_URL (straight to the server, past a transaction pooler), else
+    the store's own URL."""
+    direct = get_settings().database_listen_url
+    return direct or engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def _poll(engine: Engine, on_events: Callable[[list[Event]], None], _on_lost: Callable[[], None]) -> None:

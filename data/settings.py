@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     # Behind PgBouncer's transaction pooling (the production stack): no server-side prepared
     # statements, since the next transaction may run on another server connection.
     database_pooled: bool = False
+    # LISTEN needs a session of its own, which transaction pooling cannot give (PgBouncer hands the
+    # server connection to another client after each statement, and the notifications with it): the
+    # board-event feed connects straight to PostgreSQL here when set (the stack sets it).
+    database_listen_url: str | None = None
     # A streaming replica for browsing (data/replica.py); reads go to the primary past this lag.
     database_read_url: str | None = None
     replica_max_lag_s: float = Field(default=5.0, ge=0)

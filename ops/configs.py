@@ -104,16 +104,15 @@ backend api
 """
 
 
-def pgbouncer_ini(s: StackSettings, *, as_root: bool) -> str:
-    """Transaction pooling in front of DATABASE_URL; listens on loopback only, so local trust is the
-    host's own boundary. PgBouncer 1.18 (Debian 12) has no prepared-statement support in this mode:
-    our processes turn psycopg's server-side prepares off (DATABASE_POOLED)."""
+def pgbouncer_ini(s: StackSettings, app_password: str, *, as_root: bool) -> str:
+    """Transaction pooling in front of DATABASE_URL's database, as the app's role (data/app_role.py);
+    listens on loopback only, so local trust is the host's own boundary. PgBouncer 1.18 (Debian 12) has
+    no prepared-statement support in this mode: our processes turn psycopg's server-side prepares off
+    (DATABASE_POOLED)."""
     url = make_url(s.database_url)
     folder = s.pgbouncer_dir(as_root=as_root)
     target = (f"host={url.host or '127.0.0.1'} port={url.port or 5432} dbname={url.database} "
-              f"user={url.username}")
-    if url.password:
-        target += f" password={url.password}"
+              f"user={s.app_role} password={app_password}")
     return f"""[databases]
 {url.database} = {target}
 
@@ -134,11 +133,20 @@ admin_users = {url.username}
 
 
 def pgbouncer_users(s: StackSettings) -> str:
-    """Trust auth still needs the user named; the password to the server is in [databases]."""
-    return f'"{make_url(s.database_url).username}" ""\n'
+    """Trust auth still needs the users named (the app's role, and the owner for PgBouncer's console);
+    the password to the server is in [databases]."""
+    return f'"{s.app_role}" ""\n"{make_url(s.database_url).username}" ""\n'
+
+
+def listen_url(s: StackSettings, app_password: str) -> str:
+    """Straight to PostgreSQL as the app's role, for the one LISTEN session per process
+    (data/event_feed.py): a transaction pooler cannot hold it."""
+    url = make_url(s.database_url).set(username=s.app_role, password=app_password)
+    return url.render_as_string(hide_password=False)
 
 
 def pooled_url(s: StackSettings) -> str:
-    """DATABASE_URL as our processes see it: the same database, through PgBouncer."""
-    url = make_url(s.database_url).set(host="127.0.0.1", port=s.pgbouncer_port, password=None)
+    """DATABASE_URL as our processes see it: the same database, through PgBouncer, as the app's role."""
+    url = make_url(s.database_url).set(host="127.0.0.1", port=s.pgbouncer_port, password=None,
+                                       username=s.app_role)
     return url.render_as_string(hide_password=False)

@@ -16,7 +16,8 @@ from data.settings import ROOT
 class StackSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", case_sensitive=False, env_prefix="")
 
-    database_url: str = "postgresql://postgres@127.0.0.1:5432/autogavel"
+    database_url: str = "postgresql://postgres@127.0.0.1:5432/autogavel"  # the owner: migrations, backups
+    app_role: str = "auction_app"  # what our processes connect as: no UPDATE or DELETE on the audit log
     redis_url: str | None = None  # unset: the stack runs its own Redis on redis_port
     stack_dir: Path = ROOT / "var" / "stack"  # configs, certificate, logs, pid and socket files
     https_port: int = 8443

@@ -85,11 +85,13 @@ def _haproxy(s: StackSettings) -> Program:
                    port=s.https_port, python=False)
 
 
-def shared_env(s: StackSettings, *, pooled_url: str, secrets: dict[str, str]) -> dict[str, str]:
+def shared_env(s: StackSettings, *, pooled_url: str, listen_url: str,
+               secrets: dict[str, str]) -> dict[str, str]:
     """What every one of our processes is given (the systemd units and compose name the same keys)."""
     return {
         "DATABASE_URL": pooled_url,
         "DATABASE_POOLED": "true",
+        "DATABASE_LISTEN_URL": listen_url,
         "REDIS_URL": s.effective_redis_url(),
         "SECURE_COOKIES": "true",
         "SETTLEMENT_IN_APP": "false",  # the worker program settles; app processes only serve
@@ -98,8 +100,8 @@ def shared_env(s: StackSettings, *, pooled_url: str, secrets: dict[str, str]) ->
     }
 
 
-SHARED_ENV_KEYS = ("DATABASE_URL", "DATABASE_POOLED", "REDIS_URL", "SECURE_COOKIES", "SETTLEMENT_IN_APP",
-                   "DEMO_MODE", "JWT_SECRET", "COOKIE_KEY")
+SHARED_ENV_KEYS = ("DATABASE_URL", "DATABASE_POOLED", "DATABASE_LISTEN_URL", "REDIS_URL", "SECURE_COOKIES",
+                   "SETTLEMENT_IN_APP", "DEMO_MODE", "JWT_SECRET", "COOKIE_KEY")
 
 # Passed on to every process when set where the stack starts (the mailer sends; apps write the links).
 MAIL_ENV_KEYS = ("SMTP_HOST", "SMTP_PORT", "SMTP_TLS", "SMTP_USER", "SMTP_PASSWORD", "MAIL_FROM",

@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from data.app_role import grant_app_role
 from data.db import make_engine
 from data.migrate import upgrade_to_head
 from ops import configs
@@ -37,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     s = get_stack_settings()
     if args.prepare_only:  # systemd's autogavel-prepare.service: migrate, write configs, start nothing
-        prepare_database(s.database_url)
+        prepare_database(s, _app_db_password(s))
         _write_files(s)
         return 0
     if supervisord_pid(s):
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         print(table(states(s, programs(s, as_root=_root()))))
         return 0
     ensure_prerequisites(need_redis=s.redis_url is None)
-    prepare_database(s.database_url)
+    prepare_database(s, _app_db_password(s))
     _write_files(s)
     env = {**os.environ, **process_env(s)}
     supervisord = [sys.executable, "-m", "supervisor.supervisord", "-c", str(conf_path(s))]
@@ -65,9 +66,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def prepare_database(url: str) -> None:
-    """Create the database if it is missing and migrate it, straight to PostgreSQL (not PgBouncer)."""
-    target = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+def prepare_database(s: StackSettings, app_password: str) -> None:
+    """Create the database if it is missing, migrate it and grant the app's role its rights, as the
+    owner, straight to PostgreSQL (not PgBouncer)."""
+    target = make_url(s.database_url.replace("postgresql://", "postgresql+psycopg://", 1))
     server = make_engine(target.set(database="postgres").render_as_string(hide_password=False),
                          isolation_level="AUTOCOMMIT")
     try:
@@ -81,6 +83,7 @@ def prepare_database(url: str) -> None:
     engine = make_engine(target.render_as_string(hide_password=False))
     try:
         upgrade_to_head(engine)
+        grant_app_role(engine, s.app_role, app_password)
     finally:
         engine.dispose()
 
@@ -89,7 +92,9 @@ def process_env(s: StackSettings) -> dict[str, str]:
     """The settings every process of ours runs with (systemd units read them from processes.env)."""
     mail = {key: os.environ[key] for key in MAIL_ENV_KEYS if os.environ.get(key)}
     return {"DATA_DIR": os.environ.get("DATA_DIR", str(_data_dir())),
-            **shared_env(s, pooled_url=configs.pooled_url(s), secrets=_secrets(s)), **mail}
+            **shared_env(s, pooled_url=configs.pooled_url(s),
+                         listen_url=configs.listen_url(s, _app_db_password(s)), secrets=_secrets(s)),
+            **mail}
 
 
 def _write_files(s: StackSettings) -> None:
@@ -102,7 +107,7 @@ def _write_files(s: StackSettings) -> None:
     pem = certificate_pem(s)
     (s.stack_dir / "haproxy.cfg").write_text(configs.haproxy_cfg(s, pem))
     bouncer = s.pgbouncer_dir(as_root=_root())
-    (bouncer / "pgbouncer.ini").write_text(configs.pgbouncer_ini(s, as_root=_root()))
+    (bouncer / "pgbouncer.ini").write_text(configs.pgbouncer_ini(s, _app_db_password(s), as_root=_root()))
     (bouncer / "userlist.txt").write_text(configs.pgbouncer_users(s))
     if _root():
         shutil.chown(bouncer, "postgres")
@@ -114,13 +119,29 @@ def _write_files(s: StackSettings) -> None:
 
 
 def _secrets(s: StackSettings) -> dict[str, str]:
-    """JWT_SECRET and COOKIE_KEY from the environment, else made once for this stack (mode 600)."""
+    """JWT_SECRET and COOKIE_KEY, which every process is given."""
+    return {key: _secret(s, key) for key in ("JWT_SECRET", "COOKIE_KEY")}
+
+
+def _app_db_password(s: StackSettings) -> str:
+    """The app role's password: only PgBouncer holds it (our processes reach PgBouncer on loopback)."""
+    return _secret(s, "APP_DB_PASSWORD")
+
+
+def _secret(s: StackSettings, key: str) -> str:
+    """From the environment, else made once for this stack and kept in secrets.json (mode 600)."""
+    if os.environ.get(key):
+        return os.environ[key]
     path = s.stack_dir / "secrets.json"
     if not path.is_file():
+        s.stack_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         path.touch(mode=0o600)
-        path.write_text(json.dumps({k: secrets.token_urlsafe(48) for k in ("JWT_SECRET", "COOKIE_KEY")}))
+        path.write_text("{}")
     stored: dict[str, str] = json.loads(path.read_text())
-    return {key: os.environ.get(key) or stored[key] for key in ("JWT_SECRET", "COOKIE_KEY")}
+    if key not in stored:
+        stored[key] = secrets.token_urlsafe(48)
+        path.write_text(json.dumps(stored))
+    return stored[key]
 
 
 def _wait_healthy(s: StackSettings) -> int:

@@ -3,11 +3,15 @@ leaves the row as it was (on both stores), whoever sends it."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from data.db import get_engine
+from data.app_role import drop_app_role, grant_app_role
+from data.db import get_engine, make_engine
 from domain.accounts import users as accounts
 from tests.support.factories import PASSWORD, make_user
 
@@ -52,3 +56,44 @@ def test_deleting_an_account_keeps_its_audit_history(store: str) -> None:
     with get_engine().connect() as conn:
         after = conn.execute(text("SELECT id, action, actor_id FROM audit_log ORDER BY id")).all()
     assert after[:len(history)] == history and [a.action for a in after[len(history):]] == ["delete_account"]
+
+
+@pytest.fixture
+def app_role(store: str) -> Iterator[Engine]:
+    """The store as the production app sees it: connected as the role ops.up grants (data/app_role.py)."""
+    if store != "postgresql":
+        pytest.skip("roles and grants are PostgreSQL's")
+    owner = get_engine()
+    role, password = f"app_{uuid.uuid4().hex[:12]}", "s3cret'with\"quotes"
+    grant_app_role(owner, role, password)
+    grant_app_role(owner, role, password)  # idempotent: ops.up runs it at every start
+    as_role = owner.url.set(username=role, password=password)
+    engine = make_engine(as_role.render_as_string(hide_password=False))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        drop_app_role(owner, role)
+
+
+def test_the_app_role_appends_to_the_audit_log_but_cannot_change_it(app_role: Engine) -> None:
+    entry, before = _one_entry()
+    with app_role.begin() as conn:
+        conn.execute(text("INSERT INTO audit_log (action, entity, at) VALUES ('probe', 'test', now())"))
+        conn.execute(text("UPDATE users SET name = name"))  # the marketplace's own tables: read and write
+    for statement in ("UPDATE audit_log SET action = 'forged' WHERE id = :id",
+                      "DELETE FROM audit_log WHERE id = :id", "TRUNCATE audit_log",
+                      "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change",
+                      "DROP TRIGGER audit_log_no_change ON audit_log",
+                      "UPDATE alembic_version SET version_num = 'forged'"):
+        with pytest.raises(DBAPIError, match=r"permission denied|must be owner"), app_role.begin() as conn:
+            conn.execute(text(statement), {"id": entry})
+    with get_engine().connect() as conn:
+        assert tuple(conn.execute(text(ROW), {"id": entry}).one()) == before
+
+
+def test_an_app_role_name_that_is_not_a_plain_identifier_is_refused(store: str) -> None:
+    if store != "postgresql":
+        pytest.skip("roles are PostgreSQL's")
+    with pytest.raises(ValueError, match="app role"):
+        grant_app_role(get_engine(), "app; DROP TABLE users", "x")

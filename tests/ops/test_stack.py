@@ -11,12 +11,16 @@ import ssl
 import subprocess
 import sys
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from playwright.sync_api import Browser, expect
 
+from data.app_role import drop_app_role
+from data.db import make_engine
 from tests.e2e.conftest import _free_port
 from tests.support import stores
 
@@ -43,6 +47,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         base = _free_port()
         env |= {"DATABASE_URL": url.replace("postgresql+psycopg://", "postgresql://"),
                 "STACK_DIR": str(folder / "stack"), "DATA_DIR": str(folder / "var"),
+                "APP_ROLE": f"app_{uuid.uuid4().hex[:12]}",  # roles are the server's: one of our own
                 "APP_BASE_PORT": str(base if _free(base + 1) else _free_port())}
         started = _ops("up", env)
         try:
@@ -50,6 +55,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
             yield env
         finally:
             stopped = _ops("down", env)
+            drop_app_role(make_engine(url), env["APP_ROLE"])
             assert stopped.returncode == 0, stopped.stdout + stopped.stderr
             ports = [int(env[name]) for name in PORT_SETTINGS]
             ports += [int(env["APP_BASE_PORT"]) + n for n in (0, 1)]
@@ -95,6 +101,20 @@ def test_two_app_processes_take_turns_and_https_is_strict(stack: dict[str, str])
     with pytest.raises(urllib.error.HTTPError) as hidden:
         urllib.request.urlopen(_https(stack, "/metrics"), context=_unverified(), timeout=10)  # noqa: S310
     assert hidden.value.code == 404
+
+
+def test_the_processes_connect_as_the_app_role_which_cannot_rewrite_the_audit_log(
+        stack: dict[str, str]) -> None:
+    processes = dict(line.split("=", 1) for line in
+                     (Path(stack["STACK_DIR"]) / "processes.env").read_text().splitlines())
+    for key in ("DATABASE_URL", "DATABASE_LISTEN_URL"):  # through PgBouncer, and straight for LISTEN
+        with psycopg.connect(processes[key], autocommit=True) as conn:
+            role, may_update, may_insert = conn.execute(
+                "SELECT current_user, has_table_privilege('audit_log', 'UPDATE'),"
+                " has_table_privilege('audit_log', 'INSERT')").fetchone() or ()
+        assert (role, may_update, may_insert) == (stack["APP_ROLE"], False, True), key
+    assert f":{stack['PGBOUNCER_PORT']}/" in processes["DATABASE_URL"]
+    assert f":{stack['PGBOUNCER_PORT']}/" not in processes["DATABASE_LISTEN_URL"]
 
 
 def test_plain_http_redirects_to_https(stack: dict[str, str]) -> None:
