@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,9 +36,27 @@ EMAIL_TAKEN = "An account with this email already exists. Sign in, or use anothe
 PUBLIC_USER_FIELDS = ("email", "name", "phone", "city", "timezone", "status")
 
 
+# The audit log is append-only (docs/AUDIT.md): what it holds outlives a deleted account. So of these
+# it keeps a keyed fingerprint, never the value: enough to see that a field changed, not who it was.
+PERSONAL_FIELDS = ("email", "name", "phone")
+
+
 def user_snapshot(user: User) -> dict[str, Any]:
-    """What the audit log keeps of a user: never the password hash."""
+    """A user's profile as its owner (or an admin) reads it: never the password hash."""
     return {name: getattr(user, name) for name in PUBLIC_USER_FIELDS}
+
+
+def user_audit_snapshot(user: User) -> dict[str, Any]:
+    """What the audit log keeps of a user: the profile, with personal details fingerprinted."""
+    snapshot = user_snapshot(user)
+    return {**snapshot, **{name: _fingerprint(snapshot[name]) for name in PERSONAL_FIELDS}}
+
+
+def _fingerprint(value: str | None) -> str | None:
+    if value is None:
+        return None
+    key = (get_settings().jwt_secret or "").encode()
+    return "hmac:" + hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def actor_load(uow: UnitOfWork, user_id: int, *, session_id: str | None = None) -> Actor:
@@ -77,7 +97,7 @@ def user_register(*, email: str, name: str, password: str, timezone: str | None 
         uow.session.add(UserRole(user_id=user.id, role=Role.BIDDER))
         verification_queue(uow, user, now=utcnow())
         uow.audit(actor_id=user.id, action="register", entity="users", entity_id=user.id,
-                  after=user_snapshot(user))
+                  after=user_audit_snapshot(user))
         uow.commit()
         return actor_load(uow, user.id)
 
@@ -111,12 +131,12 @@ def profile_update(actor: Actor, *, name: str, phone: str | None, city: str | No
     })
     with UnitOfWork() as uow:
         user = _user(uow, target)
-        before = user_snapshot(user)
+        before = user_audit_snapshot(user)
         for field, value in fields.items():
             setattr(user, field, value)
         user.updated_at = utcnow()
         uow.audit(actor_id=actor.id, action="update_profile", entity="users", entity_id=target,
-                  before=before, after=user_snapshot(user))
+                  before=before, after=user_audit_snapshot(user))
         uow.commit()
         return actor_load(uow, target, session_id=actor.session_id if target == actor.id else None)
 
@@ -141,12 +161,12 @@ def account_delete(actor: Actor, *, password: str) -> None:
         user = _user(uow, actor.id)
         if not verify_password(password, user.password_hash):
             raise InvalidCredentials("Your password is not correct.")
-        before = user_snapshot(user)
+        before = user_audit_snapshot(user)
         _anonymise(user)
         _close_store(uow, actor.id)
         sessions_revoke(uow, actor.id, keep=None)
         uow.audit(actor_id=actor.id, action="delete_account", entity="users", entity_id=actor.id,
-                  before=before, after=user_snapshot(user))
+                  before=before, after=user_audit_snapshot(user))
         uow.commit()
 
 

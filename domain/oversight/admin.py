@@ -11,7 +11,7 @@ from sqlmodel import col, func, select
 from data.models import Dealer, User, UserRole
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.accounts.users import sessions_revoke, user_snapshot
+from domain.accounts.users import sessions_revoke, user_audit_snapshot
 from domain.accounts.validation import checked_text
 from domain.errors import Forbidden, InvalidTransition, NotFound
 from domain.permissions import Action, Actor, require
@@ -97,12 +97,12 @@ def user_set_status(actor: Actor, user_id: int, *, status: UserStatus, reason: s
         user = _live_user(uow, user_id)
         if user.status == status:
             raise InvalidTransition(f"This account is already {status}.")
-        before = user_snapshot(user)
+        before = user_audit_snapshot(user)
         user.status, user.updated_at = status, utcnow()
         if status == UserStatus.SUSPENDED:
             sessions_revoke(uow, user_id, keep=None)
         uow.audit(actor_id=actor.id, action=f"user_{status}", entity="users", entity_id=user_id,
-                  before=before, after={**user_snapshot(user), "reason": note})
+                  before=before, after={**user_audit_snapshot(user), "reason": note})
         uow.commit()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlmodel import func, select
 
@@ -128,3 +130,20 @@ def test_an_account_is_seen_by_its_owner_and_admins_only(store: str) -> None:
     accounts.account_delete(owner, password=PASSWORD)
     with pytest.raises(NotFound):
         accounts.user_view(admin, owner.id)
+
+
+def test_the_audit_log_keeps_no_personal_details_of_a_deleted_account(store: str) -> None:
+    """The log is append-only, so it must never have held them: only fingerprints that show a change."""
+    actor = make_user(email="private.person@example.com", name="Priya Private")
+    accounts.profile_update(actor, name="Priya Renamed", phone="+91 98765 43210", city="Pune",
+                            timezone="Asia/Kolkata")
+    accounts.account_delete(actor, password=PASSWORD)
+    with UnitOfWork(write=False) as uow:
+        entries = uow.session.exec(select(AuditLog).where(AuditLog.entity_id == actor.id)).all()
+    logged = json.dumps([[e.before, e.after] for e in entries]).lower()
+    assert {e.action for e in entries} >= {"register", "update_profile", "delete_account"}
+    for detail in ("private.person", "priya", "98765"):
+        assert detail not in logged
+    update = next(e for e in entries if e.action == "update_profile")
+    assert update.before and update.after and update.before["name"] != update.after["name"]
+    assert update.before["email"] == update.after["email"] and update.after["city"] == "Pune"
