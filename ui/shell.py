@@ -119,7 +119,9 @@ def run_frame() -> None:
     st.set_page_config(page_title=APP_NAME, page_icon=":material/directions_car:", layout="wide")
     _store_ready()
     actor = current_actor()
-    navigation = st.navigation(pages_for(actor))  # every run: otherwise Streamlit falls back to pages/
+    # Every run: otherwise Streamlit falls back to pages/. Expanded: folded, the menu hides an admin's
+    # later sections under "View more", where nobody finds the review queue.
+    navigation = st.navigation(pages_for(actor), expanded=True)
     if actor is None:
         _remember_address(navigation.url_path)
     _sidebar(actor)
