@@ -62,7 +62,7 @@ def query_of(url: str) -> dict[str, str]:
 
 def opted_in(*topics: Topic) -> Actor:
     actor = make_user()
-    email_preferences_update(actor, {topic: True for topic in topics})
+    email_preferences_update(actor, dict.fromkeys(topics, True))
     return actor
 
 
