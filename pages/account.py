@@ -44,8 +44,8 @@ with email_tab, st.form("email_preferences"):
     st.caption(f"Notices always appear in the app; tick those you also want emailed to {actor.email}.")
     if choices.reason:
         st.info(choices.reason, icon=":material/mail:")
-    wanted = {topic: st.toggle(emails.LABELS[topic], value=on, key=f"email_{topic}",
-                               disabled=not choices.verified) for topic, on in choices.topics.items()}
+    wanted = {str(topic): st.toggle(emails.LABELS[topic], value=on, key=f"email_{topic}",
+                                    disabled=not choices.verified) for topic, on in choices.topics.items()}
     if st.form_submit_button("Save email choices", type="primary", disabled=not choices.verified,
                              key="email_save"):
         with reporting_errors():
