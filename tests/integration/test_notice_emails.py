@@ -100,6 +100,26 @@ def test_a_rolled_back_bid_sends_no_email(store: str) -> None:
     assert len(emails(keen)) == 1
 
 
+def test_a_rolled_back_acceptance_sends_no_won_email(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    dealer = make_dealer()
+    lot = live_lot(dealer, closes_in=timedelta(minutes=30))
+    buyer = make_user()
+    bid(buyer, lot.id, 310_000)
+    later = utcnow() + timedelta(hours=1)
+    settle_lot(lot.id or 0, now=later)  # below the reserve: the dealer decides
+
+    def audit_fails(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the store failed mid-request")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(UnitOfWork, "audit", audit_fails)
+        with pytest.raises(RuntimeError):
+            lot_decide(dealer, lot.id or 0, accept=True, now=later)
+    assert emails(buyer, "won") == [] and notices(buyer, "won") == 0
+    lot_decide(dealer, lot.id or 0, accept=True, now=later)
+    assert len(emails(buyer, "won")) == 1  # won is emailed unless turned off
+
+
 def test_a_bidding_war_sends_one_outbid_email_per_lot_until_the_user_bids_again(store: str) -> None:
     lot, other_lot = live_lot(), live_lot()
     keen, rival = opted_in(Topic.OUTBID), make_user()
