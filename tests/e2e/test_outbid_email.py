@@ -4,9 +4,11 @@ follows its link to the lot, and, signed out, follows its unsubscribe link to st
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from email.message import Message
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -32,10 +34,13 @@ def links_in(message: Message) -> list[str]:
 
 
 @pytest.fixture
-def linking_app(mailing_app: tuple[str, Inbox],
+def linking_app(mailing_app: tuple[str, Inbox], tmp_path: Path,
                 monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Inbox]]:
-    """The bids are placed from this process, so its emails must link to the app as the app's do."""
+    """The bids are placed from this process, so its emails must link to the app and sign their links
+    as the app's processes do (the demo secrets the app made in its data folder)."""
     monkeypatch.setenv("APP_BASE_URL", mailing_app[0])
+    app_secrets = json.loads((tmp_path / "demo-secrets.json").read_text())
+    monkeypatch.setenv("JWT_SECRET", app_secrets["JWT_SECRET"])
     get_settings.cache_clear()
     yield mailing_app
     monkeypatch.undo()
