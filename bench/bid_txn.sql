@@ -72,4 +72,19 @@ changes AS (
     UNION ALL SELECT pg_current_xact_id()::text::bigint, now(), 'bids', bid.id, 'insert' FROM bid
     UNION ALL SELECT pg_current_xact_id()::text::bigint, now(), 'auctions', auction.id, 'update' FROM auction)
 SELECT bid.id FROM bid;
+-- 3. When the bid displaced a leader: do they get this outbid by email too? (domain/notifications.py
+--    after_notice; data/email_preferences.notice_recipient. Nobody in the bench has chosen it.)
+\if :l_leader_now != 0 and :l_leader_now != :bidder
+SELECT users.email, users.name
+  FROM users LEFT OUTER JOIN email_preferences
+    ON email_preferences.user_id = users.id AND email_preferences.topic = 'outbid'
+ WHERE users.id = :l_leader_now AND users.email_verified_at IS NOT NULL AND users.deleted_at IS NULL
+   AND email_preferences.enabled
+   AND NOT (EXISTS (SELECT * FROM email_outbox
+                     WHERE email_outbox.user_id = :l_leader_now AND email_outbox.lot_id = :lot
+                       AND email_outbox.kind = 'outbid'
+                       AND email_outbox.created_at >= (SELECT max(bids.placed_at) FROM bids
+                                                        WHERE bids.bidder_id = :l_leader_now
+                                                          AND bids.lot_id = :lot)));
+\endif
 COMMIT;

@@ -368,14 +368,29 @@ class EmailOutbox(SQLModel, table=True):
     it (SMTP), retrying with backoff until `sent` or, past the last attempt, `failed`."""
 
     __tablename__ = "email_outbox"
+    __table_args__ = (Index("ix_email_outbox_user_lot", "user_id", "lot_id"),)  # outbid emails coalesce
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = _text(20)  # password_reset, verify_email
+    kind: str = _text(20)  # password_reset, verify_email, or the notice emailed (outbid, won, ...)
     to_address: str = _text(254, index=True)
     subject: str = _text(200)
-    body: str = Field(sa_type=Text)
+    body: str = Field(sa_type=Text)  # plain text, always
+    html: str | None = Field(default=None, sa_type=Text)  # the same message as simple HTML, if any
+    user_id: int | None = None  # for a notice's email: whom and which lot it is about
+    lot_id: int | None = None
     created_at: datetime = _time(default_factory=utcnow, index=True)
     status: str = _text(8, default="pending", index=True)  # pending, sent, failed
     attempts: int = 0
     next_attempt_at: datetime = _time(default_factory=utcnow)
     sent_at: datetime | None = _time(default=None)
     last_error: str | None = _text(300, default=None)
+
+
+class EmailPreference(SQLModel, table=True):
+    """A user's choice to get one kind of notice by email too; no row means the topic's default
+    (domain/accounts/email_preferences.py)."""
+
+    __tablename__ = "email_preferences"
+    user_id: int = Field(foreign_key="users.id", primary_key=True)
+    topic: str = _text(20, primary_key=True)  # outbid, won, ending_soon, offer_declined
+    enabled: bool
+    updated_at: datetime = _time(default_factory=utcnow)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, update
+from sqlalchemy.orm import Session as AnySession
 from sqlmodel import Session, col, select
 
 from data.models import EmailOutbox
@@ -14,9 +15,10 @@ from data.models import EmailOutbox
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 
 
-def outbox_add(session: Session, *, kind: str, to: str, subject: str, body: str, now: datetime) -> None:
-    session.add(EmailOutbox(kind=kind, to_address=to, subject=subject, body=body, created_at=now,
-                            next_attempt_at=now))
+def outbox_add(session: AnySession, *, kind: str, to: str, subject: str, body: str, now: datetime,
+               html: str | None = None, user_id: int | None = None, lot_id: int | None = None) -> None:
+    session.add(EmailOutbox(kind=kind, to_address=to, subject=subject[:200], body=body, html=html,
+                            user_id=user_id, lot_id=lot_id, created_at=now, next_attempt_at=now))
 
 
 def outbox_count_since(session: Session, *, kind: str, to: str, since: datetime) -> int:

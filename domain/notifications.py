@@ -1,6 +1,10 @@
 """In-app notifications: written inside the transaction that causes them, read by their owner, newest
 first. Their wording lives here, in one place: each names the car, the lot and the auction it is about,
-and writes money in the app's format (domain.formatting.money)."""
+and writes money in the app's format (domain.formatting.money).
+
+This is also the one place that decides on email: every notice, however written, passes through
+`after_notice`, which queues an email in the same transaction when the recipient chose that kind by
+email (domain/accounts/notice_email.py; docs/EMAIL.md)."""
 
 from __future__ import annotations
 
@@ -11,12 +15,14 @@ from enum import StrEnum
 
 from sqlalchemy import bindparam, func, update
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
 from data.events import touch_users
 from data.models import Auction, Bid, Car, Lot, Notification, WatchItem
 from data.types import utcnow
 from data.uow import UnitOfWork
+from domain.accounts.notice_email import notice_email_queue, notice_email_recipient
 from domain.formatting import money
 from domain.permissions import Actor
 
@@ -35,6 +41,7 @@ class Kind(StrEnum):
     BOUGHT_NOW = "bought_now"  # a watched lot closed early: someone bought it now
     TAKEN_DOWN = "taken_down"  # an admin took the lot down: bids voided, nothing sold
     AUCTION_CANCELLED = "auction_cancelled"
+    OFFER_DECLINED = "offer_declined"  # the dealer declined a below-reserve bid, or let it lapse
 
 
 @dataclass(frozen=True)
@@ -49,7 +56,20 @@ class NotificationView:
 
 def notify(uow: UnitOfWork, user_id: int, kind: Kind, message: str, lot_id: int | None = None) -> None:
     uow.session.add(Notification(user_id=user_id, kind=kind, lot_id=lot_id, message=message[:300]))
-    touch_users(uow.session, [user_id])  # after commit, their open tabs hear of it (data/events.py)
+    after_notice(uow.session, user_id, kind, message, lot_id)
+
+
+def after_notice(session: Session, user_id: int, kind: Kind, message: str, lot_id: int | None, *,
+                 now: datetime | None = None) -> None:
+    """What follows every notice written, here or by the bid's own statement (the outbid note): after
+    commit the user's open tabs hear of it (data/events.py), and an email goes with it if they chose
+    that kind by email. The caller's transaction carries both: a rollback sends nothing."""
+    touch_users(session, [user_id])
+    recipient = notice_email_recipient(session, user_id, kind, lot_id)
+    if recipient is not None:
+        about = str(_about(session, lot_id)) if lot_id is not None else None
+        notice_email_queue(session, recipient, message=message, about=about, lot_id=lot_id,
+                           now=now or utcnow())
 
 
 def unread_count(actor: Actor) -> int:
@@ -124,7 +144,11 @@ class About:
 
 
 def about_lot(uow: UnitOfWork, lot_id: int) -> About:
-    row = uow.session.execute(
+    return _about(uow.session, lot_id)
+
+
+def _about(session: Session, lot_id: int) -> About:
+    row = session.execute(
         sa_select(col(Lot.lot_number), col(Car.year), col(Car.make), col(Car.model), col(Car.variant),
                   col(Auction.title))
         .join(Car, col(Car.id) == Lot.car_id).join(Auction, col(Auction.id) == Lot.auction_id)
@@ -183,11 +207,11 @@ class Notices:
         self._tell(user_id, Kind.LOST, f"The {self.about} closed {closing}; you did not win it.")
 
     def declined(self, user_id: int) -> None:
-        self._tell(user_id, Kind.LOST, f"The dealer declined your bid on the {self.about}.")
+        self._tell(user_id, Kind.OFFER_DECLINED, f"The dealer declined your bid on the {self.about}.")
 
     def decision_expired(self, user_id: int) -> None:
-        self._tell(user_id, Kind.LOST, f"The dealer did not answer within 24 hours: your bid on the "
-                                       f"{self.about} did not win.")
+        self._tell(user_id, Kind.OFFER_DECLINED, "The dealer did not answer within 24 hours: your bid on "
+                                                 f"the {self.about} did not win.")
 
     def bid_voided(self, user_id: int, reason: str) -> None:
         self._tell(user_id, Kind.BID_REMOVED, f"An admin voided your bid on the {self.about}: {reason}")

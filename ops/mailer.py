@@ -54,6 +54,8 @@ def _message(row: EmailOutbox, sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = sender, row.to_address, row.subject
     message.set_content(row.body)
+    if row.html:  # a notice's email: the plain text first, the HTML as its alternative
+        message.add_alternative(row.html, subtype="html")
     return message
 
 

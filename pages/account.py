@@ -1,9 +1,10 @@
-"""My account: profile, password, and deleting the account."""
+"""My account: profile, password, email notifications, and deleting the account."""
 
 from zoneinfo import available_timezones
 
 import streamlit as st
 
+from domain.accounts import email_preferences as emails
 from domain.accounts import users as accounts
 from ui.feedback import reporting_errors
 from ui.session import guard, sign_out
@@ -15,7 +16,8 @@ st.title("My account")
 verification_banner(actor)
 if st.button("Sign out", icon=":material/logout:", key="account_sign_out"):
     sign_out()
-profile_tab, password_tab, delete_tab = st.tabs(["Profile", "Password", "Delete account"])
+profile_tab, password_tab, email_tab, delete_tab = st.tabs(
+    ["Profile", "Password", "Email notifications", "Delete account"])
 
 with profile_tab, st.form("profile"):
     st.text_input("Email", value=actor.email, disabled=True)
@@ -36,6 +38,19 @@ with password_tab, st.form("password"):
         with reporting_errors():
             accounts.password_change(actor, current=current, new=new)
             st.success("Password changed. Your other sessions were signed out.")
+
+with email_tab, st.form("email_preferences"):
+    choices = emails.email_preferences_of(actor)
+    st.caption(f"Notices always appear in the app; tick those you also want emailed to {actor.email}.")
+    if choices.reason:
+        st.info(choices.reason, icon=":material/mail:")
+    wanted = {str(topic): st.toggle(emails.LABELS[topic], value=on, key=f"email_{topic}",
+                                    disabled=not choices.verified) for topic, on in choices.topics.items()}
+    if st.form_submit_button("Save email choices", type="primary", disabled=not choices.verified,
+                             key="email_save"):
+        with reporting_errors():
+            emails.email_preferences_update(actor, wanted)
+            st.success("Email choices saved.")
 
 with delete_tab, st.form("delete"):
     st.warning("Deleting your account erases your name, email and phone. Bids and sales that other "

@@ -17,7 +17,7 @@ from ui.session import RETURN_TO_KEY, current_actor, sign_out
 
 APP_NAME = "AutoGavel"
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
-VISITOR_PAGES = ("login", "register", "reset_password", "verify_email")
+VISITOR_PAGES = ("login", "register", "reset_password", "verify_email", "unsubscribe")
 
 
 @st.cache_resource(show_spinner="Preparing the marketplace…")
@@ -42,6 +42,7 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]]:  # type: ignore[
                      _page("pages/register.py", "Create account", "person_add"),
                      _page("pages/reset_password.py", "Forgot password", "lock_reset"),
                      _page("pages/verify_email.py", "Confirm email", "mark_email_read", hidden=True),
+                     _page("pages/unsubscribe.py", "Stop emails", "unsubscribe", hidden=True),
                      *_sign_in_first()]}
     sections: dict[str, list[st.Page]] = {  # type: ignore[name-defined]
         "": [_page("pages/home.py", "Home", "home", default=True)],
@@ -54,6 +55,7 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]]:  # type: ignore[
                           "notifications"),
                     _page("pages/account.py", "My account", "manage_accounts"),
                     _page("pages/verify_email.py", "Confirm email", "mark_email_read", hidden=True),
+                    _page("pages/unsubscribe.py", "Stop emails", "unsubscribe", hidden=True),
                     _page("pages/reset_password.py", "Reset password", "lock_reset", hidden=True)],
     }
     if can(actor, Action.BID):

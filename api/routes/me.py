@@ -1,4 +1,4 @@
-"""The signed-in user's watchlist and notifications."""
+"""The signed-in user's watchlist, notifications and email preferences."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from fastapi import APIRouter, Depends
 from api.deps import CurrentActor, CurrentCaller, Id
 from api.envelope import Envelope, PageParams, ok, page_of, page_params, paged
 from api.schemas.lots import NotificationOut, WatchedOut
+from api.schemas.users import EmailPreferencesIn, EmailPreferencesOut
 from domain import notifications
+from domain.accounts import email_preferences
 from domain.auctions import watchlist
 from domain.permissions import Actor
 
@@ -48,3 +50,15 @@ async def notifications_get(caller: CurrentCaller, page: Page) -> Envelope[list[
 def notifications_read(actor: CurrentActor) -> Envelope[None]:
     notifications.notifications_mark_read(actor)
     return ok(None, "All notifications marked read.")
+
+
+@router.get("/me/email-preferences")
+def email_preferences_get(actor: CurrentActor) -> Envelope[EmailPreferencesOut]:
+    return ok(EmailPreferencesOut.of(email_preferences.email_preferences_of(actor)))
+
+
+@router.put("/me/email-preferences")
+def email_preferences_put(actor: CurrentActor, body: EmailPreferencesIn) -> Envelope[EmailPreferencesOut]:
+    """Change the topics sent (others keep their setting); 403 until the address is verified."""
+    saved = email_preferences.email_preferences_update(actor, body.choices())
+    return ok(EmailPreferencesOut.of(saved), "Email preferences saved.")

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from api.strict import StrictIn
+from domain.accounts.email_preferences import EmailPreferences
 from domain.accounts.users import UserView
 from domain.oversight.admin import UserRow
 from domain.types import Role, UserStatus
@@ -99,3 +100,32 @@ class UserChangeIn(StrictIn):
 
 class DeleteAccountIn(StrictIn):
     password: str = Field(max_length=200)
+
+
+class EmailPreferencesOut(BaseModel):
+    """Which notices also come by email; `sending` is false, with the reason, until the address is
+    verified."""
+
+    outbid: bool
+    won: bool
+    ending_soon: bool
+    offer_declined: bool
+    sending: bool
+    reason: str | None
+
+    @classmethod
+    def of(cls, view: EmailPreferences) -> EmailPreferencesOut:
+        return cls(**{str(topic): on for topic, on in view.topics.items()}, sending=view.verified,
+                   reason=view.reason)
+
+
+class EmailPreferencesIn(StrictIn):
+    """The topics to change; those left out keep their setting."""
+
+    outbid: StrictBool | None = None
+    won: StrictBool | None = None
+    ending_soon: StrictBool | None = None
+    offer_declined: StrictBool | None = None
+
+    def choices(self) -> dict[str, bool]:
+        return {name: value for name, value in self.model_dump().items() if value is not None}

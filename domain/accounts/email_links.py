@@ -25,15 +25,29 @@ VERIFY_TTL = timedelta(hours=1)  # tokens live within the hour (NFR13); a new li
 LINK_PAGES = {RESET: "reset_password", VERIFY: "verify_email"}
 
 
-def _fingerprint(user: User, purpose: str) -> str:
-    state = user.password_hash if purpose == RESET else user.email
-    return hashlib.sha256(f"{purpose}:{user.id}:{state}".encode()).hexdigest()[:32]
+def _state(user: User, purpose: str) -> str:
+    return user.password_hash if purpose == RESET else user.email
+
+
+def _fingerprint(user_id: int | None, purpose: str, state: str) -> str:
+    return hashlib.sha256(f"{purpose}:{user_id}:{state}".encode()).hexdigest()[:32]
 
 
 def link_token(user: User, purpose: str, *, now: datetime, ttl: timedelta) -> str:
     assert user.id is not None
-    return issue_token(user_id=user.id, session_id=_fingerprint(user, purpose), now=now, ttl=ttl,
-                       purpose=purpose)
+    return address_link_token(user.id, _state(user, purpose), purpose, now=now, ttl=ttl)
+
+
+def address_link_token(user_id: int, address: str, purpose: str, *, now: datetime, ttl: timedelta) -> str:
+    """A link bound to the address it is sent to, for a caller that has the address but not the row
+    (a notice's email)."""
+    return issue_token(user_id=user_id, session_id=_fingerprint(user_id, purpose, address), now=now,
+                       ttl=ttl, purpose=purpose)
+
+
+def app_url(page: str, **query: str) -> str:
+    """An absolute link to a page of the app (APP_BASE_URL), for emails."""
+    return f"{get_settings().app_base_url.rstrip('/')}/{page}?{urlencode(query)}"
 
 
 def link_user(uow: UnitOfWork, token: str, purpose: str, *, now: datetime, problem: str) -> User:
@@ -44,7 +58,7 @@ def link_user(uow: UnitOfWork, token: str, purpose: str, *, now: datetime, probl
         raise ValidationFailed({"token": problem}) from None
     user = uow.session.get(User, claims.user_id)
     if user is None or user.status != UserStatus.ACTIVE or not hmac.compare_digest(
-            claims.session_id, _fingerprint(user, purpose)):
+            claims.session_id, _fingerprint(user.id, purpose, _state(user, purpose))):
         raise ValidationFailed({"token": problem})
     return user
 
@@ -52,8 +66,7 @@ def link_user(uow: UnitOfWork, token: str, purpose: str, *, now: datetime, probl
 def link_send(uow: UnitOfWork, user: User, purpose: str, *, now: datetime, ttl: timedelta,
               subject: str, text: str) -> None:
     """Queue the email in the caller's transaction: `text` is followed by the link and its lifetime."""
-    url = f"{get_settings().app_base_url.rstrip('/')}/{LINK_PAGES[purpose]}?"
-    url += urlencode({"token": link_token(user, purpose, now=now, ttl=ttl)})
+    url = app_url(LINK_PAGES[purpose], token=link_token(user, purpose, now=now, ttl=ttl))
     minutes = int(ttl.total_seconds() // 60)
     body = (f"Hello {user.name},\n\n{text}\n\n{url}\n\nThe link works for {minutes} minutes. "
             "If you did not ask for this, ignore this email.\n\n— AutoGavel\n")

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from data.bid_store import BidWrite, LotForBid, bid_write, insert_once, lot_for_bid
-from data.events import touch_lots, touch_users
+from data.events import touch_lots
 from data.models import Auction, AuctionParticipant, Bid, Dealer, Lot, LotBidder
 from data.types import utcnow
 from data.uow import UnitOfWork
@@ -35,7 +35,7 @@ from domain.bidding.resubmission import check_same_submission, fingerprint, twin
 from domain.bidding.rules import Decision, Ladder, LotState, Outcome, apply_bid, minimum_bid, soft_close
 from domain.bidding.settlement import book_sale
 from domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
-from domain.notifications import About, outbid_message
+from domain.notifications import About, Kind, after_notice, outbid_message
 from domain.permissions import Action, Actor, require
 from domain.types import LotOutcome, LotPrices, UserStatus
 
@@ -157,8 +157,9 @@ def _place(session: Session, request: _BidRequest) -> BidReceipt:
             raise
         return _repeated(twin, actor.id)
     bid_id = bid_write(conn, write)
-    if write.outbid_user is not None:
-        touch_users(session, [write.outbid_user])  # their alert is pushed (the note is raw SQL)
+    if write.outbid_user is not None:  # the note is raw SQL: its push and email follow here
+        after_notice(session, write.outbid_user, Kind.OUTBID, write.outbid_message or "", write.lot_id,
+                     now=write.now)
     return BidReceipt(bid_id, decision.outcome, write.price, write.leader_id == actor.id,
                       minimum_bid(decision.state, _ladder(lot)), write.ends_at, write.ends_at > lot.ends_at)
 

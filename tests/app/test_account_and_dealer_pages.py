@@ -52,11 +52,11 @@ def test_delete_account_requires_confirmation_then_anonymises() -> None:
     user = make_user(email="leaving@example.com")
     at = page_as(user, "pages/account.py")
     at.text_input(key="delete_password").input(PASSWORD)
-    at.button[3].click()
+    at.button[4].click()
     at.run()
     assert "Tick the box" in at.error[0].value
     at.checkbox(key="delete_confirm").check()
-    at.button[3].click()
+    at.button[4].click()
     at.run()
     assert stored_user(user.id).status == UserStatus.DELETED
     assert "Please sign in" in texts(at)

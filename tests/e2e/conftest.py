@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.support import stores
 from tests.support.demo_store import live_demo_lot
+from tests.support.smtp import Inbox, smtp_server
 
 ROOT = Path(__file__).resolve().parents[2]
 # The machine running the suite may be loaded (two cores, other suites): every wait is on a condition,
@@ -94,6 +96,20 @@ def fresh_app_url(app_url: str, app_data_dir: Path, tmp_path: Path) -> Iterator[
     of it yet. Cookies ignore the port, so a tab signed in on `app_url` is signed in here too."""
     with app_server(app_data_dir, tmp_path / "fresh-server.log") as url:
         yield url
+
+
+@pytest.fixture
+def mailing_app(tmp_path: Path) -> Iterator[tuple[str, Inbox]]:
+    """An app of its own whose mailer thread delivers to a local SMTP server; this process uses its
+    store."""
+    with smtp_server() as inbox:
+        mail = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(inbox.port), "SMTP_TLS": "false"}
+        with app_server(tmp_path, tmp_path / "server.log", mail) as url:
+            stores.use_store(f"sqlite:///{tmp_path / 'auction.db'}")
+            try:
+                yield url, inbox
+            finally:
+                stores.reset_caches()
 
 
 @pytest.fixture

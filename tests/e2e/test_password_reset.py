@@ -4,32 +4,16 @@ password, sign in with it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from domain.accounts import users as accounts
-from tests.e2e.conftest import app_server, sign_in, wait_until
-from tests.support import stores
-from tests.support.smtp import Inbox, smtp_server
+from tests.e2e.conftest import sign_in, wait_until
+from tests.support.smtp import Inbox
 
 pytestmark = pytest.mark.e2e
 EMAIL, OLD, NEW = "forgetful@example.com", "Browser-Old-Pass-1", "Browser-New-Pass-2"
 RESET_SUBJECT = "Reset your AutoGavel password"
-
-
-@pytest.fixture
-def mailing_app(tmp_path: Path) -> Iterator[tuple[str, Inbox]]:
-    with smtp_server() as inbox:
-        mail = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(inbox.port), "SMTP_TLS": "false"}
-        with app_server(tmp_path, tmp_path / "server.log", mail) as url:
-            stores.use_store(f"sqlite:///{tmp_path / 'auction.db'}")
-            try:
-                yield url, inbox
-            finally:
-                stores.reset_caches()
 
 
 def reset_link(inbox: Inbox) -> str:

@@ -51,4 +51,4 @@ def test_the_worker_writes_the_expiry_down_and_tells_the_high_bidder(store: str)
     settle_lot(lot.id or 0, now=settled)
     assert expire_decisions(now=settled + timedelta(hours=25)) == 1
     assert expire_decisions(now=settled + timedelta(hours=26)) == 0
-    assert count(Notification, user_id=asha.id, kind="lost") == 1
+    assert count(Notification, user_id=asha.id, kind="offer_declined") == 1

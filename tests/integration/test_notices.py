@@ -68,7 +68,7 @@ def test_reserve_declined_void_and_reminder_notices_name_the_lot(store: str) -> 
                                                "accept or decline within 24 hours.")
     assert said(bidder)["reserve_not_met"].startswith(f"The {about} ended below the reserve")
     lot_decide(dealer, lot.id or 0, accept=False, now=later)
-    assert said(bidder)["lost"] == f"The dealer declined your bid on the {about}."
+    assert said(bidder)["offer_declined"] == f"The dealer declined your bid on the {about}."
 
 
 def test_notifications_are_listed_newest_first(store: str) -> None:

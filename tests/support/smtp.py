@@ -23,8 +23,13 @@ class Inbox:
     def to(self, address: str) -> list[Message]:
         return [m for m in self.messages if m["To"] == address]
 
+    def text(self, address: str) -> str:
+        """The plain text of the last message to `address` (the whole body, or its text/plain part)."""
+        part = next(p for p in self.to(address)[-1].walk() if p.get_content_type() == "text/plain")
+        return str(part.get_payload(decode=True), "utf-8")
+
     def link(self, address: str) -> str:
-        body = str(self.to(address)[-1].get_payload(decode=True), "utf-8")
+        body = self.text(address)
         found = re.search(r"https?://\S+", body)
         assert found, body
         return found.group(0)

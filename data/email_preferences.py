@@ -1,0 +1,54 @@
+"""Email preferences in the store: one row per user and topic they chose; no row is the topic's
+default. The question a notice asks ("email this user about this?") is one query, because the outbid
+notice asks it while the bid holds the lot's lock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlmodel import col, select
+
+from data.models import Bid, EmailOutbox, EmailPreference, User
+
+
+def preferences_stored(session: Session, user_id: int) -> dict[str, bool]:
+    query = select(EmailPreference.topic, EmailPreference.enabled).where(EmailPreference.user_id == user_id)
+    return {topic: bool(enabled) for topic, enabled in session.execute(query).all()}
+
+
+def preference_store(session: Session, *, user_id: int, topic: str, enabled: bool, now: datetime) -> None:
+    """Insert or overwrite one choice (an upsert: two tabs saving at once never collide)."""
+    dialect: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(EmailPreference).values(user_id=user_id, topic=topic, enabled=enabled,
+                                                       updated_at=now)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=["user_id", "topic"], set_={"enabled": enabled, "updated_at": now}))
+
+
+def notice_recipient(session: Session, *, user_id: int, topic: str, default: bool,
+                     coalesce_on_lot: int | None = None) -> tuple[str, str] | None:
+    """(address, name) if this user gets `topic` by email: they chose it (or its default is on) and
+    their address is verified. With `coalesce_on_lot`, not if this topic was already emailed to them
+    about that lot since their own last bid on it."""
+    chosen = col(EmailPreference.enabled)
+    wanted = or_(chosen.is_(None), chosen) if default else chosen
+    query = (select(User.email, User.name)
+             .outerjoin(EmailPreference, and_(col(EmailPreference.user_id) == User.id,
+                                              col(EmailPreference.topic) == topic))
+             .where(col(User.id) == user_id, col(User.email_verified_at).is_not(None),
+                    col(User.deleted_at).is_(None), wanted))
+    if coalesce_on_lot is not None:
+        query = query.where(~_emailed_since_last_bid(user_id, coalesce_on_lot, topic))
+    row = session.execute(query).first()
+    return None if row is None else (row[0], row[1])
+
+
+def _emailed_since_last_bid(user_id: int, lot_id: int, topic: str) -> Any:
+    last_bid = (select(func.max(Bid.placed_at))
+                .where(col(Bid.bidder_id) == user_id, col(Bid.lot_id) == lot_id).scalar_subquery())
+    return exists().where(col(EmailOutbox.user_id) == user_id, col(EmailOutbox.lot_id) == lot_id,
+                          col(EmailOutbox.kind) == topic, col(EmailOutbox.created_at) >= last_bid)
