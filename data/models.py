@@ -379,3 +379,13 @@ class EmailOutbox(SQLModel, table=True):
     next_attempt_at: datetime = _time(default_factory=utcnow)
     sent_at: datetime | None = _time(default=None)
     last_error: str | None = _text(300, default=None)
+
+
+class LivePresence(SQLModel, table=True):
+    """One server process's open live streams that watch lots (data/live_presence.py): the admin's
+    "watchers" is the sum over processes whose row is fresh; a process that died stops refreshing."""
+
+    __tablename__ = "live_presence"
+    process: str = _text(80, primary_key=True)  # host:pid:random, new at every start
+    watchers: int = 0
+    seen_at: datetime = _time(index=True)

@@ -1,7 +1,8 @@
 // One EventSource per tab (GET /live), shared by every live component on the page: the frame's
-// alerts and any boards. Each subscribes with the lots it shows; the client opens the stream for their
-// union and reopens it, passing what the tab has (`since`), only when that union changes (a rerun that
-// unsubscribes and subscribes the same lots keeps the stream). Events go to every subscriber.
+// alerts and any boards. Each subscribes with the lots it shows (and the admin's live-now panel with
+// `figures: true`); the client opens the stream for their union and reopens it, passing what the tab
+// has (`since`), only when that union changes (a rerun that unsubscribes and subscribes the same lots
+// keeps the stream). Events go to every subscriber.
 function liveClient() {
   if (window.__autogavelLive) return window.__autogavelLive;
   const subs = new Set();
@@ -10,7 +11,8 @@ function liveClient() {
   function open() {
     if (!subs.size) { client.source?.close(); client.source = client.url = null; return; }
     const lots = [...new Set([...subs].flatMap((sub) => sub.lots))].sort((a, b) => a - b);
-    const url = `/live?lots=${lots.join(",")}`;
+    const figures = [...subs].some((sub) => sub.figures) ? "&figures=live_now" : "";
+    const url = `/live?lots=${lots.join(",")}${figures}`;
     if (url === client.url && client.source?.readyState !== EventSource.CLOSED) return;
     client.source?.close();
     client.connected = false;
@@ -27,6 +29,7 @@ function liveClient() {
         each(kind, JSON.parse(event.data));
       });
     }
+    source.addEventListener("live_now", (event) => each("live_now", JSON.parse(event.data)));
     source.onerror = () => {
       client.connected = false;
       each("error", source.readyState === EventSource.CLOSED);  // closed: refused (401, 503)
