@@ -89,8 +89,10 @@ class LiveNowFeed:
         """Push the figures to this watcher from now on; the current ones are returned to send first.
         Raises Forbidden for anyone not allowed to see platform metrics."""
         require(actor, Action.VIEW_PLATFORM_METRICS)
+        figures = await asyncio.to_thread(_read, utcnow())
+        self._send(figures)  # newer than what the others have: theirs too, so all stay alike
         self._followers.add(watcher)
-        return _figures(await asyncio.to_thread(_read, utcnow()))
+        return _figures(figures)
 
     def unfollow(self, watcher: Watcher) -> None:
         self._followers.discard(watcher)
@@ -105,7 +107,7 @@ class LiveNowFeed:
             try:
                 reported = await self._report(reported)
                 if self._followers:
-                    await self._push()
+                    self._send(await asyncio.to_thread(_read, utcnow()))
             except Exception:  # the store is away: the next tick tries again; streams carry on
                 log.warning("live-now figures could not be read or reported", exc_info=True)
             await asyncio.sleep(MIN_GAP)
@@ -120,13 +122,13 @@ class LiveNowFeed:
         await asyncio.to_thread(presence_report, self.process, count, now)
         return count, now
 
-    async def _push(self) -> None:
-        figures = await asyncio.to_thread(_read, utcnow())
+    def _send(self, figures: LiveNow) -> None:
+        """Push to every follower, unless they have these figures already."""
         if figures == self._sent:
             return
         self._sent = figures
         item = _figures(figures)
-        for watcher in list(self._followers):
+        for watcher in self._followers:
             offer(watcher, item)
 
 
