@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, Route, expect
 
 from tests.e2e.conftest import a_live_lot, app_server, demo_accounts, sign_in
 from tests.e2e.test_live_push import place_bid
@@ -62,3 +62,31 @@ def test_a_board_cut_off_by_a_restart_catches_up(page: Page, second_page: Page, 
         assert len(set(rows)) == len(rows), rows
         expect(page.get_by_test_id("live-board")).to_have_count(1)
         expect(page.get_by_text("Live updates could not connect")).to_have_count(0)
+
+
+def test_a_refused_board_polls_then_comes_back_by_itself(page: Page, app_url: str,
+                                                         app_data_dir: Path) -> None:
+    """Refused (503: a full or stopping server), the board polls and says so, and the tab tries the
+    stream again backing off (it once retried and reran the page three times a second); once streams
+    are let through again, it reconnects by itself and polling stops, with nobody touching it."""
+    accounts = demo_accounts(page, app_url)
+    lot_id = a_live_lot(app_data_dir, nth=4)
+    sign_in(page, app_url, *accounts["bidder"])
+
+    def is_stream(url: str) -> bool:
+        return "/live?" in url
+
+    def refuse(route: Route) -> None:
+        route.fulfill(status=503, headers={"Retry-After": "2"}, body="Too many live connections.")
+
+    page.route(is_stream, refuse)
+    page.goto(f"{app_url}/lot?id={lot_id}")
+    polling = page.get_by_text("Live updates could not connect")
+    expect(polling).to_be_visible(timeout=15_000)
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url) if is_stream(request.url) else None)
+    page.wait_for_timeout(10_000)  # refused all along: the tab backs off, it does not hammer
+    assert len(asked) <= 5, f"{len(asked)} stream requests in 10 s while refused"
+    page.unroute(is_stream, refuse)
+    expect(page.get_by_test_id("live-board").get_by_text("Live", exact=True)).to_be_visible()
+    expect(polling).to_have_count(0)

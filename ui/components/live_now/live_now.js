@@ -15,7 +15,7 @@ export default function (component) {
   root.style.display = data.fallback ? "none" : "";
   show(data.figures);
   let connected = false;
-  const giveUp = setTimeout(() => { if (!connected) setTriggerValue("fallback", Date.now()); }, 5000);
+  const giveUp = setTimeout(() => { if (!connected && !data.fallback) setTriggerValue("fallback", Date.now()); }, 5000);
   const unsubscribe = liveClient().subscribe("live_now", {
     lots: [],
     figures: true,
@@ -28,7 +28,7 @@ export default function (component) {
     error(refused) {
       connected = false;
       state.textContent = "Reconnecting…";
-      if (refused) setTriggerValue("fallback", Date.now());
+      if (refused && !data.fallback) setTriggerValue("fallback", Date.now());  // polling already: no rerun
     },
   });
   return () => {
