@@ -32,8 +32,9 @@ def test_a_board_cut_off_by_a_restart_catches_up(page: Page, second_page: Page, 
 
     with app_server(app_data_dir, log) as url:
         page.goto(f"{url}/lot?id={lot_id}")
-        place_bid(page, 300_000)  # above any demo bidder's hidden maximum: A leads
         board = page.get_by_test_id("live-board")
+        expect(board).to_be_visible()  # a server just started draws its first page slowly on a busy host
+        place_bid(page, 300_000)  # above any demo bidder's hidden maximum: A leads
         expect(board.locator("[data-f='leader']")).to_have_text("you", timeout=15_000)
         expect(board.get_by_text("Live", exact=True)).to_be_visible(timeout=15_000)
         price_before = board.locator("[data-f='price']").inner_text()
