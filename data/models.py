@@ -394,3 +394,13 @@ class EmailPreference(SQLModel, table=True):
     topic: str = _text(20, primary_key=True)  # outbid, won, ending_soon, offer_declined
     enabled: bool
     updated_at: datetime = _time(default_factory=utcnow)
+
+
+class LivePresence(SQLModel, table=True):
+    """One server process's open live streams that watch lots (data/live_presence.py): the admin's
+    "watchers" is the sum over processes whose row is fresh; a process that died stops refreshing."""
+
+    __tablename__ = "live_presence"
+    process: str = _text(80, primary_key=True)  # host:pid:random, new at every start
+    watchers: int = 0
+    seen_at: datetime = _time(index=True)

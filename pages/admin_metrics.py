@@ -12,11 +12,13 @@ from domain.reporting.reports import FiguresPreparing, figures_ready, platform_d
 from ui.backups import backup_panel
 from ui.charts import chart_with_table, date_range, freshness, preparing, table
 from ui.format import money, money_short
+from ui.live_now import live_now_panel
 from ui.session import guard
 
 actor = guard(Action.VIEW_PLATFORM_METRICS)
 st.title("Platform metrics")
 backup_panel(platform_backup_health(actor))  # read from the store: shown even while figures are preparing
+live_now_panel(actor)  # from the store too, pushed
 zone = actor.timezone
 start, end = date_range(zone, key="platform_dates", days=30)
 try:
@@ -36,17 +38,13 @@ else:
     st.success(f"Settlement is healthy: {int(overdue['unsettled_past_end'])} lots awaiting settlement.")
 
 money_row = board.summary.iloc[0]
-live = board.live.iloc[0]
-cols = st.columns(3)
+cols = st.columns(4)
 cols[0].metric("Gross merchandise value", money_short(money_row["gmv"]), help=money(money_row["gmv"]))
 cols[1].metric("Platform revenue", money_short(money_row["platform_revenue"]),
                help=money(money_row["platform_revenue"]))
 cols[2].metric("Buyer's premium", money_short(money_row["buyer_premium"]),
                help=money(money_row["buyer_premium"]))
-cols = st.columns(3)
-cols[0].metric("Conversion", f"{float(money_row['conversion'] or 0):.0%}", help="Lots sold of lots offered")
-cols[1].metric("Live auctions", int(live["live_auctions"]))
-cols[2].metric("Live lots", int(live["live_lots"]))
+cols[3].metric("Conversion", f"{float(money_row['conversion'] or 0):.0%}", help="Lots sold of lots offered")
 
 st.subheader("Users by role")
 table(board.users, zone)

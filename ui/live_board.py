@@ -8,7 +8,9 @@ today's polling fragment instead, saying so, until the stream is back.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -33,20 +35,26 @@ def live_board(board: LotBoard, actor: Actor, *, follow: bool = False) -> bool:
     if not get_settings().live_push or not isinstance(st.context.headers.get("Host"), str):
         return False  # switched off, or no browser (AppTest): nothing opens a stream; Python draws it
     key = f"live_board_{board.lot_id}"
-    fallback_key = f"{key}_fallback"
     result = _COMPONENT(
         key=key, on_act_change=lambda: None, on_fallback_change=lambda: None, on_restored_change=lambda: None,
         data={"lots": [board.lot_id], "board": json.loads(public_board(board).for_viewer(actor.id)),
               "now": utcnow().isoformat(), "timezone": actor.timezone, "follow": follow,
-              "fallback": st.session_state.get(fallback_key, False)})
-    if result.get("fallback"):
-        st.session_state[fallback_key] = True
-    if result.get("restored"):
-        st.session_state[fallback_key] = False
+              "fallback": polling_instead(key)})
     said = _SAYS.get(str(result.get("act")))
     if said:
         st.toast(said[0], icon=said[1])
-    if st.session_state.get(fallback_key, False):
+    if polling_instead(key, result):
         st.caption("Live updates could not connect: this board refreshes every two seconds instead.")
         return False
     return True
+
+
+def polling_instead(key: str, result: Mapping[str, Any] | None = None) -> bool:
+    """Whether the live component `key` of this tab polls: since its stream could not connect (its
+    `fallback` trigger), until a later stream connected (`restored`). Kept per tab: it is the view's."""
+    fallback_key = f"{key}_fallback"
+    if result is not None and result.get("fallback"):
+        st.session_state[fallback_key] = True
+    if result is not None and result.get("restored"):
+        st.session_state[fallback_key] = False
+    return bool(st.session_state.get(fallback_key, False))

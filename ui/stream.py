@@ -10,6 +10,9 @@ the tab has seen ("12:40,13:7"), so a reconnect's `Last-Event-ID` says exactly w
 gets each newer board read from the store: never an older state, nothing it already has. A `hello`
 event carries the server's clock (the browser corrects its countdown by the offset) and doubles as
 the heartbeat that keeps proxies from closing an idle stream.
+
+`figures=live_now` adds the admin's live-now figures (`live_now` events, whole each time: the newest
+replaces the last, nothing to replay); the domain refuses anyone else (403).
 """
 
 from __future__ import annotations
@@ -30,9 +33,11 @@ from data.events import LotEvent, UserEvent, decode, encode, lot_events
 from data.types import utcnow
 from domain.accounts import auth
 from domain.bidding.board import lot_board_snapshot
-from domain.bidding.live import RESYNC, Boards, Hub, Watcher
-from domain.errors import NotFound, SessionExpired
+from domain.bidding.live import RESYNC, Boards, Figures, Hub, Watcher
+from domain.errors import Forbidden, NotFound, SessionExpired
 from domain.notifications import NotificationView, alerts_after
+from domain.reporting.live_now import NAME as LIVE_NOW
+from domain.reporting.live_now import LiveNowFeed
 from ui.live_view import PublicBoard, public_board
 from ui.session import COOKIE_NAME
 
@@ -43,6 +48,7 @@ MAX_STREAMS = int(os.environ.get("LIVE_MAX_STREAMS", "5000"))
 
 hub = Hub(max_watchers=MAX_STREAMS)
 boards: Boards[PublicBoard] = Boards(lambda lot_id: public_board(lot_board_snapshot(lot_id)))
+live_now = LiveNowFeed(hub)
 
 
 async def live_stream(request: Request) -> Response:
@@ -51,9 +57,10 @@ async def live_stream(request: Request) -> Response:
     except SessionExpired as error:
         return PlainTextResponse(str(error), status_code=401)
     lot_ids = _lot_ids(request.query_params.get("lots", ""))
-    if lot_ids is None:
-        return PlainTextResponse(f"Give lots=1,2,3: up to {MAX_LOTS} lot numbers (or none: alerts only).",
-                                 status_code=400)
+    figures = request.query_params.get("figures", "")
+    if lot_ids is None or figures not in ("", LIVE_NOW):
+        return PlainTextResponse(f"Give lots=1,2,3: up to {MAX_LOTS} lot numbers (or none: alerts only), "
+                                 f"and figures={LIVE_NOW} or nothing.", status_code=400)
     # Before the first reads: nothing committed after them is missed. Alerts: this session's user only.
     watcher = hub.subscribe(lot_ids, actor.id)
     if watcher is None and hub.stopping:
@@ -63,11 +70,14 @@ async def live_stream(request: Request) -> Response:
         return PlainTextResponse("Too many live connections on this server; the board refreshes itself "
                                  "instead. Try again shortly.", status_code=503,
                                  headers={"Retry-After": "30"})
+    live_now.start()
     try:
-        first = [await boards.at_least(lot_id, hub.latest(lot_id)) for lot_id in lot_ids]
-    except NotFound:
-        hub.unsubscribe(watcher)
-        return PlainTextResponse("No such lot.", status_code=404)
+        first: list[PublicBoard | Figures] = [await live_now.follow(watcher, actor)] if figures else []
+        first += [await boards.at_least(lot_id, hub.latest(lot_id)) for lot_id in lot_ids]
+    except (NotFound, Forbidden) as error:
+        _leave(watcher)
+        return PlainTextResponse(str(error) if isinstance(error, Forbidden) else "No such lot.",
+                                 status_code=403 if isinstance(error, Forbidden) else 404)
     # EventSource sends Last-Event-ID on its own reconnects; a tab that reopens its stream (after a
     # rerun, or for another page's lots) passes what it has as `since`.
     since = request.headers.get("last-event-id") or request.query_params.get("since", "")
@@ -101,12 +111,11 @@ class _Tab:
         return f"n{self.alerts_seen or 0}" + (f",{lots}" if lots else "")
 
 
-async def _events(watcher: Watcher, tab: _Tab, first: list[PublicBoard]) -> AsyncIterator[str]:
+async def _events(watcher: Watcher, tab: _Tab, first: list[PublicBoard | Figures]) -> AsyncIterator[str]:
     try:
         yield _hello()
-        for board in first:
-            if board.version > tab.seen.get(board.lot_id, -1):
-                yield _board_event(board, tab)
+        for said in _first_events(first, tab):
+            yield said
         for alert in await _alerts(tab):  # what a reconnecting tab missed
             yield alert
         while not watcher.dropped:
@@ -117,6 +126,9 @@ async def _events(watcher: Watcher, tab: _Tab, first: list[PublicBoard]) -> Asyn
                 continue
             if watcher.dropped:
                 break  # fell behind, or the server is stopping: the browser reconnects
+            if isinstance(item, Figures):
+                yield _figures_event(item)
+                continue
             if item is RESYNC or isinstance(item, UserEvent):
                 for alert in await _alerts(tab):
                     yield alert
@@ -126,7 +138,18 @@ async def _events(watcher: Watcher, tab: _Tab, first: list[PublicBoard]) -> Asyn
                 if board.version > tab.seen.get(board.lot_id, -1):
                     yield _board_event(board, tab)
     finally:
-        hub.unsubscribe(watcher)  # a dropped watcher's stream ends; the browser reconnects with its ids
+        _leave(watcher)  # a dropped watcher's stream ends; the browser reconnects with its ids
+
+
+def _first_events(first: list[PublicBoard | Figures], tab: _Tab) -> list[str]:
+    """The live-now figures for an admin who follows them, then every board newer than the tab has."""
+    return [_figures_event(item) if isinstance(item, Figures) else _board_event(item, tab)
+            for item in first if isinstance(item, Figures) or item.version > tab.seen.get(item.lot_id, -1)]
+
+
+def _leave(watcher: Watcher) -> None:
+    live_now.unfollow(watcher)
+    hub.unsubscribe(watcher)
 
 
 async def _alerts(tab: _Tab) -> list[str]:
@@ -154,6 +177,10 @@ async def _boards_for(watcher: Watcher, item: LotEvent | None) -> list[PublicBoa
 
 def _hello() -> str:
     return f"retry: 2000\nevent: hello\ndata: {json.dumps({'now': utcnow().isoformat()})}\n\n"
+
+
+def _figures_event(figures: Figures) -> str:
+    return f"event: {figures.name}\ndata: {json.dumps(figures.values)}\n\n"
 
 
 def _board_event(board: PublicBoard, tab: _Tab) -> str:

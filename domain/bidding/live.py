@@ -22,11 +22,23 @@ QUEUE_SIZE = 64  # events a watcher may lag behind before it is dropped (it reco
 RESYNC = None  # queued instead of an event: "re-read every lot you show", after a lost subscription
 
 
+@dataclass(frozen=True)
+class Figures:
+    """Figures not tied to a lot, pushed whole to the watchers that follow them (the admin's live now,
+    domain/reporting/live_now.py): the newest replaces any before it, so nothing needs replaying."""
+
+    name: str
+    values: dict[str, int]
+
+
+Item = Event | Figures | None
+
+
 @dataclass(eq=False)
 class Watcher:
     lot_ids: frozenset[int]
     user_id: int | None = None  # hears this user's own alerts, and only theirs
-    queue: asyncio.Queue[Event | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
+    queue: asyncio.Queue[Item] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
     dropped: bool = False  # fell behind: the stream ends and the browser reconnects with its versions
 
 
@@ -41,10 +53,21 @@ class Hub:
         self._watchers: set[Watcher] = set()
         self._latest: dict[int, int] = {}
         self.stopping = False  # the server is stopping: no new streams (they would hold its stop)
+        self._on_lot_change: list[Callable[[], None]] = []
+
+    def on_lot_change(self, callback: Callable[[], None]) -> None:
+        """Call `callback` (on the loop) once per batch that changed any lot, watched or not."""
+        if callback not in self._on_lot_change:
+            self._on_lot_change.append(callback)
 
     @property
     def count(self) -> int:
         return len(self._watchers)
+
+    @property
+    def watching(self) -> int:
+        """Streams that show lots (an alerts-only stream, every page's frame, watches none)."""
+        return sum(1 for watcher in self._watchers if watcher.lot_ids)
 
     def latest(self, lot_id: int) -> int:
         return self._latest.get(lot_id, -1)
@@ -80,21 +103,25 @@ class Hub:
             loop.call_soon_threadsafe(self._resync)
 
     def _fan_out(self, events: list[Event]) -> None:
+        changed = False
         for event in events:
             if isinstance(event, UserEvent):  # heard twice (local + NOTIFY): the stream reads nothing new
                 for watcher in self._by_user.get(event.user_id, ()):
-                    _offer(watcher, event)
+                    offer(watcher, event)
                 continue
             if self._latest.get(event.lot_id, -1) >= event.version:
                 continue  # heard already (from this process's commit, then again from NOTIFY)
             self._latest[event.lot_id] = event.version
+            changed = True
             for watcher in self._by_lot.get(event.lot_id, ()):
-                _offer(watcher, event)
+                offer(watcher, event)
+        for callback in self._on_lot_change if changed else ():
+            callback()
 
     def _resync(self) -> None:
         self._latest.clear()
         for watcher in self._watchers:
-            _offer(watcher, RESYNC)
+            offer(watcher, RESYNC)
 
     def end_all(self) -> None:
         """End every stream (any thread, a signal handler included): the server is stopping, and it
@@ -120,7 +147,7 @@ def _leave(index: dict[int, set[Watcher]], key: int, watcher: Watcher) -> None:
             del index[key]
 
 
-def _offer(watcher: Watcher, item: Event | None) -> None:
+def offer(watcher: Watcher, item: Item) -> None:
     if watcher.dropped:
         return
     try:

@@ -54,7 +54,6 @@ class DealerDashboard:
 class PlatformDashboard:
     summary: pd.DataFrame
     users: pd.DataFrame
-    live: pd.DataFrame
     bids_per_hour: pd.DataFrame
     top_dealers: pd.DataFrame
     registrations: pd.DataFrame
@@ -121,7 +120,7 @@ def platform_dashboard(actor: Actor, start: datetime, end: datetime, *,
     now = utcnow()
     with _last_copy():
         return PlatformDashboard(
-            queries.platform_summary(start, end), queries.users_by_role(now), queries.live_now(now),
+            queries.platform_summary(start, end), queries.users_by_role(now),
             queries.bids_per_hour(start, end), queries.top_dealers(start, end),
             queries.registrations(start, end, tz=zone), settlement_health(now), _fresh_at())
 

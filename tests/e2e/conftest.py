@@ -62,14 +62,15 @@ def app_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextmanager
-def app_server(data_dir: Path, log_path: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+def app_server(data_dir: Path, log_path: Path, extra_env: dict[str, str] | None = None,
+               port: int | None = None) -> Iterator[str]:
     """`streamlit run app.py` as a newcomer starts it: embedded store, demo mode, nothing else set
-    (but `extra_env`); its emails link back to it."""
-    port = _free_port()
+    (but `extra_env`); its emails link back to it. `port`: the one a stopped server had (a restart)."""
+    port = port or _free_port()
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "JWT_SECRET", "COOKIE_KEY", "DEMO_MODE", "BCRYPT_ROUNDS"}}
     env |= {"DATA_DIR": str(data_dir), "APP_BASE_URL": f"http://127.0.0.1:{port}", **(extra_env or {})}
-    with log_path.open("wb") as log:
+    with log_path.open("ab") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
              f"--server.port={port}", "--server.address=127.0.0.1"],

@@ -1,16 +1,19 @@
 // One EventSource per tab (GET /live), shared by every live component on the page: the frame's
-// alerts and any boards. Each subscribes with the lots it shows; the client opens the stream for their
-// union and reopens it, passing what the tab has (`since`), only when that union changes (a rerun that
-// unsubscribes and subscribes the same lots keeps the stream). Events go to every subscriber.
+// alerts and any boards. Each subscribes with the lots it shows (and the admin's live-now panel with
+// `figures: true`); the client opens the stream for their union and reopens it, passing what the tab
+// has (`since`), only when that union changes (a rerun that unsubscribes and subscribes the same lots
+// keeps the stream). Events go to every subscriber.
 function liveClient() {
   if (window.__autogavelLive) return window.__autogavelLive;
   const subs = new Set();
-  const client = { source: null, url: null, since: "", connected: false, offsetMs: 0, timer: null };
+  const client = { source: null, url: null, since: "", connected: false, offsetMs: 0, timer: null,
+                   backoffMs: 0, retryAt: 0 };
   const each = (name, value) => { for (const sub of subs) sub[name]?.(value); };
   function open() {
     if (!subs.size) { client.source?.close(); client.source = client.url = null; return; }
     const lots = [...new Set([...subs].flatMap((sub) => sub.lots))].sort((a, b) => a - b);
-    const url = `/live?lots=${lots.join(",")}`;
+    const figures = [...subs].some((sub) => sub.figures) ? "&figures=live_now" : "";
+    const url = `/live?lots=${lots.join(",")}${figures}`;
     if (url === client.url && client.source?.readyState !== EventSource.CLOSED) return;
     client.source?.close();
     client.connected = false;
@@ -19,6 +22,7 @@ function liveClient() {
     source.addEventListener("hello", (event) => {
       client.offsetMs = Date.parse(JSON.parse(event.data).now) - Date.now();
       client.connected = true;
+      client.backoffMs = client.retryAt = 0;
       each("hello", client.offsetMs);
     });
     for (const kind of ["board", "alert"]) {
@@ -27,12 +31,23 @@ function liveClient() {
         each(kind, JSON.parse(event.data));
       });
     }
+    source.addEventListener("live_now", (event) => each("live_now", JSON.parse(event.data)));
     source.onerror = () => {
       client.connected = false;
-      each("error", source.readyState === EventSource.CLOSED);  // closed: refused (401, 503)
+      const refused = source.readyState === EventSource.CLOSED;  // 401, 503: EventSource gives up
+      if (refused) {  // so we try again ourselves, backing off: a full server is not hammered
+        client.backoffMs = Math.min(30000, (client.backoffMs || 1000) * 2);
+        client.retryAt = Date.now() + client.backoffMs;
+        reopenIn(client.backoffMs);
+      }
+      each("error", refused);
     };
   }
-  const reopenIn = (ms) => { clearTimeout(client.timer); client.timer = setTimeout(open, ms); };
+  // Never sooner than a refused stream's backoff, whoever asks (a component redrawn by a rerun too).
+  const reopenIn = (ms) => {
+    clearTimeout(client.timer);
+    client.timer = setTimeout(open, Math.max(ms, client.retryAt - Date.now()));
+  };
   const byKey = new Map();  // a component drawn again (a rerun) replaces its own subscription
   client.subscribe = (key, sub) => {
     byKey.get(key)?.();

@@ -62,7 +62,7 @@ export default function (component) {
   const raiseSoon = () => {
     raising ??= setTimeout(() => { raising = null; setTriggerValue("act", "raised"); }, 1000);
   };
-  const giveUp = setTimeout(() => { if (!connected) setTriggerValue("fallback", Date.now()); }, 5000);
+  const giveUp = setTimeout(() => { if (!connected && !data.fallback) setTriggerValue("fallback", Date.now()); }, 5000);
   const unsubscribe = liveClient().subscribe(`board:${data.lots.join(",")}`, {
     lots: data.lots,
     hello(serverOffsetMs) {
@@ -83,7 +83,7 @@ export default function (component) {
     error(refused) {
       connected = false;
       text(state, "Reconnecting…");
-      if (refused) setTriggerValue("fallback", Date.now());
+      if (refused && !data.fallback) setTriggerValue("fallback", Date.now());  // polling already: no rerun
     },
   });
   let ended = false;
