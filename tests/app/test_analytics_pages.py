@@ -59,13 +59,18 @@ def one_sale() -> tuple:  # type: ignore[type-arg]
     return dealer, lot
 
 
-def timed_page(actor: object, page: str, timeout: float) -> tuple[AppTest, float]:
-    at = AppTest.from_file(f"../../{page}", default_timeout=timeout)
+# The slow refresh holds for HOLD_S; a page's run may take PAGE_LIMIT_S (AppTest raises past it). A
+# page that waited for the refresh could not finish inside its limit: no stopwatch needed, so a busy
+# machine cannot fail these tests.
+HOLD_S, PAGE_LIMIT_S = 120, 40
+
+
+def page_run(actor: object, page: str) -> AppTest:
+    at = AppTest.from_file(f"../../{page}", default_timeout=PAGE_LIMIT_S)
     at.session_state[TOKEN_KEY] = auth.user_login(email=actor.email, password=PASSWORD,  # type: ignore[attr-defined]
                                                   address="127.0.0.1").token
-    began = time.perf_counter()
     at.run()
-    return at, time.perf_counter() - began
+    return at
 
 
 @pytest.fixture
@@ -75,11 +80,11 @@ def slow_refresh(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     real_refresh, real_load = refresh.refresh_once, reader.MemoryCopy
 
     def slow_refresh_once(**kwargs: object) -> refresh.RefreshReport:
-        release.wait(60)
+        release.wait(HOLD_S)
         return real_refresh(**kwargs)  # type: ignore[arg-type]
 
     def slow_load(*args: object) -> object:
-        release.wait(60)
+        release.wait(HOLD_S)
         return real_load(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(refresh, "refresh_once", slow_refresh_once)
@@ -94,17 +99,16 @@ def test_a_stale_copy_shows_at_once_with_its_age(page: str, one_sale: tuple,  # 
     dealer, _ = one_sale
     sell(dealer, 500_000)  # the copy is now behind the store, and a refresh would take long
     viewer = dealer if "dealer" in page else make_admin()
-    at, seconds = timed_page(viewer, page, timeout=20)
+    at = page_run(viewer, page)
     assert not at.exception
-    assert seconds < 5, f"the page waited {seconds:.1f} s for a refresh"
     assert "s ago" in texts(at) and at.metric  # the last copy's figures, and how old they are
 
 
 @pytest.mark.parametrize("page", ["pages/dealer_analytics.py", "pages/admin_metrics.py"])
 def test_a_process_without_a_copy_says_it_is_preparing(page: str, slow_refresh: threading.Event) -> None:
     viewer = make_dealer() if "dealer" in page else make_admin()
-    at, seconds = timed_page(viewer, page, timeout=20)
-    assert not at.exception and seconds < 5
+    at = page_run(viewer, page)
+    assert not at.exception
     assert "Preparing the figures, ready in a few seconds" in texts(at)
     from_store = {"Last good backup", "WAL archive lag", *LABELS.values()}  # not from the copy
     assert not [m for m in at.metric if m.label not in from_store]
