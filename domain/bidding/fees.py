@@ -88,7 +88,8 @@ def sale_amounts(hammer: Decimal, *, premium: FeeSchedule, seller_fee: FeeSchedu
 
 def check_bands(bands: Sequence[FeeBand]) -> tuple[FeeBand, ...]:
     """A usable schedule: bands start at 0 and rise strictly; percent 0-100; amounts in paise, not
-    negative, below ₹10 crore; each minimum at most its maximum. Every problem is named at once."""
+    negative, below ₹10 crore; each minimum at most its maximum. Every problem is named at once. The
+    bands come back with two decimals throughout."""
     problems: dict[str, str] = {}
     if not bands:
         raise ValidationFailed({"bands": "A schedule needs at least one band."})
@@ -102,7 +103,16 @@ def check_bands(bands: Sequence[FeeBand]) -> tuple[FeeBand, ...]:
             problems[f"band {number}"] = problem
     if problems:
         raise ValidationFailed(problems)
-    return tuple(bands)
+    return tuple(_in_paise(band) for band in bands)
+
+
+def _in_paise(band: FeeBand) -> FeeBand:
+    """Every figure with two decimals, as the store gives it back (5 -> 5.00)."""
+    def cents(value: Decimal) -> Decimal:
+        return value.quantize(CENT)
+
+    return FeeBand(cents(band.from_price), cents(band.percent), cents(band.flat), cents(band.minimum),
+                   cents(band.maximum) if band.maximum is not None else None)
 
 
 def _band_problem(band: FeeBand) -> str | None:
