@@ -93,8 +93,8 @@ def _old_rows(conn: Connection) -> None:
                      "updated_at, password_changed_at) VALUES (:n, :email, 'Old', 'Asia/Kolkata', '!', "
                      "'active', :now, :now, :now)"), {"n": n, "email": f"old{n}@example.com", "now": now})
         execute(text("INSERT INTO dealers (id, user_id, store_name, address, city, postal_code, status, "
-                     "created_at, updated_at) VALUES (:n, :n, :store, '1 Road', :city, "
-                     "'411001', 'verified', :now, :now)"), {"n": n, "store": f"Old {n}", "city": city,
+                     "seller_fee_pct, created_at, updated_at) VALUES (:n, :n, :store, '1 Road', :city, "
+                     "'411001', 'verified', 0, :now, :now)"), {"n": n, "store": f"Old {n}", "city": city,
                                                                "now": now})
     for n, (make, model, variant, city) in enumerate((("Maruti Suzuki", "Swift", "VXI", "Pune"),
                                                        ("Hyundai", "Creta", "SX", "Delhi")), start=1):
