@@ -59,10 +59,6 @@ class FeeSchedule:
         return self.band_for(price).fee(price)
 
 
-DEFAULT_BUYER_PREMIUM = FeeSchedule((FeeBand(ZERO, percent=Decimal("5")),))  # the old per-auction default
-DEFAULT_SELLER_FEE = FeeSchedule((FeeBand(ZERO),))  # no seller fee until an admin sets one
-
-
 @dataclass(frozen=True)
 class SaleAmounts:
     hammer: Decimal
@@ -133,3 +129,7 @@ def _is_amount(value: Decimal) -> bool:
 
 def _two_decimals(value: Decimal) -> bool:
     return value == value.quantize(CENT)
+
+
+DEFAULT_BUYER_PREMIUM = FeeSchedule((_in_paise(FeeBand(ZERO, percent=Decimal(5))),))  # the old default
+DEFAULT_SELLER_FEE = FeeSchedule((_in_paise(FeeBand(ZERO)),))  # no seller fee until an admin sets one
