@@ -21,20 +21,8 @@ NOW = "2026-01-01 00:00:00"
 
 
 @contextmanager
-def fresh_url(kind: str, folder: Path) -> Iterator[str]:
-    """An empty store of the test's own (not the shared, migrated one)."""
-    if kind == "sqlite":
-        yield stores.sqlite_url(folder)
-        return
-    if not stores.pg_server_url():
-        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
-    with stores.postgres_database() as url:
-        yield url
-
-
-@contextmanager
 def fresh_store(kind: str, folder: Path) -> Iterator[Engine]:
-    with fresh_url(kind, folder) as url:
+    with stores.fresh_url(kind, folder) as url:
         engine = make_engine(url)
         try:
             yield engine
