@@ -113,7 +113,10 @@ def history_table(versions: list[FeeVersion], zone: str) -> None:
 def schedule_editor(key: str, current: FeeSchedule, zone: str,
                     save: Callable[[list[FeeBand], datetime | None, str], object]) -> None:
     """The bands in force as a starting point, when the change takes force, a note, and Save: `save`
-    gets the edited bands; a refusal is shown and nothing changes."""
+    gets the edited bands; a refusal is shown and nothing changes. After a save the page runs again, so
+    what it shows above (the schedule in force, the history) includes the new version."""
+    if saved := st.session_state.pop(f"{key}_saved", None):  # this run follows a save: say so once
+        st.success(saved)
     bands = None
     with reporting_errors():
         bands = bands_editor(f"{key}_bands", current)
@@ -122,8 +125,9 @@ def schedule_editor(key: str, current: FeeSchedule, zone: str,
     if st.button("Save as a new version", type="primary", key=f"{key}_save", disabled=bands is None):
         with reporting_errors():
             save(bands or [], start, note)
-            st.success("Saved: a new version is in force from " +
-                       ("now." if start is None else f"{local_time(start, zone)}."))
+            st.session_state[f"{key}_saved"] = "Saved: a new version is in force from " + (
+                "now." if start is None else f"{local_time(start, zone)}.")
+            st.rerun()
 
 
 def sale_panel(sale: SaleFees) -> None:

@@ -29,6 +29,7 @@ def test_an_admin_sees_the_schedule_in_force_and_saves_a_new_version() -> None:
     history = fee_history(admin, FeeKind.BUYER_PREMIUM)
     assert [v.note for v in history] == ["same bands, new note", "launch"]
     assert history[0].schedule is not None and history[0].schedule.bands == tuple(TIERS)
+    assert f"In force now (version {history[0].version})" in texts(at)  # the page shows the new one
 
 
 def test_an_admin_puts_a_dealer_back_on_the_default() -> None:
