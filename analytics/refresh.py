@@ -11,6 +11,7 @@ runs at a time across processes (an flock); another caller skips at once instead
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
 import time
 import uuid
@@ -80,7 +81,10 @@ def rebuild(*, engine: Engine | None = None, folder: Path | None = None) -> Refr
 
 
 def _store_name(engine: Engine) -> str:
-    return engine.url.render_as_string(hide_password=True)
+    """The store copied, and the shape of the copy: after a migration changes a copied table's columns
+    the copy is rebuilt, rather than mixing parts of two shapes."""
+    shape = hashlib.sha256(repr(sorted((t.name, t.columns) for t in TABLES.values())).encode()).hexdigest()
+    return f"{engine.url.render_as_string(hide_password=True)}#{shape[:12]}"
 
 
 @contextmanager

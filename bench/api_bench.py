@@ -146,9 +146,9 @@ def seed_live_market(lots: int) -> None:
     ends = [now + timedelta(days=1, minutes=rng.randrange(0, 1440)) for _ in range(count)]
     copy_rows(engine, "auctions", ("id", "dealer_id", "title", "description", "status", "starts_at",
                                    "ends_at", "soft_close_window_s", "soft_close_extension_s",
-                                   "buyer_premium_pct", "premium_min", "created_at", "updated_at"),
+                                   "created_at", "updated_at"),
           [(first["auctions"] + a, dealers[a % len(dealers)], f"Live sale {a + 1}", "", "scheduled",
-            now - hour, ends[a] + timedelta(minutes=LOTS_PER_AUCTION), 120, 120, "5", 0, now, now)
+            now - hour, ends[a] + timedelta(minutes=LOTS_PER_AUCTION), 120, 120, now, now)
            for a in range(count)])
     market = [_lot(rng, first, n, ends[n // LOTS_PER_AUCTION], dealers) for n in range(lots)]
     copy_rows(engine, "cars", CAR_COLUMNS, [car for car, _ in market])

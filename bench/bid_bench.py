@@ -125,16 +125,15 @@ def seed(engine: Engine, plan: Plan) -> None:
     copy_rows(engine, "user_roles", ("user_id", "role"),
               [(u, "bidder") for u in range(1, users + 1)] + [(DEALER_USER, "dealer")])
     copy_rows(engine, "dealers", ("id", "user_id", "store_name", "address", "city", "postal_code", "status",
-                                  "seller_fee_pct", "created_at", "updated_at"),
-              [(1, DEALER_USER, "Bench Motors", "1 Main Road", "Pune", "411001", "verified", "1.5", NOW,
-                NOW)])
+                                  "created_at", "updated_at"),
+              [(1, DEALER_USER, "Bench Motors", "1 Main Road", "Pune", "411001", "verified", NOW, NOW)])
     lots = plan.lots + 1
     auctions = 1 + -(-plan.lots // LOTS_PER_AUCTION)
     ends = NOW + timedelta(days=7)
     copy_rows(engine, "auctions", ("id", "dealer_id", "title", "description", "status", "starts_at",
                                    "ends_at", "soft_close_window_s", "soft_close_extension_s",
-                                   "buyer_premium_pct", "premium_min", "created_at", "updated_at"),
-              [(a, 1, f"Bench sale {a}", "", "scheduled", NOW - timedelta(hours=1), ends, 120, 120, "5", 0,
+                                   "created_at", "updated_at"),
+              [(a, 1, f"Bench sale {a}", "", "scheduled", NOW - timedelta(hours=1), ends, 120, 120,
                 NOW, NOW) for a in range(1, auctions + 1)])
     copy_rows(engine, "cars", ("id", "dealer_id", "vin", "make", "model", "variant", "year", "body_type",
                                "fuel", "transmission", "engine_cc", "odometer_km", "registration_year",

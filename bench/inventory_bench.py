@@ -51,8 +51,7 @@ CAR_COLUMNS = ("id", "dealer_id", "vin", "make", "model", "variant", "year", "bo
 LOT_COLUMNS = ("id", "auction_id", "car_id", "lot_number", "starting_price", "reserve_price",
                "current_price", "bid_count", "bidder_count", "ends_at", "extended", "version")
 AUCTION_COLUMNS = ("id", "dealer_id", "title", "description", "status", "starts_at", "ends_at",
-                   "soft_close_window_s", "soft_close_extension_s", "buyer_premium_pct", "premium_min",
-                   "created_at", "updated_at")
+                   "soft_close_window_s", "soft_close_extension_s", "created_at", "updated_at")
 PHRASES = ("full service history", "single key, spare lost", "new tyres", "insurance valid",
            "non-accidental", "minor scratches", "company maintained", "second owner")
 TITLES, TITLE_WEIGHTS = ("clean", "hypothecated", "rebuilt", "salvage"), (80, 14, 4, 2)
@@ -141,16 +140,16 @@ def people_rows(plan: Plan, stamp: Stamp) -> dict[str, tuple[tuple[str, ...], li
     users = [(d, f"dealer{d}@bench.test", f"Bench Dealer {d}", "Asia/Kolkata", "!", "active", now, now, now)
              for d in range(1, plan.dealers + 1)]
     dealers = [(d, d, f"Bench Motors {d}", f"{d} Main Road", plan.city(d), "411001",
-                "verified" if plan.verified(d) else "pending", "0", now, now)
+                "verified" if plan.verified(d) else "pending", now, now)
                for d in range(1, plan.dealers + 1)]
     return {"users": (("id", "email", "name", "timezone", "password_hash", "status", "created_at",
                        "updated_at", "password_changed_at"), users),
             "dealers": (("id", "user_id", "store_name", "address", "city", "postal_code", "status",
-                         "seller_fee_pct", "created_at", "updated_at"), dealers)}
+                         "created_at", "updated_at"), dealers)}
 
 
 def auction_rows(plan: Plan, stamp: Stamp) -> list[tuple[Any, ...]]:
-    return [(a, dealer, f"Live sale {a}", "", "scheduled", stamp(start), stamp(end), 120, 120, "5", 0,
+    return [(a, dealer, f"Live sale {a}", "", "scheduled", stamp(start), stamp(end), 120, 120,
              stamp(start), stamp(start)) for a, dealer, start, end in plan.auctions]
 
 

@@ -60,7 +60,6 @@ class Dealer(SQLModel, table=True):
     postal_code: str = _text(12)
     phone: str | None = _text(20, default=None)
     status: str = _text(16, default="pending", index=True)
-    seller_fee_pct: Decimal = Field(default=Decimal("0"), max_digits=5, decimal_places=2)
     review_note: str | None = _text(500, default=None)
     reviewed_by: int | None = Field(default=None, foreign_key="users.id")
     reviewed_at: datetime | None = _time(default=None)
@@ -129,9 +128,6 @@ class Auction(SQLModel, table=True):
     latest_end_at: datetime | None = _time(default=None)
     soft_close_window_s: int = 120
     soft_close_extension_s: int = 120
-    buyer_premium_pct: Decimal = Field(default=Decimal("5"), max_digits=5, decimal_places=2)
-    premium_min: Decimal = _money(default=Decimal("0"))
-    premium_max: Decimal | None = _money(default=None)
     cancel_reason: str | None = _text(500, default=None)
     created_at: datetime = _time(default_factory=utcnow)
     updated_at: datetime = _time(default_factory=utcnow)
@@ -232,9 +228,42 @@ class Sale(SQLModel, table=True):
     hammer: Decimal = _money()
     buyer_premium: Decimal = _money()
     seller_fee: Decimal = _money()
+    buyer_total: Decimal = _money()  # hammer + buyer's premium: what the buyer owes
     dealer_earnings: Decimal = _money()
     platform_revenue: Decimal = _money()
     sold_at: datetime = _time(index=True)
+    # The fee schedules in force at the hammer (fee_schedules.id; None: the built-in default, or booked
+    # before fees were versioned). The amounts above are final: a later schedule never changes them.
+    premium_schedule_id: int | None = Field(default=None, foreign_key="fee_schedules.id")
+    seller_fee_schedule_id: int | None = Field(default=None, foreign_key="fee_schedules.id")
+
+
+class FeeScheduleVersion(SQLModel, table=True):
+    """One version of a fee schedule: never updated, a change is a new row. In force from
+    `effective_from` until a later version of the same kind (and dealer) takes over. A seller-fee row
+    with a dealer and no bands puts that dealer back on the platform default."""
+
+    __tablename__ = "fee_schedules"
+    __table_args__ = (Index("ix_fee_schedules_in_force", "kind", "dealer_id", "effective_from", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = _text(16)  # buyer_premium, seller_fee (domain.types.FeeKind)
+    dealer_id: int | None = Field(default=None, foreign_key="dealers.id")  # None: the platform's
+    effective_from: datetime = _time()
+    set_at: datetime = _time(default_factory=utcnow)
+    set_by: int | None = Field(default=None, foreign_key="users.id")  # None: seeded by a migration
+    note: str = _text(300, default="")
+
+
+class FeeScheduleBand(SQLModel, table=True):
+    """A price band of a schedule: from `from_price` up, flat + percent of the hammer, within min-max."""
+
+    __tablename__ = "fee_bands"
+    schedule_id: int = Field(foreign_key="fee_schedules.id", primary_key=True)
+    from_price: Decimal = _money(primary_key=True)
+    percent: Decimal = Field(default=Decimal("0"), max_digits=5, decimal_places=2)
+    flat: Decimal = _money(default=Decimal("0"))
+    minimum: Decimal = _money(default=Decimal("0"))
+    maximum: Decimal | None = _money(default=None)
 
 
 class IncrementBand(SQLModel, table=True):

@@ -31,16 +31,18 @@ from sqlalchemy import Engine, text
 from data.db import make_engine
 from data.settings import get_settings
 from data.types import utcnow
-from domain.bidding.fees import sale_amounts
+from domain.bidding.fees import FeeBand, FeeSchedule, sale_amounts
 
 MODELS = [("Maruti Suzuki", "Swift"), ("Maruti Suzuki", "Baleno"), ("Hyundai", "Creta"), ("Hyundai", "i20"),
           ("Tata", "Nexon"), ("Tata", "Punch"), ("Mahindra", "XUV700"), ("Mahindra", "Thar"),
           ("Honda", "City"), ("Toyota", "Innova"), ("Kia", "Seltos"), ("Renault", "Kwid")]
 CITIES = ["Pune", "Mumbai", "Delhi", "Bengaluru", "Chennai", "Hyderabad", "Kolkata", "Jaipur"]
 STEP = 500_000  # each generated bid raises the price by 5,000 rupees (in paise)
-PREMIUM_PCT = Decimal("5")
+PREMIUM = FeeSchedule((FeeBand(Decimal(0), percent=Decimal(5)),))  # as the migration seeds an empty store
 SQLITE_BATCH = 50_000
-FEES = [0.0, 1.0, 2.5]  # a dealer's seller fee (%) is FEES[id % 3]
+# A dealer's seller fee is SELLER_FEES[id % 3]. Generated sales, like those booked before fees were
+# versioned, name no schedule version: only their amounts count.
+SELLER_FEES = [FeeSchedule((FeeBand(Decimal(0), percent=Decimal(pct)),)) for pct in ("0", "1", "2.5")]
 TRACKED = ["users", "dealers", "cars", "auctions", "lots", "bids", "sales"]
 LOAD_ORDER = ["users", "user_roles", "dealers", "auctions", "cars", "lots", "bids", "lot_bidders",
               "auction_participants", "sales", "audit_log"]
@@ -75,7 +77,7 @@ def build(*, dealers: int, cars: int, auctions: int, bids: int, first: dict[str,
         "id": dealer_ids, "user_id": owner_ids, "store_name": [f"Store {i}" for i in dealer_ids],
         "address": ["1 Main Road"] * dealers, "city": rng.choice(CITIES, dealers),
         "postal_code": ["411001"] * dealers,
-        "status": ["verified"] * dealers, "seller_fee_pct": np.array(FEES)[dealer_ids % 3],
+        "status": ["verified"] * dealers,
         "created_at": _ts(np.full(dealers, now64 - np.timedelta64(400, "D"))),
         "updated_at": _ts(np.full(dealers, now64 - np.timedelta64(400, "D")))})
     auction = _auctions(auctions, first["auctions"], dealer_ids, now64, rng)
@@ -128,7 +130,6 @@ def _auctions(count: int, first: int, dealer_ids: np.ndarray, now64: np.datetime
                      "status": ["scheduled"] * count, "starts_at": _ts(starts), "ends_at": _ts(ends),
                      "soft_close_window_s": np.full(count, 120),
                      "soft_close_extension_s": np.full(count, 120),
-                     "buyer_premium_pct": np.full(count, 5.0), "premium_min": np.zeros(count, np.int64),
                      "created_at": _ts(starts - np.timedelta64(7, "D")),
                      "updated_at": _ts(starts - np.timedelta64(7, "D"))})
 
@@ -223,16 +224,15 @@ def _cars(ids: np.ndarray, dealer: np.ndarray, status: np.ndarray, rng: np.rando
 
 def _sales(sold: np.ndarray, first: int, *, lot_ids: np.ndarray, car_ids: np.ndarray, auction_ids: np.ndarray,
            dealers: np.ndarray, leader: np.ndarray, price: np.ndarray, ends: np.ndarray) -> pa.Table:
-    money = [sale_amounts(Decimal(int(price[i])) / 100, premium_pct=PREMIUM_PCT, premium_min=Decimal(0),
-                          premium_max=None,
-                          seller_fee_pct=Decimal(str(FEES[int(dealers[i]) % 3]))) for i in sold]
+    money = [sale_amounts(Decimal(int(price[i])) / 100, premium=PREMIUM,
+                          seller_fee=SELLER_FEES[int(dealers[i]) % 3]) for i in sold]
     paise = _paise
     return pa.table({
         "id": np.arange(first, first + len(sold)), "lot_id": lot_ids[sold], "car_id": car_ids[sold],
         "auction_id": auction_ids[sold],
         "dealer_id": dealers[sold], "buyer_id": leader[sold],
         "hammer": paise(m.hammer for m in money), "buyer_premium": paise(m.buyer_premium for m in money),
-        "seller_fee": paise(m.seller_fee for m in money),
+        "seller_fee": paise(m.seller_fee for m in money), "buyer_total": paise(m.buyer_total for m in money),
         "dealer_earnings": paise(m.dealer_earnings for m in money),
         "platform_revenue": paise(m.platform_revenue for m in money),
         "sold_at": _ts(ends[sold])})  # dated at the hammer, as settlement books them

@@ -38,8 +38,8 @@ from data.models import (
 )
 from data.uow import UnitOfWork
 from demo.cars import Pictures, Stock, new_stock
-from demo.inventory import BUYER_PREMIUM_PCT, IST, PREMIUM_MAX, PREMIUM_MIN, SOFT_CLOSE_S, lot_for
-from domain.bidding.fees import sale_amounts
+from demo.inventory import IST, SOFT_CLOSE_S, lot_for
+from domain.bidding.fees import FeeSchedule, sale_amounts
 from domain.bidding.rules import BidTooLow, Ladder, LotState, apply_bid
 from domain.bidding.settlement import outcome_for
 from domain.types import AuctionStatus, CarStatus, LotOutcome, Role
@@ -60,11 +60,11 @@ class _Buyer:
 
 
 def seed_history(uow: UnitOfWork, *, stores: Sequence[Dealer], rng: random.Random, now: datetime,
-                 pictures: Pictures) -> int:
+                 pictures: Pictures, fees: tuple[FeeSchedule, FeeSchedule]) -> int:
     """Add a year of finished auctions to `uow.session` (not committed); returns the bids written."""
     ladder = Ladder.stored((band.min_price, band.step) for band in uow.session.exec(select(IncrementBand)))
     vins = set(uow.session.exec(select(Car.vin)).all())
-    year = _Year(uow, rng, ladder, pictures, vins, _buyers(uow, rng, now))
+    year = _Year(uow, rng, ladder, pictures, vins, _buyers(uow, rng, now), fees)
     for month in _months(now):
         for store in stores:
             for _ in range(_auction_count(rng, month)):
@@ -132,6 +132,7 @@ class _Year:
     pictures: Pictures
     vins: set[str]
     buyers: list[_Buyer]
+    fees: tuple[FeeSchedule, FeeSchedule]  # the buyer's premium and the seller fee, as stored
     rows: dict[type[SQLModel], list[dict[str, Any]]] = field(
         default_factory=lambda: {Bid: [], LotBidder: [], AuctionParticipant: [], Sale: []})
     plans: list[tuple[Dealer, Auction, list[Stock], timedelta]] = field(default_factory=list)
@@ -185,8 +186,7 @@ class _Year:
             dealer_id=store.id or 0, title=f"{store.city} dealer auction, {starts.astimezone(IST):%d %b %Y}",
             description=f"{lots} inspected cars from {store.store_name}.", status=AuctionStatus.SCHEDULED,
             starts_at=starts, ends_at=ends, soft_close_window_s=SOFT_CLOSE_S,
-            soft_close_extension_s=SOFT_CLOSE_S, buyer_premium_pct=BUYER_PREMIUM_PCT,
-            premium_min=PREMIUM_MIN, premium_max=PREMIUM_MAX, created_at=created, updated_at=created)
+            soft_close_extension_s=SOFT_CLOSE_S, created_at=created, updated_at=created)
         self.uow.session.add(auction)
         return auction
 
@@ -211,7 +211,7 @@ class _Year:
             lot.decision = self.rng.choice(("declined", "expired"))
             lot.decision_due_at = lot.settled_at + timedelta(hours=24)
         elif lot.outcome == LotOutcome.SOLD:
-            self.rows[Sale].append(_sale(auction, lot, store))
+            self.rows[Sale].append(_sale(auction, lot, store, self.fees))
 
     def _bids(self, auction: Auction, lot: Lot, state: LotState,
               buyers: list[_Buyer]) -> tuple[LotState, list[dict[str, Any]]]:
@@ -239,17 +239,18 @@ class _Year:
         return state, bids
 
 
-def _sale(auction: Auction, lot: Lot, store: Dealer) -> dict[str, Any]:
-    """The sale's money as `domain.bidding.fees` defines it, booked at the hammer time (the lot's end)."""
+def _sale(auction: Auction, lot: Lot, store: Dealer, fees: tuple[FeeSchedule, FeeSchedule]) -> dict[str, Any]:
+    """The sale's money as `domain.bidding.fees` defines it, booked at the hammer time (the lot's end) by
+    the demo's fee schedules (in force all year), whose versions it keeps."""
     assert lot.current_price is not None and lot.leader_id is not None
-    money = sale_amounts(lot.current_price, premium_pct=auction.buyer_premium_pct,
-                         premium_min=auction.premium_min, premium_max=auction.premium_max,
-                         seller_fee_pct=store.seller_fee_pct)
+    premium, seller_fee = fees
+    money = sale_amounts(lot.current_price, premium=premium, seller_fee=seller_fee)
     return {"lot": lot, "car_id": lot.car_id, "auction_id": auction.id, "dealer_id": store.id,
             "buyer_id": lot.leader_id,
             "hammer": money.hammer, "buyer_premium": money.buyer_premium, "seller_fee": money.seller_fee,
-            "dealer_earnings": money.dealer_earnings, "platform_revenue": money.platform_revenue,
-            "sold_at": lot.ends_at}
+            "buyer_total": money.buyer_total, "dealer_earnings": money.dealer_earnings,
+            "platform_revenue": money.platform_revenue, "sold_at": lot.ends_at,
+            "premium_schedule_id": premium.version, "seller_fee_schedule_id": seller_fee.version}
 
 
 def _thousands(amount: Decimal) -> Decimal:

@@ -29,9 +29,6 @@ LOTS_PER_AUCTION = (3, 8)
 AVAILABLE_SHARE = (0.2, 0.3)  # of each store's cars kept out of auctions: stock a dealer can still list
 IST = timezone(timedelta(hours=5, minutes=30))  # sales are scheduled on the dealers' local clock
 
-BUYER_PREMIUM_PCT = Decimal("5")
-PREMIUM_MIN = Decimal("2000")
-PREMIUM_MAX = Decimal("25000")
 SOFT_CLOSE_S = 120
 
 class _Kind(StrEnum):
@@ -171,8 +168,7 @@ def _plan(rng: random.Random, kind: _Kind, store: Dealer, stock: Sequence[Stock]
         description=_auction_description(store, stock, stagger), status=_STORED_STATUS[kind],
         starts_at=starts_at, ends_at=ends[-1], soft_close_window_s=SOFT_CLOSE_S,
         latest_end_at=ends[-1] + timedelta(minutes=get_settings().soft_close_cap_minutes),  # as created
-        soft_close_extension_s=SOFT_CLOSE_S, buyer_premium_pct=BUYER_PREMIUM_PCT, premium_min=PREMIUM_MIN,
-        premium_max=PREMIUM_MAX, cancel_reason=rng.choice(_CANCEL_REASONS) if cancelled else None,
+        soft_close_extension_s=SOFT_CLOSE_S, cancel_reason=rng.choice(_CANCEL_REASONS) if cancelled else None,
         created_at=created, updated_at=now - timedelta(hours=rng.randint(1, 24)) if cancelled else created,
     )
     return _Plan(auction, stock, ends)

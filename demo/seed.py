@@ -21,6 +21,7 @@ from demo.accounts import DEMO_ACCOUNTS, DemoAccount
 from demo.bids import seed_bids
 from demo.cars import Pictures
 from demo.catalog import CITIES
+from demo.fees import seed_fees
 from demo.history import seed_history
 from demo.inventory import seed_inventory
 from domain.accounts.security import hash_password
@@ -66,7 +67,8 @@ def seed_demo() -> SeedReport:
         cars, auctions = seed_inventory(uow, stores=stores, rng=rng, now=now, pictures=pictures)
         # A year of finished sales, written in bulk by the rules (its own random stream: the stock
         # and the live auctions stay what they were).
-        past = seed_history(uow, stores=stores, rng=random.Random(SEED + 1), now=now, pictures=pictures)
+        past = seed_history(uow, stores=stores, rng=random.Random(SEED + 1), now=now, pictures=pictures,
+                            fees=seed_fees(uow))
         uow.audit(actor_id=None, action="seed_demo", entity="system", entity_id=None,
                   after={"dealers": len(stores), "cars": cars, "auctions": auctions, "history_bids": past})
         uow.commit()

@@ -26,6 +26,7 @@ class Action(StrEnum):
     EDIT_INCREMENTS = "edit_increments"
     VIEW_AUDIT_LOG = "view_audit_log"
     TAKE_DOWN_LISTINGS = "take_down_listings"
+    SET_FEES = "set_fees"  # the buyer's premium schedule and seller fees are the platform's
 
 
 GRANTS: dict[Role, frozenset[Action]] = {

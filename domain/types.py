@@ -48,6 +48,13 @@ class LotOutcome(StrEnum):
     TAKEN_DOWN = "taken_down"  # closed by an admin: bids voided, never sold
 
 
+class FeeKind(StrEnum):
+    """The platform's two fee schedules (domain/bidding/fee_schedule.py)."""
+
+    BUYER_PREMIUM = "buyer_premium"  # the buyer pays it on top of the hammer; one platform schedule
+    SELLER_FEE = "seller_fee"  # the dealer pays it out of the hammer; a platform default and per dealer
+
+
 class LotPrices(Protocol):
     """What the price rules read from a lot: a `Lot` row object or a plain row of its columns."""
 

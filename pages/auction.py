@@ -9,6 +9,7 @@ from domain.errors import DomainError
 from domain.inventory import catalog
 from ui.auction_cards import PHASE_BADGES, card_grid
 from ui.feedback import reporting_errors
+from ui.fees import schedule_text
 from ui.format import local_time, md_escape
 from ui.live_cards import lot_ticker
 from ui.lot_board import cap_text
@@ -46,7 +47,7 @@ if card.cancel_reason:
     st.error(f"This auction was cancelled: {md_escape(card.cancel_reason)}")
 st.caption(f"Starts {local_time(card.starts_at, actor.timezone)} · last lot closes "
            f"{local_time(card.ends_at, actor.timezone)} · {card.lots} lots · {card.participants} bidders · "
-           f"{card.total_bids} bids · buyer's premium {detail.buyer_premium_pct} % · "
+           f"{card.total_bids} bids · buyer's premium {schedule_text(detail.premium)} · "
            + soft_close_text(detail.soft_close_window_s, detail.soft_close_extension_s,
                              cap_text(detail.latest_end_at, actor.timezone)))
 if detail.description:

@@ -3,8 +3,10 @@
 import streamlit as st
 
 from domain.accounts import dealers
+from domain.bidding.fee_schedule import fee_overview
 from domain.permissions import Action
 from ui.feedback import reporting_errors
+from ui.fees import schedule_table, schedule_text
 from ui.session import guard
 
 actor = guard(Action.MANAGE_OWN_STORE)
@@ -14,7 +16,12 @@ if store is None or actor.dealer_id is None:
     st.info("You have no store yet.")
     st.stop()
 
-st.caption(f"Status: **{store.status}** · seller fee {store.seller_fee_pct} %")
+fees = fee_overview(actor)
+my_fee = fees.dealer_seller_fee or fees.seller_fee_default
+st.caption(f"Status: **{store.status}** · your seller fee: {schedule_text(my_fee)} (set by the platform; "
+           "a sale keeps the fee in force at its hammer)")
+with st.expander("The buyer's premium your buyers pay on top of the hammer"):
+    schedule_table(fees.premium)
 with st.form("store"):
     name = st.text_input("Store name", value=store.store_name, key="store_name")
     address = st.text_area("Address", value=store.address, key="store_address")

@@ -5,10 +5,12 @@ import streamlit as st
 
 from domain.auctions import watchlist
 from domain.bidding.board import LotBoard, lot_board, lot_board_snapshot
+from domain.bidding.fee_schedule import sale_fees
 from domain.bidding.settlement import lot_decide
 from domain.errors import DomainError
 from ui.bid_form import bid_form, may_bid, standing
 from ui.feedback import reporting_errors
+from ui.fees import sale_panel
 from ui.live_board import live_board
 from ui.lot_actions import admin_takedown, admin_void, own_bids
 from ui.lot_board import draw_board, draw_history, photo_strip
@@ -76,6 +78,9 @@ if (own_store or actor.is_admin) and board.decision == "pending":
             with reporting_errors():
                 lot_decide(actor, lot_id, accept=choice)
                 st.rerun()
+sale = sale_fees(actor, lot_id) if board.outcome == "sold" or board.decision == "accepted" else None
+if sale is not None:
+    sale_panel(sale)
 own_bids(actor, board)
 admin_void(actor, board)
 admin_takedown(actor, board)

@@ -7,7 +7,6 @@ price grid holds numbers, so a price still to be typed is an empty cell rather t
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -42,7 +41,6 @@ def auction_form(ready: dict[int, str], picked: list[int], zone: ZoneInfo) -> Au
         extension = st.number_input("Extension per late bid (minutes)", 1, 10, 2, key="a_extension")
         cap = st.number_input("Latest end, hours after the first lot closes (0: the default, 30 minutes "
                               "after the last lot closes)", 0.0, 72.0, 0.0, 0.5, key="a_latest")
-        premium = st.number_input("Buyer's premium (%)", 0.0, 20.0, 5.0, 0.5, key="a_premium")
         default_start = st.number_input("Starting price for lots left blank below", 0, None, 0, 1000,
                                         key="a_default_start")
         prices = price_grid(ready, picked)
@@ -53,7 +51,7 @@ def auction_form(ready: dict[int, str], picked: list[int], zone: ZoneInfo) -> Au
     return AuctionSpec(title=title, description=description, starts_at=starts, ends_at=first_close,
                        lots=lots_from_rows(prices, default_start=default_start or None),
                        lot_interval_s=int(interval), soft_close_window_s=int(window) * 60,
-                       soft_close_extension_s=int(extension) * 60, buyer_premium_pct=Decimal(str(premium)),
+                       soft_close_extension_s=int(extension) * 60,
                        latest_end_at=first_close + timedelta(hours=float(cap)) if cap else None)
 
 

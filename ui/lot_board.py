@@ -57,6 +57,12 @@ def cap_text(cap: datetime | None, zone: str) -> str:
     return f"no later than {local_time(cap, zone)}" if cap else ""
 
 
+def premium_text(board: LotBoard) -> str:
+    """What a bidder would pay on top at the price now (the platform's premium at the lot's close)."""
+    price = board.price if board.price is not None else board.starting_price
+    return f"buyer's premium at {money(price)}: {money(board.premium_for(price))}"
+
+
 def draw_board(board: LotBoard, actor: Actor) -> None:
     """Price, leader, bids and countdown in one row that wraps (two by two on a phone, where columns
     would stack four tall metrics above the bid form), then the lot's status."""
@@ -69,7 +75,7 @@ def draw_board(board: LotBoard, actor: Actor) -> None:
         st.metric("Closes in", countdown(board.ends_at, now) if board.is_open else "—", width=160)
     cap = cap_text(board.latest_end_at, actor.timezone) if board.is_open else ""
     closes = f"closes {local_time(board.ends_at, actor.timezone)}" + (f", {cap}" if cap else "")
-    notes = [status_line(board), reserve_text(board), closes]
+    notes = [status_line(board), reserve_text(board), closes, premium_text(board)]
     if board.extended:
         notes.append(":orange-badge[extended by a late bid]")
     if board.changed_after_bids:

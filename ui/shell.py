@@ -73,7 +73,7 @@ def pages_for(actor: Actor | None) -> dict[str, list[st.Page]]:  # type: ignore[
                              _page("pages/admin_dealers.py", "Dealer verification", "verified"),
                              _page("pages/admin_reviews.py", "Review queue", "flag"),
                              _page("pages/admin_outbox.py", "Email outbox", "outgoing_mail"),
-                             _page("pages/admin_ladder.py", "Bid increments", "stairs"),
+                             _page("pages/admin_fees.py", "Fees and increments", "payments"),
                              _page("pages/admin_audit.py", "Audit log", "history"),
                              _page("pages/admin_metrics.py", "Platform metrics", "insights")]
     if can(actor, Action.EXPORT_REPORTS):

@@ -35,9 +35,8 @@ class AuctionIn(StrictIn):
     soft_close_window_s: int = Field(default=120, ge=0, le=600)
     soft_close_extension_s: int = Field(default=120, ge=30, le=600)
     latest_end_at: AwareDatetime | None = None
-    buyer_premium_pct: Decimal = Field(default=Decimal("5"), ge=0, le=20, decimal_places=2)
-    premium_min: Amount = Field(default=Decimal("0"), ge=0, lt=10**8, decimal_places=2)
-    premium_max: Amount | None = Field(default=None, ge=0, lt=10**8, decimal_places=2)
+    # No buyer's premium here: fees are the platform's (GET /fees). A body still naming
+    # buyer_premium_pct, premium_min or premium_max is refused (422), not silently priced otherwise.
 
     def spec(self) -> AuctionSpec:
         lots = lots_from_rows([lot.model_dump() for lot in self.lots])
@@ -65,9 +64,6 @@ class AuctionOut(BaseModel):
     latest_end_at: datetime | None
     soft_close_window_s: int
     soft_close_extension_s: int
-    buyer_premium_pct: Decimal
-    premium_min: Decimal
-    premium_max: Decimal | None
     cancel_reason: str | None
 
     @classmethod
@@ -93,7 +89,6 @@ class AuctionDetailOut(BaseModel):
     card: AuctionCardOut
     description: str
     dealer_id: int
-    buyer_premium_pct: Decimal
     soft_close_window_s: int
     soft_close_extension_s: int
     lots: list[LotSummaryOut]

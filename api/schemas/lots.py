@@ -51,7 +51,14 @@ class LotOut(BaseModel):
     buy_now_price: Decimal | None
     buy_now_open: bool
     minimum_next: Decimal
-    buyer_premium_pct: Decimal
+    buyer_premium: Decimal = Field(
+        description="The buyer's premium a winner at the current price (the starting price before any bid) "
+                    "pays on top, by the platform's schedule (GET /fees)")
+    buyer_premium_pct: Decimal = Field(
+        description="Deprecated: the percent of the premium band holding the current price; "
+                    "read buyer_premium")
+    premium_schedule_version: int | None = Field(
+        description="The buyer's premium schedule in force at the lot's close (null: the built-in default)")
     changed_after_bids: bool
     cancel_reason: str | None
     history: list[HistoryOut]
@@ -65,9 +72,13 @@ class LotOut(BaseModel):
         history = [HistoryOut(bid_id=h.bid_id, bidder=who(h.bidder) or "", placed_at=h.placed_at,
                               price_after=h.price_after, status=h.status, reason=h.reason)
                    for h in board.history]
+        price = board.price if board.price is not None else board.starting_price
         return cls.model_validate(values | {
             "leader": who(board.leader), "you_lead": board.leader == viewer, "history": history,
-            "buyer_premium_pct": board.premium_pct, "buy_now_open": board.buy_now_open and board.is_open})
+            "buyer_premium": board.premium_for(price),
+            "buyer_premium_pct": board.premium.band_for(price).percent,
+            "premium_schedule_version": board.premium.version,
+            "buy_now_open": board.buy_now_open and board.is_open})
 
 
 class DecisionIn(StrictIn):

@@ -17,6 +17,8 @@ from data.models import Auction, AuctionParticipant, Car, Dealer, Lot
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.auctions.lifecycle import Phase, auction_phase
+from domain.bidding.fee_schedule import premium_in_force
+from domain.bidding.fees import FeeSchedule
 from domain.errors import Forbidden, NotFound
 from domain.inventory.cars import lot_holds_its_car
 from domain.permissions import Actor, require_store_owner
@@ -80,7 +82,7 @@ class AuctionDetail:
     card: AuctionCard
     description: str
     dealer_id: int
-    buyer_premium_pct: Decimal
+    premium: FeeSchedule  # the platform's buyer's premium in force when the auction closes
     soft_close_window_s: int
     soft_close_extension_s: int
     lots: list[LotRow]
@@ -212,7 +214,8 @@ def auction_detail(actor: Actor | None, auction_id: int) -> AuctionDetail:
         card = _cards(uow, [(auction, dealer)], utcnow())[0]
         lots = uow.session.exec(select(Lot, Car).join(Car, col(Car.id) == Lot.car_id)
                                 .where(Lot.auction_id == auction_id).order_by(col(Lot.lot_number))).all()
-        return AuctionDetail(card, auction.description, auction.dealer_id, auction.buyer_premium_pct,
+        premium = premium_in_force(uow, auction.ends_at)
+        return AuctionDetail(card, auction.description, auction.dealer_id, premium,
                              auction.soft_close_window_s, auction.soft_close_extension_s,
                              [lot_row(lot, car) for lot, car in lots], auction.latest_end_at)
 

@@ -39,9 +39,6 @@ class AuctionSpec:
     soft_close_window_s: int = 120
     soft_close_extension_s: int = 120
     latest_end_at: datetime | None = None
-    buyer_premium_pct: Decimal = Decimal("5")
-    premium_min: Decimal = Decimal("0")
-    premium_max: Decimal | None = None
 
     def lot_ends(self) -> list[datetime]:
         return [self.ends_at + timedelta(seconds=self.lot_interval_s * i) for i in range(len(self.lots))]
@@ -123,10 +120,6 @@ def _setting_problems(spec: AuctionSpec) -> dict[str, str]:
         problems["soft_close_window_s"] = "The closing window is 0 to 10 minutes."
     if not 30 <= spec.soft_close_extension_s <= 600:
         problems["soft_close_extension_s"] = "The extension is 30 seconds to 10 minutes."
-    if not Decimal("0") <= spec.buyer_premium_pct <= Decimal("20"):
-        problems["buyer_premium_pct"] = "The buyer's premium is 0 % to 20 %."
-    if spec.premium_max is not None and spec.premium_max < spec.premium_min:
-        problems["premium_max"] = "The premium's maximum must not be below its minimum."
     return problems
 
 

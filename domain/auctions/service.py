@@ -24,7 +24,7 @@ from domain.permissions import Actor, require_store_owner
 from domain.types import AuctionStatus, CarStatus
 
 AUCTION_FIELDS = ("title", "description", "starts_at", "ends_at", "latest_end_at", "soft_close_window_s",
-                  "soft_close_extension_s", "buyer_premium_pct", "premium_min", "premium_max")
+                  "soft_close_extension_s")
 
 
 def auction_snapshot(auction: Auction) -> dict[str, Any]:
@@ -57,9 +57,7 @@ def _auction_values(spec: AuctionSpec) -> dict[str, Any]:
     return {"title": spec.title.strip(), "description": spec.description.strip(),
             "starts_at": spec.starts_at, "ends_at": spec.lot_ends()[-1],
             "latest_end_at": spec.latest_end_at, "soft_close_window_s": spec.soft_close_window_s,
-            "soft_close_extension_s": spec.soft_close_extension_s,
-            "buyer_premium_pct": spec.buyer_premium_pct, "premium_min": spec.premium_min,
-            "premium_max": spec.premium_max, "updated_at": utcnow()}
+            "soft_close_extension_s": spec.soft_close_extension_s, "updated_at": utcnow()}
 
 
 def _add_lots(uow: UnitOfWork, auction: Auction, spec: AuctionSpec, dealer_id: int) -> None:

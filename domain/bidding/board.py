@@ -21,7 +21,8 @@ from data.uow import UnitOfWork
 from domain.auctions.decisions import decision_on_read
 from domain.auctions.lifecycle import Phase, auction_phase
 from domain.auctions.queries import reserve_met
-from domain.bidding.fees import buyer_premium
+from domain.bidding.fee_schedule import premium_in_force
+from domain.bidding.fees import FeeSchedule
 from domain.bidding.rules import Ladder, LotState, minimum_bid
 from domain.bidding.service import buy_now_available
 from domain.bidding.settlement import settle_lot
@@ -69,9 +70,7 @@ class LotBoard:
     buy_now_price: Decimal | None
     buy_now_open: bool
     minimum_next: Decimal
-    premium_pct: Decimal
-    premium_min: Decimal
-    premium_max: Decimal | None
+    premium: FeeSchedule  # the buyer's premium in force at the lot's close (when its sale is priced)
     changed_after_bids: bool
     cancel_reason: str | None
     history: list[HistoryLine]
@@ -79,7 +78,7 @@ class LotBoard:
     latest_end_at: datetime | None = None  # the soft-close cap: late bids extend the lot up to here
 
     def premium_for(self, amount: Decimal) -> Decimal:
-        return buyer_premium(amount, self.premium_pct, self.premium_min, self.premium_max)
+        return self.premium.fee(amount)
 
     @property
     def is_open(self) -> bool:
@@ -115,7 +114,6 @@ def lot_board_snapshot(lot_id: int, *, now: datetime | None = None) -> LotBoard:
 _BOARD = (sa_select(*Lot.__table__.c,  # type: ignore[attr-defined]
                     col(Auction.status).label("auction_status"), col(Auction.title).label("auction_title"),
                     col(Auction.starts_at).label("auction_starts_at"), col(Auction.dealer_id),
-                    col(Auction.buyer_premium_pct), col(Auction.premium_min), col(Auction.premium_max),
                     col(Auction.cancel_reason), col(Dealer.user_id).label("dealer_user_id"),
                     col(Auction.latest_end_at).label("auction_latest_end_at"),
                     col(Car.year), col(Car.make), col(Car.model), col(Car.variant), col(Car.photos),
@@ -144,7 +142,7 @@ def _read_board(lot_id: int, now: datetime) -> LotBoard:
             decision_on_read(lot.decision, lot.decision_due_at, now), lot.buy_now_price,
             buy_now_available(lot),
             minimum_bid(state, Ladder.stored(ladder_from_text(lot.ladder))),
-            lot.buyer_premium_pct, lot.premium_min, lot.premium_max,
+            premium_in_force(uow, lot.ends_at),
             lot.changed_after_bids_at is not None, lot.cancel_reason,
             history, lot.version, lot.auction_latest_end_at)
 
@@ -169,7 +167,7 @@ def my_bids(actor: Actor) -> list[MyBid]:
         for lot, car, bid in uow.session.exec(query).all():
             if lot.id not in best or bid.max_amount > best[lot.id or 0][2]:
                 best[lot.id or 0] = (lot, car, bid.max_amount)
-        owed = {sale.lot_id: sale.hammer + sale.buyer_premium for sale in uow.session.exec(
+        owed = {sale.lot_id: sale.buyer_total for sale in uow.session.exec(
             select(Sale).where(Sale.buyer_id == actor.id)).all()}
     return [MyBid(lot_id, f"{car.year} {car.make} {car.model} {car.variant}".strip(), amount,
                   lot.current_price, lot.ends_at, _my_status(lot, actor.id), owed.get(lot_id))

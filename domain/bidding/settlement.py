@@ -18,7 +18,7 @@ from sqlmodel import col, select
 from data.models import Auction, Car, Dealer, Lot, LotBidder, Sale
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.bidding.fees import sale_amounts
+from domain.bidding.fee_schedule import fees_at_hammer
 from domain.errors import InvalidTransition, NotFound
 from domain.notifications import Notices
 from domain.permissions import Actor, require_store_owner
@@ -88,15 +88,17 @@ def _after_close(uow: UnitOfWork, lot: Lot, auction: Auction, outcome: LotOutcom
 def book_sale(uow: UnitOfWork, lot: Lot, auction: Auction, dealer: Dealer) -> Sale:
     """The sale row, its money, the car marked sold, the winner told. Once per lot and once per car: the
     store's unique keys refuse a second booking whatever the caller checked. The sale is dated at the
-    hammer (the lot's end), not when settlement ran, so earnings land in the period the car sold."""
+    hammer (the lot's end), not when settlement ran, so earnings land in the period the car sold, and
+    priced by the fee schedules in force then, whose versions it keeps."""
     assert lot.leader_id is not None and lot.current_price is not None
-    money = sale_amounts(lot.current_price, premium_pct=auction.buyer_premium_pct,
-                         premium_min=auction.premium_min, premium_max=auction.premium_max,
-                         seller_fee_pct=dealer.seller_fee_pct)
+    fees = fees_at_hammer(uow, dealer.id or 0, lot.current_price, lot.ends_at)
+    money = fees.amounts
     sale = Sale(lot_id=lot.id or 0, auction_id=auction.id or 0, dealer_id=dealer.id or 0,
                 buyer_id=lot.leader_id, hammer=money.hammer, buyer_premium=money.buyer_premium,
-                seller_fee=money.seller_fee, dealer_earnings=money.dealer_earnings,
-                platform_revenue=money.platform_revenue, car_id=lot.car_id, sold_at=lot.ends_at)
+                seller_fee=money.seller_fee, buyer_total=money.buyer_total,
+                dealer_earnings=money.dealer_earnings,
+                platform_revenue=money.platform_revenue, car_id=lot.car_id, sold_at=lot.ends_at,
+                premium_schedule_id=fees.premium_version, seller_fee_schedule_id=fees.seller_fee_version)
     uow.session.add(sale)
     try:
         uow.session.flush()

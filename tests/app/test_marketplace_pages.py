@@ -109,10 +109,11 @@ def test_my_bids_and_notifications_show_being_outbid() -> None:
 
 
 def test_only_admins_edit_the_ladder() -> None:
-    refused = page_as(make_user(Role.BIDDER), "pages/admin_ladder.py")
+    refused = page_as(make_user(Role.BIDDER), "pages/admin_fees.py")
     assert "does not have access" in texts(refused)
-    at = page_as(make_admin(), "pages/admin_ladder.py")
-    assert not at.exception and "Bid increments" in texts(at)
+    at = page_as(make_admin(), "pages/admin_fees.py")
+    assert not at.exception and "Fees and increments" in texts(at)
+    assert [tab.label for tab in at.tabs] == ["Buyer's premium", "Seller fees", "Bid increments"]
 
 
 def test_analyst_cannot_bid_even_on_the_lot_page() -> None:

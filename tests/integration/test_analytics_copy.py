@@ -20,7 +20,7 @@ from analytics import compact, refresh
 from analytics.memory import DEALER_VIEWS
 from analytics.reader import connect
 from analytics.schema import TABLES
-from analytics.storage import manifest_read
+from analytics.storage import manifest_read, manifest_write
 from data.db import get_engine
 from data.models import Car
 from data.types import utcnow
@@ -185,8 +185,8 @@ def _assert_same_copies(incremental: Path, full: Path) -> None:
 STORE_CHECKS = {
     "lots": "SELECT id, current_price, leader_id, bid_count, bidder_count, outcome, version FROM lots",
     "bids": "SELECT id, lot_id, bidder_id, price_after, status FROM bids",
-    "sales": "SELECT id, lot_id, hammer, buyer_premium, seller_fee, dealer_earnings, platform_revenue "
-             "FROM sales",
+    "sales": "SELECT id, lot_id, hammer, buyer_premium, seller_fee, buyer_total, dealer_earnings, "
+             "platform_revenue, premium_schedule_id, seller_fee_schedule_id FROM sales",
     "cars": "SELECT id, status, listing_price FROM cars",
     "user_roles": "SELECT user_id, role FROM user_roles",
     "users": "SELECT id, email, status FROM users",
@@ -213,3 +213,15 @@ def _assert_copy_matches_store() -> None:
                             for i, t in expected]
             assert got == expected, name
             assert len(got) > 0, name
+
+
+def test_a_copy_of_another_shape_is_rebuilt(store: str, copy_dir: Path) -> None:
+    """A migration that changes a copied table's columns (0011 added the sales' fee versions) must not
+    leave old parts and new ones side by side: the copy is rebuilt once."""
+    assert refresh.refresh_once().rebuilt
+    assert not refresh.refresh_once().rebuilt
+    manifest = manifest_read()
+    assert manifest is not None
+    manifest.store = manifest.store.split("#")[0]  # as a copy made before the columns changed
+    manifest_write(manifest)
+    assert refresh.refresh_once().rebuilt

@@ -27,11 +27,13 @@ from sqlmodel import select
 from analytics import exports, queries
 from analytics.health import settlement_health
 from analytics.refresh import refresh_once
-from data.models import Bid, Dealer
+from data.models import Bid
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.accounts.auth import user_login
 from domain.bidding import service
+from domain.bidding.fee_schedule import seller_fee_set
+from domain.bidding.fees import FeeBand
 from domain.bidding.retraction import RetractReason, bid_retract
 from domain.bidding.settlement import settle_lot
 from tests.support.factories import PASSWORD, live_lot, make_admin, make_dealer, make_user
@@ -41,11 +43,7 @@ from tests.support.factories import PASSWORD, live_lot, make_admin, make_dealer,
 def market(store: str, data_dir: Path) -> dict[str, int]:
     boss = make_admin()
     dealer_a, dealer_b = make_dealer(boss), make_dealer(boss)
-    with UnitOfWork() as uow:
-        store_a = uow.session.get(Dealer, dealer_a.dealer_id)
-        assert store_a is not None
-        store_a.seller_fee_pct = Decimal("2.5")
-        uow.commit()
+    seller_fee_set(boss, [FeeBand(Decimal(0), percent=Decimal("2.5"))], dealer_id=dealer_a.dealer_id)
     u1, u2, u3 = make_user(), make_user(), make_user()
     lots = [live_lot(dealer_a).id for _ in range(3)]
     lot4, lot5, lot6 = live_lot(dealer_a, reserve=None).id, live_lot(dealer_b).id, live_lot(dealer_b).id

@@ -4,8 +4,6 @@ for cars listed before migration 0006, whose search text the migration rebuilds.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -52,21 +50,9 @@ def test_the_search_box_examples_find_fuel_transmission_body_and_city(store: str
     assert found("pune") == {ids["swift_diesel"]}
 
 
-@contextmanager
-def store_at_0004(kind: str, folder: Path) -> Iterator[str]:
-    """A fresh store of its own, migrated up to the revision before the search change."""
-    if kind == "sqlite":
-        yield stores.sqlite_url(folder)
-        return
-    if not stores.pg_server_url():
-        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
-    with stores.postgres_database() as url:
-        yield url
-
-
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_the_migration_rebuilds_the_search_text_of_cars_already_listed(kind: str, tmp_path: Path) -> None:
-    with store_at_0004(kind, tmp_path) as url:
+    with stores.fresh_url(kind, tmp_path) as url:  # migrated below to the revision before the search
         engine = make_engine(url)
         try:
             command.upgrade(alembic_config(engine), "0004")

@@ -10,7 +10,6 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 import pytest
 from PIL import Image
@@ -38,6 +37,7 @@ from data.models import (
 from data.settings import get_settings
 from data.types import utcnow
 from data.uow import UnitOfWork
+from demo import fees as demo_fees
 from demo.accounts import DEMO_ACCOUNTS
 from demo.seed import seed_demo
 from domain.bidding.fees import sale_amounts
@@ -149,8 +149,6 @@ def test_auctions_exist_in_every_state(demo: Demo) -> None:
         assert [lot.lot_number for lot in lots] == list(range(1, len(lots) + 1))
         assert 3 <= len(lots) <= 8
         assert auction.ends_at == max(lot.ends_at for lot in lots)
-        assert auction.buyer_premium_pct == Decimal("5")
-        assert (auction.premium_min, auction.premium_max) == (Decimal("2000"), Decimal("25000"))
 
 
 def test_each_car_is_in_at_most_one_open_auction_and_some_are_unlisted(demo: Demo) -> None:
@@ -240,7 +238,6 @@ def test_history_prices_equal_a_replay_of_their_bids(demo: Demo) -> None:
         bids = uow.session.exec(select(Bid).where(Bid.status == "active").order_by(col(Bid.id))).all()
         sales = {s.lot_id: s for s in uow.session.exec(select(Sale))}
         auctions = {a.id: a for a in uow.session.exec(select(Auction))}
-        dealers = {d.id: d for d in uow.session.exec(select(Dealer))}
         bidders = Counter((p.lot_id, p.bidder_id) for p in uow.session.exec(select(LotBidder)))
     by_lot: dict[int, list[Bid]] = {}
     for bid in bids:
@@ -260,10 +257,10 @@ def test_history_prices_equal_a_replay_of_their_bids(demo: Demo) -> None:
         assert (sale is not None) == (lot.outcome == "sold")
         if sale is not None:
             auction = auctions[lot.auction_id]
-            money = sale_amounts(sale.hammer, premium_pct=auction.buyer_premium_pct,
-                                 premium_min=auction.premium_min, premium_max=auction.premium_max,
-                                 seller_fee_pct=dealers[sale.dealer_id].seller_fee_pct)
+            money = sale_amounts(sale.hammer, premium=demo_fees.PREMIUM, seller_fee=demo_fees.SELLER_FEE)
             assert (sale.hammer, sale.buyer_id) == (lot.current_price, lot.leader_id)
-            assert (sale.buyer_premium, sale.dealer_earnings) == (money.buyer_premium, money.dealer_earnings)
+            assert (sale.buyer_premium, sale.seller_fee, sale.dealer_earnings, sale.buyer_total) == (
+                money.buyer_premium, money.seller_fee, money.dealer_earnings, money.buyer_total)
+            assert sale.premium_schedule_id is not None and sale.seller_fee_schedule_id is not None
             assert all(b.placed_at < lot.ends_at - timedelta(seconds=auction.soft_close_window_s)
                        for b in placed) or not HISTORY_TITLE.search(auction.title)

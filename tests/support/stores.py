@@ -4,9 +4,11 @@ dropped after it. Each is migrated with Alembic exactly as production is."""
 from __future__ import annotations
 
 import os
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import SQLModel
 
@@ -27,6 +29,19 @@ def postgres_database() -> AbstractContextManager[str]:
 
 def sqlite_url(folder: Path) -> str:
     return f"sqlite:///{folder / 'test.db'}"
+
+
+@contextmanager
+def fresh_url(kind: str, folder: Path) -> Iterator[str]:
+    """An empty, unmigrated store of the test's own (not the shared, migrated one): a SQLite file in
+    `folder`, or a PostgreSQL database dropped afterwards; skipped without a PostgreSQL server."""
+    if kind == "sqlite":
+        yield sqlite_url(folder)
+        return
+    if not pg_server_url():
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
+    with postgres_database() as url:
+        yield url
 
 
 def use_store(url: str) -> Engine:

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from domain.bidding.fees import sale_amounts
+from domain.bidding.fees import FeeBand, FeeSchedule, sale_amounts
 from domain.bidding.rules import (
     BidTooLow,
     Ladder,
@@ -123,11 +123,11 @@ def test_ladder_steps_and_validation() -> None:
 
 
 def test_sale_money_is_defined_once() -> None:
-    sale = sale_amounts(D(500_000), premium_pct=D(5), premium_min=D(2_000), premium_max=D(20_000),
-                        seller_fee_pct=D("1.5"))
+    premium = FeeSchedule((FeeBand(D(0), percent=D(5), minimum=D(2_000), maximum=D(20_000)),))
+    sale = sale_amounts(D(500_000), premium=premium,
+                        seller_fee=FeeSchedule((FeeBand(D(0), percent=D("1.5")),)))
     assert sale.buyer_premium == D(20_000)  # 25,000 capped at the maximum
     assert sale.buyer_total == D(520_000) and sale.seller_fee == D(7_500)
     assert sale.dealer_earnings == D(492_500) and sale.platform_revenue == D(27_500)
-    small = sale_amounts(D(20_000), premium_pct=D(5), premium_min=D(2_000), premium_max=None,
-                         seller_fee_pct=D(0))
+    small = sale_amounts(D(20_000), premium=premium, seller_fee=FeeSchedule((FeeBand(D(0)),)))
     assert small.buyer_premium == D(2_000)
