@@ -37,7 +37,7 @@ def test_the_fees_the_store_held_become_version_one(kind: str, tmp_path: Path) -
         command.upgrade(config, "0010_audit_append_only")
         with engine.begin() as conn:
             _old_market(conn)
-        command.upgrade(config, "0011_fee_schedules")
+        command.upgrade(config, "0013_fee_schedules")
         with engine.connect() as conn:
             versions = conn.execute(text(
                 "SELECT s.kind, s.dealer_id, b.from_price, b.percent, b.minimum, b.maximum "

@@ -12,8 +12,8 @@ whose premium differed from the seeded one is charged the platform's premium at 
 Columns are dropped and added with plain ALTER TABLE (SQLite 3.35+ drops a plain column in place), so
 SQLite never rebuilds `dealers` or `auctions`, which other tables reference.
 
-Revision ID: 0011_fee_schedules
-Revises: 0010_audit_append_only
+Revision ID: 0013_fee_schedules
+Revises: 0012_live_presence
 """
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -24,8 +24,8 @@ from alembic import op
 
 import data.types
 
-revision: str = '0011_fee_schedules'
-down_revision: str | None = '0010_audit_append_only'
+revision: str = '0013_fee_schedules'
+down_revision: str | None = '0012_live_presence'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
