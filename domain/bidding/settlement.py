@@ -9,7 +9,9 @@ accept or decline the high bid; silence declines.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -119,6 +121,33 @@ def _tell_losers(uow: UnitOfWork, lot: Lot) -> None:
         notices = Notices.of(uow, lot.id or 0)
         for bidder in losers:
             notices.lost(bidder, lot.current_price)
+
+
+class Closable(Protocol):
+    """A lot as just read (a board): its id, and whether it is past its end and not yet settled."""
+
+    @property
+    def lot_id(self) -> int: ...
+
+    @property
+    def awaiting_settlement(self) -> bool: ...
+
+
+C = TypeVar("C", bound=Closable)
+
+
+def settle_if_due(lot: Closable, *, now: datetime | None = None) -> bool:
+    """Settle a lot its reader found past its end, now rather than at the worker's next round; true
+    when this call settled it (read it again). Free when the lot is not due: no query at all."""
+    return lot.awaiting_settlement and _settle_or_log(lot.lot_id, now or utcnow())
+
+
+def settled_first(read: Callable[[], C], *, now: datetime | None = None) -> C:
+    """`read()`, with the lot settled first if what it read was due: how the lot page, the API's board
+    and the live stream show a closed lot with its result at once, worker or not. Reading stays
+    reading (the board selector never writes); this is the write, asked for by name."""
+    lot = read()
+    return read() if settle_if_due(lot, now=now) else lot
 
 
 def settle_due(*, now: datetime | None = None, limit: int = BATCH) -> int:
