@@ -201,9 +201,11 @@ def expire_decisions(*, now: datetime | None = None) -> int:
     with UnitOfWork() as uow:
         overdue = uow.session.exec(select(Lot.id, Lot.lot_number, Lot.leader_id).where(
             col(Lot.decision) == "pending", col(Lot.decision_due_at) <= now)).all()
+        if not overdue:
+            return 0  # the worker asks every second: nothing is written when nothing is due
         ids = lots_expired(uow.session, [lot_id or 0 for lot_id, _, _ in overdue])
         for lot_id, _, leader in overdue:
-            if lot_id in ids:
+            if lot_id in ids:  # of a concurrent answer and this expiry, the guard let one apply
                 Notices.of(uow, lot_id or 0).decision_expired(leader or 0)
         uow.commit()
         return len(ids)
