@@ -9,7 +9,7 @@ from typing import Any
 from fastapi.responses import JSONResponse
 
 from api.errors import domain_answer
-from api.services.idempotency import idem_begin, idem_finish, idem_forget
+from domain.accounts.idempotency import idem_begin, idem_finish, idem_forget
 from domain.errors import DomainError
 
 REPLAYED = "Idempotent-Replayed"

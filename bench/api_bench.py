@@ -114,7 +114,7 @@ def settle_store() -> None:
 
 
 def _signed_in_user(number: int) -> str:
-    from api.services.tokens import tokens_login
+    from domain.accounts.tokens import tokens_login
     from domain.accounts.users import user_register
 
     email = f"bench{number}@example.com"

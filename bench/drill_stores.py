@@ -13,11 +13,11 @@ from typing import Protocol
 
 import psycopg
 
+from data.backup_config import BackupConfig
+from data.backup_status import record_good
 from data.db import make_engine, reset_engine
 from data.migrate import upgrade_to_head
 from ops import pgbackrest, sqlite_backup
-from ops.backup_config import BackupConfig
-from ops.backup_status import record_good
 from ops.cluster import Cluster, cluster_create, cluster_drop, cluster_start, cluster_stop
 from ops.media_backup import media_copy_new
 from ops.restore import restore_postgres, restore_sqlite

@@ -42,9 +42,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as SASession
 from sqlmodel import Session, SQLModel, col
 from sqlmodel import select as orm_select
 
+from data.lot_store import bid_applied, lots_changed
 from data.models import (
     Auction,
     AuctionParticipant,
@@ -236,11 +238,10 @@ _OUTBID_USER = cast(_param("outbid_user", Integer), Integer)  # typed even when 
 
 
 def _lot_update(bidders_added: Any) -> Any:
-    return (update(_lots).where(_lots.c.id == _LOT)
-            .values(current_price=_PRICE, leader_id=_param("leader_id", Integer),
-                    leader_max=_param("leader_max", Money()), ends_at=_ENDS,
-                    extended=_param("extended", _lots.c.extended.type), bid_count=_lots.c.bid_count + 1,
-                    bidder_count=_lots.c.bidder_count + bidders_added, version=_lots.c.version + 1))
+    """The lot's own write comes from the lot store, like every other change of a lot."""
+    return bid_applied(lot=_LOT, price=_PRICE, leader=_param("leader_id", Integer),
+                       leader_max=_param("leader_max", Money()), ends_at=_ENDS,
+                       extended=_param("extended", _lots.c.extended.type), bidders_added=bidders_added)
 
 
 def _car_update() -> Any:
@@ -312,12 +313,16 @@ _CAR_UPDATE, _AUCTION_EXTEND, _BID_INSERT = _car_update(), _auction_extend(), _b
 _OUTBID_NOTE, _AUDIT_ENTRY = _outbid_note(), _audit_entry()
 
 
-def bid_write(conn: Connection, write: BidWrite) -> int:
+def bid_write(session: SASession, write: BidWrite) -> int:
     """Write an accepted bid and everything it changes; the new bid's id. The caller commits."""
     params = _bound(vars(write))  # shallow: asdict would deep-copy the audit snapshot on every bid
+    conn = session.connection()
     if conn.dialect.name == "postgresql":
-        return int(conn.execute(_POSTGRES_WRITE, params).scalar_one())
-    return _sqlite_write(conn, write, params)
+        bid_id = int(conn.execute(_POSTGRES_WRITE, params).scalar_one())
+    else:
+        bid_id = _sqlite_write(conn, write, params)
+    lots_changed(session, [write.lot_id], logged=True)  # its change-log row went with the statement
+    return bid_id
 
 
 def _sqlite_write(conn: Connection, write: BidWrite, params: dict[str, Any]) -> int:

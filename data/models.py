@@ -366,7 +366,7 @@ TRACKED_TABLES = frozenset({"users", "dealers", "cars", "auctions", "lots", "bid
 
 class RefreshToken(SQLModel, table=True):
     """An API refresh token, kept only as its SHA-256. Each use rotates it within its family; a used or
-    revoked token presented again revokes the whole family and its session (api/services/tokens.py)."""
+    revoked token presented again revokes the whole family and its session (domain/accounts/tokens.py)."""
 
     __tablename__ = "refresh_tokens"
     id: str = _text(64, primary_key=True)  # hex SHA-256 of the token: the token itself is never stored

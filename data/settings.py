@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     live_push: bool = True
     login_max_failures: int = 5
     login_lock_minutes: int = 15
-    # The app process runs the settlement loop itself (domain.bidding.worker.start_in_background).
+    # The app process runs the settlement loop itself (domain.bidding.worker.settlement_loop).
     # None: on for the embedded store, where `streamlit run app.py` is the only command; the
     # production stack runs separate workers and turns it off.
     settlement_in_app: bool | None = None

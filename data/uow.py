@@ -62,7 +62,12 @@ class UnitOfWork:
         )
 
     def record_change(self, entity: str, entity_ids: Iterable[int], op: str = "update") -> None:
-        _append_changes(self.session, [(entity, entity_id, op) for entity_id in entity_ids])
+        record_changes(self.session, entity, entity_ids, op)
+
+
+def record_changes(session: SASession, entity: str, entity_ids: Iterable[int], op: str = "update") -> None:
+    """Change-log rows for writes that bypass the ORM (a lot's changed lots are announced too)."""
+    _append_changes(session, [(entity, entity_id, op) for entity_id in entity_ids])
 
 
 def _jsonable(record: dict[str, Any] | None) -> dict[str, Any] | None:

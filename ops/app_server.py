@@ -12,8 +12,8 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from data.settings import get_settings
-from domain.bidding.worker import start_in_background, stop_background
-from ops import mailer
+from domain.bidding.worker import settlement_loop
+from ops.mailer import mail_loop
 
 Lifespan = Callable[[Any], AbstractAsyncContextManager[None]]
 
@@ -28,17 +28,15 @@ def with_ops(lifespan: Lifespan) -> Lifespan:
                 from ops.app_metrics import serve_app_metrics
 
                 serve_app_metrics(int(os.environ["METRICS_PORT"]))
-            running, mailing = get_settings().runs_settlement, get_settings().runs_mailer
-            if running:
-                start_in_background()
-            if mailing:
-                mailer.start_in_background()
+            settings = get_settings()
+            loops = [loop for wanted, loop in ((settings.runs_settlement, settlement_loop),
+                                               (settings.runs_mailer, mail_loop)) if wanted]
+            for loop in loops:
+                loop.start()
             try:
                 yield
             finally:
-                if running:
-                    stop_background()
-                if mailing:
-                    mailer.stop_background()
+                for loop in loops:
+                    loop.stop()
 
     return wrapped

@@ -8,7 +8,7 @@
     python -m ops.backup photos-check              # photos rows name that the disk lacks
 
 The store is the app's (DATABASE_URL, or the embedded SQLite store under DATA_DIR); where backups go
-and how long they stay: ops/backup_config.py. Photos are copied with every backup.
+and how long they stay: data/backup_config.py. Photos are copied with every backup.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ import sys
 import threading
 import time
 
+from data.backup_config import BackupConfig
+from data.backup_status import backup_health, record_good
 from data.db import get_engine
 from data.settings import get_settings
 from ops import pgbackrest, sqlite_backup
-from ops.backup_config import BackupConfig
 from ops.backup_schedule import next_pg_backup
-from ops.backup_status import backup_health, record_good
 from ops.cluster import ClusterError, cluster_find
 from ops.media_backup import media_copy_new, photos_missing
 from ops.sqlite_schedule import SnapshotSchedule

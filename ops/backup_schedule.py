@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from ops.backup_config import BackupConfig
+from data.backup_config import BackupConfig
 
 
 def next_pg_backup(backups: list[dict[str, Any]], config: BackupConfig, now: float | None = None) -> str:

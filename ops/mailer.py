@@ -3,7 +3,7 @@
 Each due message is claimed (a guarded UPDATE, so several mailers never send one at once), sent with
 smtplib outside any transaction, then marked sent, or retried with exponential backoff until the last
 attempt marks it failed. The embedded default runs this loop as a thread of the app process once
-SMTP_HOST is set (`start_in_background`, from ops/app_server.py).
+SMTP_HOST is set (`mail_loop`, started from ops/app_server.py).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
+from data.background import BackgroundLoop
 from data.models import EmailOutbox
 from data.outbox import outbox_claim, outbox_due, outbox_mark_failed_attempt, outbox_mark_sent
 from data.settings import Settings, get_settings
@@ -108,30 +109,8 @@ def run_forever(stop: threading.Event, *, interval: float = 2.0) -> None:
         stop.wait(interval)
 
 
-_background_lock = threading.Lock()
-_background: tuple[threading.Thread, threading.Event] | None = None
-
-
-def start_in_background(*, interval: float = 2.0) -> threading.Thread:
-    """The app process's own mailer (the embedded default): one thread per process."""
-    global _background  # noqa: PLW0603 — the process's one loop
-    with _background_lock:
-        if _background is None or not _background[0].is_alive():
-            stop = threading.Event()
-            thread = threading.Thread(target=run_forever, args=(stop,), name="mailer", daemon=True,
-                                      kwargs={"interval": interval})
-            thread.start()
-            _background = (thread, stop)
-        return _background[0]
-
-
-def stop_background(timeout: float = 5.0) -> None:
-    global _background  # noqa: PLW0603
-    with _background_lock:
-        if _background is not None:
-            _background[1].set()
-            _background[0].join(timeout)
-            _background = None
+# The app process's own mailer (the embedded default): one thread per process.
+mail_loop = BackgroundLoop("mailer", run_forever)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -11,10 +11,10 @@ from collections.abc import Callable
 
 from prometheus_client import Counter, Gauge, start_http_server
 
+from data import backup_status
 from data.db import get_engine
 from data.types import utcnow
 from domain.bidding.worker import settlement_lag_s
-from ops import backup_status
 
 log = logging.getLogger(__name__)
 

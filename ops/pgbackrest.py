@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ops.backup_config import BackupConfig
+from data.backup_config import BackupConfig
 from ops.cluster import Cluster, cluster_restart, run
 
 ARCHIVE_CONF = "90-autogavel-archive.conf"

@@ -21,11 +21,11 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from data.backup_config import BackupConfig
 from data.bootstrap import StoreNotMigrated, require_head
 from data.db import make_engine
 from data.settings import get_settings
 from ops import pgbackrest, sqlite_backup
-from ops.backup_config import BackupConfig
 from ops.cluster import Cluster, ClusterError, cluster_create, cluster_find, cluster_start, cluster_stop, run
 from ops.media_backup import media_copy_new, photos_missing
 from ops.sqlite_backup import SnapshotCorrupt

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ops.backup_config import BackupConfig
+from data.backup_config import BackupConfig
 
 STAMP = "%Y%m%dT%H%M%S.%fZ"
 

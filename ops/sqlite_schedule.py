@@ -10,8 +10,8 @@ import threading
 import time
 from pathlib import Path
 
-from ops.backup_config import BackupConfig
-from ops.backup_status import record_good
+from data.backup_config import BackupConfig
+from data.backup_status import record_good
 from ops.media_backup import media_copy_new
 from ops.sqlite_backup import Snapshot, snapshot_check, snapshot_copy, snapshots_expire
 

@@ -6,7 +6,7 @@ import streamlit as st
 from domain.auctions import watchlist
 from domain.bidding.board import LotBoard, lot_board, lot_board_snapshot
 from domain.bidding.fee_schedule import sale_fees
-from domain.bidding.settlement import lot_decide
+from domain.bidding.settlement import lot_decide, settled_first
 from domain.errors import DomainError
 from ui.bid_form import bid_form, may_bid, standing
 from ui.feedback import reporting_errors
@@ -20,14 +20,19 @@ from ui.session import guard
 
 @st.cache_data(ttl=1, show_spinner=False, max_entries=5000)
 def shared_board(lot_id: int) -> LotBoard:
-    """One read per lot per second per process, however many people watch it."""
-    return lot_board_snapshot(lot_id)
+    """One read per lot per second per process, however many people watch it (a lot found past its end
+    is settled first, so it shows its result without waiting for the worker)."""
+    return settled_first(lambda: lot_board_snapshot(lot_id))
+
+
+def fresh_board(lot_id: int) -> LotBoard:
+    return settled_first(lambda: lot_board(actor, lot_id))
 
 
 actor = guard()
 try:
     lot_id = int(st.query_params.get("id", ""))
-    board = lot_board(actor, lot_id)
+    board = fresh_board(lot_id)
 except (ValueError, DomainError):
     st.error("This lot does not exist.")
     link("pages/auctions.py", "All auctions", "gavel")
@@ -41,7 +46,7 @@ link("pages/auction.py", board.auction_title, "gavel", query={"id": str(board.au
 def live() -> None:
     """Board, standing and form from one read, so the form never lags the price it is drawn beside."""
     fresh = st.session_state.pop(f"fresh_{lot_id}", False)  # your own action shows at once
-    now = lot_board(actor, lot_id) if fresh else shared_board(lot_id)
+    now = fresh_board(lot_id) if fresh else shared_board(lot_id)
     draw_board(now, actor)
     standing(now, actor)
     if now.is_open and may_bid(actor, now):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ops.backup_status import ALERT_AFTER_S, BackupHealth
+from domain.oversight.backups import ALERT_AFTER_S, BackupHealth
 
 
 def age(seconds: float | None) -> str:

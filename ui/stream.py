@@ -34,6 +34,7 @@ from data.types import utcnow
 from domain.accounts import auth
 from domain.bidding.board import lot_board_snapshot
 from domain.bidding.live import RESYNC, Boards, Figures, Hub, Watcher
+from domain.bidding.settlement import settled_first
 from domain.errors import Forbidden, NotFound, SessionExpired
 from domain.notifications import NotificationView, alerts_after
 from domain.reporting.live_now import NAME as LIVE_NOW
@@ -47,7 +48,14 @@ MAX_LOTS = 60  # an auction page's lots; more is not a page anyone reads
 MAX_STREAMS = int(os.environ.get("LIVE_MAX_STREAMS", "5000"))
 
 hub = Hub(max_watchers=MAX_STREAMS)
-boards: Boards[PublicBoard] = Boards(lambda lot_id: public_board(lot_board_snapshot(lot_id)))
+
+
+def _settled_board(lot_id: int) -> PublicBoard:
+    """A lot the stream finds past its end is settled before it is shown (boards only read)."""
+    return public_board(settled_first(lambda: lot_board_snapshot(lot_id)))
+
+
+boards: Boards[PublicBoard] = Boards(_settled_board)
 live_now = LiveNowFeed(hub)
 
 

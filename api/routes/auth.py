@@ -20,8 +20,8 @@ from api.schemas.users import (
     TokensOut,
     UserOut,
 )
-from api.services import tokens
 from api.settings import get_api_settings
+from domain.accounts import tokens
 from domain.accounts.email_verification import email_verify
 from domain.accounts.password_reset import password_reset_confirm, password_reset_request
 from domain.accounts.users import user_register, user_view

@@ -9,9 +9,9 @@ from api.envelope import Envelope, ok
 from api.metrics import bid_metered
 from api.schemas.bids import ReceiptOut
 from api.schemas.lots import DecisionIn, LotOut
-from domain.bidding.board import lot_board_snapshot
+from domain.bidding.board import LotBoard, lot_board_snapshot
 from domain.bidding.service import BidReceipt, lot_buy_now
-from domain.bidding.settlement import lot_decide
+from domain.bidding.settlement import lot_decide, settled_first
 from domain.permissions import Actor
 
 router = APIRouter(prefix="/lots", tags=["lots"])
@@ -21,7 +21,10 @@ router = APIRouter(prefix="/lots", tags=["lots"])
 async def lot_get(caller: CurrentCaller, lot_id: Id, cached: Reads) -> Envelope[LotOut]:
     """The live board (the same for every signed-in user; at most a second old)."""
     def board(actor: Actor) -> Envelope[LotOut]:
-        return ok(LotOut.of(cached.boards.get(lot_id, lambda: lot_board_snapshot(lot_id)), actor.id))
+        def settled_board() -> LotBoard:  # a lot past its end is settled before it is shown
+            return settled_first(lambda: lot_board_snapshot(lot_id))
+
+        return ok(LotOut.of(cached.boards.get(lot_id, settled_board), actor.id))
 
     return await caller.run(board)
 

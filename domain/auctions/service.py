@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import col, or_, select
 
+from data.lot_store import lots_cancelled
 from data.models import Auction, Car, Lot
 from data.types import utcnow
 from data.uow import UnitOfWork
@@ -183,12 +184,8 @@ def auction_cancel(actor: Actor, auction_id: int, *, reason: str) -> Auction:
 def _withdraw_decisions(uow: UnitOfWork, auction: Auction) -> None:
     """Lots that closed below reserve can no longer be accepted: their cars go back in stock and their
     high bidders are told. The same guarded update as the dealer's answer (`decision = 'pending'`), so
-    of the two only one applies."""
-    withdrawn = uow.session.execute(
-        update(Lot).where(col(Lot.auction_id) == auction.id, col(Lot.decision) == "pending")
-        .values(decision="cancelled", version=Lot.version + 1)
-        .returning(col(Lot.id))).scalars().all()
-    uow.record_change("lots", withdrawn)
+    of the two only one applies. Lots still open change too: their boards show the cancellation."""
+    lots_cancelled(uow.session, auction.id or 0)
 
 
 def _tell_participants(uow: UnitOfWork, auction: Auction) -> None:

@@ -1,6 +1,7 @@
 """What the lot page shows: the live board (price, leader as "you" or a handle, reserve status,
-countdown, history) and a bidder's own bids and wins. A lot past its end is settled on read, so a
-settled state never depends on the worker having run."""
+countdown, history) and a bidder's own bids and wins. Selectors: they only read. A lot past its end and
+not yet settled reads as `awaiting_settlement`; whoever needs its result at once (the lot page, the
+API's board, the live stream) asks for settlement by name first (`settlement.settled_first`)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ from domain.bidding.fee_schedule import premium_in_force
 from domain.bidding.fees import FeeSchedule
 from domain.bidding.rules import Ladder, LotState, minimum_bid
 from domain.bidding.service import buy_now_available
-from domain.bidding.settlement import settle_lot
 from domain.errors import Forbidden, NotFound
 from domain.permissions import Actor
 from domain.types import AuctionStatus
@@ -84,6 +84,11 @@ class LotBoard:
     def is_open(self) -> bool:
         return self.phase == Phase.LIVE and self.outcome is None
 
+    @property
+    def awaiting_settlement(self) -> bool:
+        """Past its end, not yet settled (the worker will; `settle_if_due` does it now)."""
+        return self.phase == Phase.ENDED and self.outcome is None
+
 
 def handle(user_id: int, lot_id: int) -> str:
     """A pseudonym per bidder per lot: consistent on one lot, unlinkable across lots."""
@@ -100,12 +105,7 @@ def lot_board(actor: Actor | None, lot_id: int, *, now: datetime | None = None) 
 
 def lot_board_snapshot(lot_id: int, *, now: datetime | None = None) -> LotBoard:
     """The board as anyone signed in sees it (the page caches it for a second per process)."""
-    now = now or utcnow()
-    board = _read_board(lot_id, now)
-    if board.outcome is None and board.ends_at <= now and board.phase != Phase.CANCELLED:
-        settle_lot(lot_id, now=now)  # settle on read: nobody has to wait for the worker
-        board = _read_board(lot_id, now)
-    return board
+    return _read_board(lot_id, now or utcnow())
 
 
 # Built once (the board is read on every refresh of every watched lot): a statement made per call would

@@ -56,6 +56,15 @@ def bid_get(actor: Actor, bid_id: int) -> BidView:
     return _view(bid)
 
 
+def own_bid(actor: Actor, bid_id: int) -> BidView:
+    """The caller's own bid; anyone else's, admins' included, does not exist (raising a maximum names
+    a bid only its bidder may raise)."""
+    bid = bid_get(actor, bid_id)
+    if bid.bidder_id != actor.id:
+        raise NotFound("No such bid.")
+    return bid
+
+
 def bids_of_user(actor: Actor, user_id: int, *, offset: int, limit: int) -> tuple[list[BidView], int]:
     """A bidder's own bids, newest first (admins see anyone's), and how many there are."""
     if user_id != actor.id and not actor.is_admin:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, update
 from sqlmodel import col, select
 
 from data.bid_store import lock_lot
-from data.models import Bid, Car, Lot, LotBidder
+from data.lot_store import Standing, lot_replayed
+from data.models import Bid, Lot
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.accounts.validation import checked_text
@@ -28,7 +28,7 @@ from domain.notifications import Notices
 from domain.oversight.reviews import flag_if_retracting_too_often
 from domain.permissions import Action, Actor, require
 
-__all__ = ["RetractReason", "bid_retract", "bid_void", "bids_void_all", "recompute_lot"]
+__all__ = ["RetractReason", "bid_retract", "bid_void", "bids_void_all", "lot_standing"]
 
 
 def bid_retract(actor: Actor, bid_id: int, *, reason: RetractReason, note: str = "",
@@ -85,10 +85,12 @@ def bid_void(actor: Actor, bid_id: int, *, reason: str, now: datetime | None = N
 
 
 def bids_void_all(uow: UnitOfWork, lot: Lot, *, reason: str, now: datetime) -> tuple[int, ...]:
-    """Void every active bid on a lot the caller has locked (a takedown) and replay it; returns their ids."""
-    ids = tuple(uow.session.exec(select(Bid.id).where(Bid.lot_id == lot.id, Bid.status == "active")).all())
-    _remove_many(uow, tuple(i or 0 for i in ids), lot, status="voided", reason=reason, now=now)
-    return tuple(i or 0 for i in ids)
+    """Void every active bid on a lot the caller has locked (a takedown, which then writes the lot
+    once: `lot_standing` is what remains); returns their ids."""
+    ids = tuple(i or 0 for i in uow.session.exec(
+        select(Bid.id).where(Bid.lot_id == lot.id, Bid.status == "active")).all())
+    _mark(uow, ids, status="voided", reason=reason, now=now)
+    return ids
 
 
 def _locked_bid(uow: UnitOfWork, bid_id: int, now: datetime) -> tuple[Bid, Lot]:
@@ -112,28 +114,21 @@ def _remove(uow: UnitOfWork, bid: Bid, lot: Lot, *, status: str, reason: str, no
 
 def _remove_many(uow: UnitOfWork, ids: tuple[int, ...], lot: Lot, *, status: str, reason: str,
                  now: datetime) -> None:
+    _mark(uow, ids, status=status, reason=reason, now=now)
+    lot_replayed(uow.session, lot.id or 0, lot_standing(uow, lot))
+
+
+def _mark(uow: UnitOfWork, ids: tuple[int, ...], *, status: str, reason: str, now: datetime) -> None:
     for bid in uow.session.exec(select(Bid).where(col(Bid.id).in_(ids), Bid.status == "active")).all():
         bid.status, bid.status_reason, bid.status_changed_at = status, reason, now
     uow.session.flush()
-    recompute_lot(uow, lot)
 
 
-def recompute_lot(uow: UnitOfWork, lot: Lot) -> None:
+def lot_standing(uow: UnitOfWork, lot: Lot) -> Standing:
     """Replay the lot's active bids in order: price, leader and counters as if removed bids never were."""
     active = uow.session.exec(select(Bid).where(Bid.lot_id == lot.id, Bid.status == "active")
                               .order_by(col(Bid.id))).all()
     start = LotState(lot.starting_price, lot.reserve_price)
     decisions = replay(start, [(b.bidder_id, b.max_amount) for b in active], ladder_load(uow))
     final = decisions[-1].state if decisions else start
-    lot.current_price, lot.leader_id, lot.leader_max = final.price, final.leader, final.leader_max
-    bidders = {b.bidder_id for b in active}
-    # A bidder left without an active bid is no longer one of the lot's bidders: if they come back,
-    # their next bid counts them again.
-    uow.session.execute(delete(LotBidder).where(col(LotBidder.lot_id) == lot.id,
-                                                col(LotBidder.bidder_id).not_in(bidders)))
-    lot.bid_count = len(active)
-    lot.bidder_count = len(bidders)
-    lot.version += 1
-    uow.session.execute(update(Car).where(col(Car.listing_lot_id) == lot.id)
-                        .values(listing_price=lot.current_price or lot.starting_price))
-    uow.record_change("cars", [lot.car_id])
+    return Standing(final.price, final.leader, final.leader_max, len(active), {b.bidder_id for b in active})

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from data.bid_store import BidWrite, LotForBid, bid_write, insert_once, lot_for_bid
-from data.events import touch_lots
+from data.lot_store import lot_bought
 from data.models import Auction, AuctionParticipant, Bid, Dealer, Lot, LotBidder
 from data.types import utcnow
 from data.uow import UnitOfWork
@@ -37,7 +37,7 @@ from domain.bidding.settlement import book_sale
 from domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from domain.notifications import About, Kind, after_notice, outbid_message
 from domain.permissions import Action, Actor, require
-from domain.types import LotOutcome, LotPrices, UserStatus
+from domain.types import LotPrices, UserStatus
 
 RETRIES = 3
 # Bids of one lot in one transaction. More share a commit, but wait longer while other processes'
@@ -118,7 +118,6 @@ def _in_one_transaction(requests: list[_BidRequest]) -> list[BidReceipt | BaseEx
             except DomainError as refusal:
                 answers.append(refusal)
         hooks.inside_bid_transaction(requests[0].lot_id)
-        touch_lots(uow.session, {request.lot_id for request in requests})  # its change log is raw SQL
         uow.commit()
     return answers
 
@@ -156,7 +155,7 @@ def _place(session: Session, request: _BidRequest) -> BidReceipt:
         if twin is None:
             raise
         return _repeated(twin, actor.id)
-    bid_id = bid_write(conn, write)
+    bid_id = bid_write(session, write)
     if write.outbid_user is not None:  # the note is raw SQL: its push and email follow here
         after_notice(session, write.outbid_user, Kind.OUTBID, write.outbid_message or "", write.lot_id,
                      now=write.now)
@@ -267,21 +266,25 @@ def lot_buy_now(actor: Actor, *, lot_id: int, key: str, now: datetime | None = N
             return _repeated(twin, actor.id)
         price = lot.buy_now_price
         assert price is not None  # _buyable checked it
-        first_on_lot = insert_once(uow.session, LotBidder, {"lot_id": lot.id, "bidder_id": actor.id})
-        insert_once(uow.session, AuctionParticipant, {"auction_id": auction.id, "bidder_id": actor.id,
-                                                      "joined_at": now})
-        lot.current_price, lot.leader_id, lot.leader_max, lot.ends_at = price, actor.id, price, now
-        lot.bidder_count += int(first_on_lot)
-        lot.outcome, lot.settled_at = LotOutcome.SOLD, now
-        lot.bid_count, lot.version = lot.bid_count + 1, lot.version + 1
-        bid = Bid(lot_id=lot_id, auction_id=auction.id or 0, bidder_id=actor.id, max_amount=price,
-                  price_after=price, leader_after=actor.id, placed_at=now, idempotency_key=key,
-                  fingerprint=asked)
-        uow.session.add(bid)
-        uow.session.flush()
+        bid = _buy(uow, lot, actor.id, Bid(lot_id=lot_id, auction_id=auction.id or 0, bidder_id=actor.id,
+                                           max_amount=price, price_after=price, leader_after=actor.id,
+                                           placed_at=now, idempotency_key=key, fingerprint=asked))
         book_sale(uow, lot, auction, dealer)
         tell_buy_now(uow, lot, actor.id)
         uow.audit(actor_id=actor.id, action="buy_now", entity="lots", entity_id=lot_id,
                   after={"price": price, "key": key})
         uow.commit()
         return BidReceipt(bid.id or 0, Outcome.LEADING, price, True, price, now, False)
+
+
+def _buy(uow: UnitOfWork, lot: Lot, buyer: int, bid: Bid) -> Bid:
+    """The purchase's writes: the buyer counted once on the lot and the auction, the lot sold (through
+    the lot store, as every change of a lot), the bid that records it."""
+    first_on_lot = insert_once(uow.session, LotBidder, {"lot_id": lot.id, "bidder_id": buyer})
+    insert_once(uow.session, AuctionParticipant, {"auction_id": bid.auction_id, "bidder_id": buyer,
+                                                  "joined_at": bid.placed_at})
+    lot_bought(uow.session, lot.id or 0, buyer_id=buyer, price=bid.max_amount, now=bid.placed_at,
+               bidders_added=int(first_on_lot))
+    uow.session.add(bid)
+    uow.session.flush()
+    return bid

@@ -9,12 +9,15 @@ accept or decline the high bid; silence declines.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
+from data.lot_store import lot_decided, lot_settled, lots_expired
 from data.models import Auction, Car, Dealer, Lot, LotBidder, Sale
 from data.types import utcnow
 from data.uow import UnitOfWork
@@ -51,15 +54,9 @@ def settle_lot(lot_id: int, *, now: datetime | None = None) -> bool:
             return False
         outcome = outcome_for(lot)
         pending = outcome == LotOutcome.RESERVE_NOT_MET
-        claimed = uow.session.execute(
-            update(Lot).where(col(Lot.id) == lot_id, col(Lot.outcome).is_(None), col(Lot.ends_at) <= now)
-            .values(outcome=outcome, settled_at=now, version=Lot.version + 1,
-                    decision="pending" if pending else None,
-                    decision_due_at=now + DECISION_WINDOW if pending else None))
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        if not lot_settled(uow.session, lot_id, outcome=outcome, now=now,
+                           decision_due_at=now + DECISION_WINDOW if pending else None):
             return False  # someone else settled it first
-        uow.record_change("lots", [lot_id])
-        uow.session.refresh(lot)
         _after_close(uow, lot, auction, outcome, now)
         uow.audit(actor_id=None, action="lot_settle", entity="lots", entity_id=lot_id,
                   after={"outcome": outcome, "price": lot.current_price, "leader": lot.leader_id})
@@ -128,6 +125,33 @@ def _tell_losers(uow: UnitOfWork, lot: Lot) -> None:
             notices.lost(bidder, lot.current_price)
 
 
+class Closable(Protocol):
+    """A lot as just read (a board): its id, and whether it is past its end and not yet settled."""
+
+    @property
+    def lot_id(self) -> int: ...
+
+    @property
+    def awaiting_settlement(self) -> bool: ...
+
+
+C = TypeVar("C", bound=Closable)
+
+
+def settle_if_due(lot: Closable, *, now: datetime | None = None) -> bool:
+    """Settle a lot its reader found past its end, now rather than at the worker's next round; true
+    when this call settled it (read it again). Free when the lot is not due: no query at all."""
+    return lot.awaiting_settlement and _settle_or_log(lot.lot_id, now or utcnow())
+
+
+def settled_first(read: Callable[[], C], *, now: datetime | None = None) -> C:
+    """`read()`, with the lot settled first if what it read was due: how the lot page, the API's board
+    and the live stream show a closed lot with its result at once, worker or not. Reading stays
+    reading (the board selector never writes); this is the write, asked for by name."""
+    lot = read()
+    return read() if settle_if_due(lot, now=now) else lot
+
+
 def settle_due(*, now: datetime | None = None, limit: int = BATCH) -> int:
     """Settle lots past their end (the worker's loop, and any page that needs settled state)."""
     now = now or utcnow()
@@ -161,27 +185,16 @@ def lot_decide(actor: Actor, lot_id: int, *, accept: bool, now: datetime | None 
         if auction.status == AuctionStatus.CANCELLED:
             raise InvalidTransition("This auction was cancelled: its lots can no longer be sold.")
         decision = "accepted" if accept else "declined"
-        if not _claim_decision(uow, lot_id, decision, now):
+        if not lot_decided(uow.session, lot_id, decision=decision, now=now, sold=accept):
             raise InvalidTransition("This lot is not waiting for your decision (or the 24 hours are over).")
-        uow.session.refresh(lot)
         dealer = uow.session.get(Dealer, auction.dealer_id)
         assert dealer is not None
         if accept:
-            lot.outcome = LotOutcome.SOLD
             book_sale(uow, lot, auction, dealer)
         else:
             Notices.of(uow, lot_id).declined(lot.leader_id or 0)
         uow.audit(actor_id=actor.id, action=f"lot_{decision}", entity="lots", entity_id=lot_id)
         uow.commit()
-
-
-def _claim_decision(uow: UnitOfWork, lot_id: int, decision: str, now: datetime) -> bool:
-    result = uow.session.execute(
-        update(Lot).where(col(Lot.id) == lot_id, col(Lot.decision) == "pending",
-                          col(Lot.decision_due_at) > now)
-        .values(decision=decision, version=Lot.version + 1))
-    uow.record_change("lots", [lot_id])
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def expire_decisions(*, now: datetime | None = None) -> int:
@@ -190,12 +203,11 @@ def expire_decisions(*, now: datetime | None = None) -> int:
     with UnitOfWork() as uow:
         overdue = uow.session.exec(select(Lot.id, Lot.lot_number, Lot.leader_id).where(
             col(Lot.decision) == "pending", col(Lot.decision_due_at) <= now)).all()
-        ids = [lot_id or 0 for lot_id, _, _ in overdue]
-        if ids:
-            uow.session.execute(update(Lot).where(col(Lot.id).in_(ids), col(Lot.decision) == "pending")
-                                .values(decision="expired", version=Lot.version + 1))
-            for lot_id, _, leader in overdue:
+        if not overdue:
+            return 0  # the worker asks every second: nothing is written when nothing is due
+        ids = lots_expired(uow.session, [lot_id or 0 for lot_id, _, _ in overdue])
+        for lot_id, _, leader in overdue:
+            if lot_id in ids:  # of a concurrent answer and this expiry, the guard let one apply
                 Notices.of(uow, lot_id or 0).decision_expired(leader or 0)
-            uow.record_change("lots", ids)
-            uow.commit()
+        uow.commit()
         return len(ids)

@@ -1,9 +1,9 @@
-"""The settlement worker: `python -m domain.bidding.worker` (or `python -m ops.worker`,
-the same command line; run one or more beside the app).
+"""The settlement worker's loop; its command line is `python -m ops.worker` (JSON logs, metrics: the
+stack's floor, above the domain, so this module never imports it). Run one or more beside the app.
 
 Every second it settles lots past their end, expires unanswered reserve decisions and sends
-ending-soon reminders. Several workers (and the embedded loop of each app process, and pages settling
-on read) may run at once: each job is taken by one of them at a time (`data.job_lock`), and settling
+ending-soon reminders. Several workers (and the embedded loop of each app process, and the pages that settle
+a lot they show) may run at once: each job is taken by one of them at a time (`data.job_lock`), and settling
 is a conditional update anyway, so each lot is settled exactly once.
 
 A round that fails (the store is down, restarting, out of connections) never ends the worker: it
@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import col, func, select
 
+from data.background import BackgroundLoop
 from data.db import get_engine
 from data.job_lock import job_lock
 from data.models import Auction, Lot
@@ -114,39 +115,10 @@ def run_forever(stop: threading.Event, *, interval: float = 1.0, analytics: bool
         stop.wait(interval)
 
 
-_background_lock = threading.Lock()
-_background: tuple[threading.Thread, threading.Event] | None = None
-
-
-def start_in_background(*, interval: float = 1.0) -> threading.Thread:
-    """The app process's own settlement loop (the embedded store has no other worker): one thread per
-    process, however often this is called; other processes' loops and workers share the job locks."""
-    global _background  # noqa: PLW0603 — the process's one loop
-    with _background_lock:
-        if _background is None or not _background[0].is_alive():
-            stop = threading.Event()
-            thread = threading.Thread(target=run_forever, args=(stop,), name="settlement-loop", daemon=True,
-                                      kwargs={"interval": interval, "analytics": False})
-            thread.start()
-            _background = (thread, stop)
-        return _background[0]
-
-
-def stop_background(timeout: float = 5.0) -> None:
-    global _background  # noqa: PLW0603
-    with _background_lock:
-        if _background is not None:
-            thread, stop = _background
-            stop.set()
-            thread.join(timeout)
-            _background = None
+# The app process's own settlement loop (the embedded store has no other worker): one thread per process,
+# however often it is started; other processes' loops and workers share the job locks.
+settlement_loop = BackgroundLoop("settlement-loop", lambda stop: run_forever(stop, analytics=False))
 
 
 def _short(error: BaseException) -> str:
     return f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
-
-
-if __name__ == "__main__":
-    from ops.worker import main  # the command line (JSON logs, metrics) lives with the rest of the stack
-
-    main()

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import and_, col, or_, select
 
 from data.bulk import cars_insert_many, vin_ids
+from data.lot_store import lot_listing_edited
 from data.media import get_media_store
 from data.models import Auction, Car, CarUpdate, Dealer, Lot
 from data.types import utcnow
@@ -173,9 +174,8 @@ def _flag_live_change(uow: UnitOfWork, actor: Actor, car: Car, fields: list[str]
     """Bidders see "updated after bidding started", and may retract a bid placed before it."""
     now = utcnow()
     uow.session.add(CarUpdate(car_id=car.id or 0, at=now, fields=fields, actor_id=actor.id))
-    lot = uow.session.get(Lot, car.listing_lot_id) if car.listing_lot_id else None
-    if lot is not None:
-        lot.changed_after_bids_at = now
+    if car.listing_lot_id is not None:
+        lot_listing_edited(uow.session, car.listing_lot_id, now=now)
 
 
 def car_delete(actor: Actor, car_id: int) -> None:

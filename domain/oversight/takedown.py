@@ -15,11 +15,12 @@ from typing import Any
 from sqlmodel import col, select
 
 from data.bid_store import lock_lot
+from data.lot_store import lot_replayed
 from data.models import Auction, AuditLog, Car, Dealer, Lot
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.accounts.validation import checked_text
-from domain.bidding.retraction import bids_void_all
+from domain.bidding.retraction import bids_void_all, lot_standing
 from domain.errors import InvalidTransition, NotFound
 from domain.notifications import Notices, participants
 from domain.permissions import Action, Actor, require
@@ -78,7 +79,7 @@ def _take_down(uow: UnitOfWork, actor: Actor, row: tuple[Lot, Auction, Dealer], 
     told = participants(uow, lot.id or 0)  # before the voids forget who bid
     before = _lot_snapshot(lot)
     voided = bids_void_all(uow, lot, reason=f"Lot taken down: {reason}", now=now)
-    lot.outcome, lot.settled_at, lot.version = LotOutcome.TAKEN_DOWN, now, lot.version + 1
+    lot_replayed(uow.session, lot.id or 0, lot_standing(uow, lot), outcome=LotOutcome.TAKEN_DOWN, now=now)
     uow.audit(actor_id=actor.id, action="lot_takedown", entity="lots", entity_id=lot.id, before=before,
               after={**_lot_snapshot(lot), "reason": reason, "voided_bids": list(voided)})
     car = uow.session.get(Car, lot.car_id)

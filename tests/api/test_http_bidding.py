@@ -15,9 +15,9 @@ import httpx
 import pytest
 from sqlmodel import col, select
 
-from api.services.tokens import tokens_login
 from data.models import Bid
 from data.uow import UnitOfWork
+from domain.accounts.tokens import tokens_login
 from domain.bidding.ladder import ladder_current
 from domain.bidding.rules import LotState, replay
 from tests.api.servers import uvicorn_workers

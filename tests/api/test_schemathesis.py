@@ -14,8 +14,8 @@ from schemathesis.checks import load_all_checks
 
 from api import breaker
 from api.main import create_app
-from api.services.tokens import tokens_login
 from api.settings import get_api_settings
+from domain.accounts.tokens import tokens_login
 from domain.permissions import Actor
 from tests.support.factories import PASSWORD, live_lot, make_admin, make_car, make_dealer, make_user
 

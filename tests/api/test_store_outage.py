@@ -15,7 +15,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
-from api.services.tokens import tokens_login
+from domain.accounts.tokens import tokens_login
 from tests.api.servers import uvicorn_workers, workers_of
 from tests.api.tcp_proxy import CuttableProxy
 from tests.support.factories import PASSWORD, make_user

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from data.backup_config import BackupConfig
+from data.backup_status import ARCHIVE_LAG, BACKUP_AGE, backup_health, backup_metrics, record_good
 from data.bootstrap import StoreNotMigrated, require_head
 from data.db import get_engine
 from data.media import LocalMediaStore
-from ops.backup_config import BackupConfig
 from ops.backup_schedule import next_pg_backup
-from ops.backup_status import ARCHIVE_LAG, BACKUP_AGE, backup_health, backup_metrics, record_good
 from ops.media_backup import media_copy_new, photos_missing
 from tests.support.factories import make_car, make_dealer
 

@@ -21,8 +21,8 @@ import psycopg
 import pytest
 from pydantic import ValidationError
 
-from ops.backup_config import BackupConfig
-from ops.backup_status import wal_archive_lag_seconds
+from data.backup_config import BackupConfig
+from data.backup_status import wal_archive_lag_seconds
 from ops.cluster import Cluster, cluster_create, cluster_drop, cluster_find, cluster_start, tools_ready
 from tests.support import stores
 

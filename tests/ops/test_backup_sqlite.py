@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from data.backup_config import BackupConfig
 from data.db import make_engine
 from data.media import LocalMediaStore
-from ops.backup_config import BackupConfig
 from ops.sqlite_backup import (
     SnapshotCorrupt,
     integrity_check,
@@ -127,7 +127,7 @@ def test_backup_list_verify_and_restore_from_the_command_line(embedded: Path, tm
 
 def test_the_schedule_publishes_copies_at_once_and_records_them_good_after_the_check(
         embedded: Path, tmp_path: Path) -> None:
-    from ops.backup_status import last_good_at
+    from data.backup_status import last_good_at
     from ops.sqlite_backup import snapshot_check
     from ops.sqlite_schedule import SnapshotSchedule
 

@@ -1,7 +1,8 @@
-"""API tokens. The access token is the session token of domain.accounts.auth (so every request's
-`session_resolve` sees logout, suspension and password changes at once); the refresh token is a random
-secret stored only as its SHA-256, rotated on every use. A used or revoked refresh token presented
-again means it was stolen or replayed: its whole family and the session behind it are revoked."""
+"""API tokens (the HTTP adapter's sign-in: api/routes/auth.py). The access token is the session token
+of domain.accounts.auth (so every request's `session_resolve` sees logout, suspension and password
+changes at once); the refresh token is a random secret stored only as its SHA-256, rotated on every
+use. A used or revoked refresh token presented again means it was stolen or replayed: its whole family
+and the session behind it are revoked."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""The first answer to a request sent with an Idempotency-Key, kept so a retry gets it back and nothing
-is done twice. A key is the caller's: (user, key) is unique; the same key with another request is
-refused. A record left unfinished by a crashed process is taken over after STALE."""
+"""The first answer to a user's request sent with an Idempotency-Key (the API's: api/idempotent.py),
+kept so a retry gets it back and nothing is done twice. A key is the caller's: (user, key) is unique;
+the same key with another request is refused. A record left unfinished by a crashed process is taken
+over after STALE."""
 
 from __future__ import annotations
 

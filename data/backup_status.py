@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, text
 
-from ops.backup_config import BackupConfig
+from data.backup_config import BackupConfig
 
 ALERT_AFTER_S = 15 * 60
 BACKUP_AGE = "autogavel_backup_age_seconds"
