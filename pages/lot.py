@@ -1,5 +1,5 @@
 """A lot: the live bid board (pushed; polled every two seconds as a fallback), the bid form, photos,
-watch, retract or void."""
+watch, retract or void, report."""
 
 import streamlit as st
 
@@ -13,6 +13,7 @@ from ui.live_board import live_board
 from ui.lot_actions import admin_takedown, admin_void, own_bids
 from ui.lot_board import draw_board, draw_history, photo_strip
 from ui.nav import link
+from ui.reports import report_form
 from ui.session import guard
 
 
@@ -79,3 +80,4 @@ if (own_store or actor.is_admin) and board.decision == "pending":
 own_bids(actor, board)
 admin_void(actor, board)
 admin_takedown(actor, board)
+report_form(actor, board)
