@@ -35,10 +35,11 @@ REDIS_ATTEMPTS = 20
 def window_hit(scope: str, key: str, decide: Decide, *, expire_s: float) -> bool:
     """Run `decide` on the window of (scope, key) and keep its answer; true when the hit was let through.
     `expire_s`: when a window untouched for this long may be forgotten (Redis drops it then)."""
-    client = _redis(get_settings().redis_url)
+    settings = get_settings()
+    client = _redis(settings.redis_url)
     if client is not None:
         try:
-            return _redis_hit(client, f"autogavel:limit:{scope}:{key}", decide, expire_s)
+            return _redis_hit(client, f"{settings.redis_prefix}:limit:{scope}:{key}", decide, expire_s)
         except redis.RedisError as error:
             log.warning("rate windows: Redis unavailable, counting in the store", extra={"error": str(error)})
     return _store_hit(scope, key, decide)

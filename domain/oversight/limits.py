@@ -2,9 +2,10 @@
 registrations per address per hour, reports per user per hour.
 
 Each is a moving window, exact: a hit is let through when fewer than `limit` hits were let through in
-the `window` before it. The window's hits are kept where every process sees them (data/rate_windows.py:
-Redis, else one locked row in the store), at most `limit` of them, so the record stays small. A refused
-hit is not counted and changes nothing; the error says when the next one will be let through.
+the `window` before it (see `admit` for hits dated after it). The window's hits are kept where every
+process sees them (data/rate_windows.py: Redis, else one locked row in the store), at most `limit` of
+them, so the record stays small. A refused hit is not counted and changes nothing; the error says when
+the next one will be let through.
 """
 
 from __future__ import annotations
@@ -30,32 +31,40 @@ class Limit:
 
 
 def admit(hits: Hits, now: float, limit: int, window: float) -> Hits | None:
-    """The hits to keep with one at `now` added, or None when `limit` hits already fall within the
-    `window` seconds before `now`. Hits later than `now` (a caller replaying the past) are kept."""
-    recent = sorted(hit for hit in hits if hit > now - window)
-    if sum(1 for hit in recent if hit <= now) >= limit:
+    """The hits to keep with one at `now` added, or None when `limit` hits already lie within `window`
+    seconds of `now`. Within, on both sides: a process whose clock runs a little behind still counts
+    the hits of the others, while a caller replaying the past (seeding, with `now` days back) is not
+    refused for the hits of another day."""
+    if len(_near(hits, now, window)) >= limit:
         return None
-    return sorted([*recent, now])[-limit:]
+    return sorted([*hits, now])[-limit:]
 
 
 def retry_after(hits: Hits, now: float, limit: int, window: float) -> int:
     """Whole seconds until a refused caller's next hit would be let through (at least one)."""
-    recent = sorted(hit for hit in hits if now - window < hit <= now)
-    oldest_that_counts = recent[-limit] if len(recent) >= limit else now - window
-    return max(1, int(oldest_that_counts + window - now + 0.999))
+    near = _near(hits, now, window)
+    leaving = near[len(near) - limit] if len(near) >= limit else now - window
+    return max(1, int(leaving + window - now + 0.999))
+
+
+def _near(hits: Hits, now: float, window: float) -> Hits:
+    return sorted(hit for hit in hits if abs(hit - now) < window)
 
 
 def hit(rule: Limit, key: str, now: datetime | None = None) -> None:
-    """Count one hit of `key` against `rule`, or raise RateLimited (nothing counted)."""
-    moment, window = (now or utcnow()).timestamp(), rule.window.total_seconds()
-    seen: list[Hits] = []
+    """Count one hit of `key` against `rule`, or raise RateLimited (nothing counted). Without `now`, the
+    moment is read once the window is locked, so hits are recorded in the order they were decided."""
+    window = rule.window.total_seconds()
+    seen: list[tuple[Hits, float]] = []
 
     def decide(hits: Hits) -> Hits | None:
-        seen.append(hits)
+        moment = (now or utcnow()).timestamp()
+        seen.append((hits, moment))
         return admit(hits, moment, rule.limit, window)
 
     if not window_hit(rule.scope, key, decide, expire_s=window):
-        seconds = retry_after(seen[-1], moment, rule.limit, window)
+        hits, moment = seen[-1]
+        seconds = retry_after(hits, moment, rule.limit, window)
         raise RateLimited(rule.refusal.format(limit=rule.limit, seconds=seconds), retry_after=seconds)
 
 
