@@ -98,7 +98,10 @@ def _browser_go(url: str, note: str) -> NoReturn:
 
 def client_address() -> str:
     """The browser's network address, for the limits kept per address (sign-in, registration)."""
-    return address_of(st.context.ip_address, st.context.headers.get_all("X-Forwarded-For"))
+    peer, forwarded = st.context.ip_address, st.context.headers.get_all("X-Forwarded-For")
+    # Without a browser (AppTest) the client is a stand-in whose fields are no strings: no address.
+    strings = [value for value in forwarded if isinstance(value, str)] if isinstance(forwarded, list) else []
+    return address_of(peer if isinstance(peer, str) else None, strings)
 
 
 def address_of(peer: str | None, forwarded: list[str]) -> str:
