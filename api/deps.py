@@ -64,17 +64,9 @@ class Caller:
         set_user(actor.id)
         return actor
 
-    def bidder(self) -> Actor:
-        """`actor()`, counted against the bids-per-user limit as well."""
-        actor = self.actor()
-        self.limits.hit("bids", str(actor.id))
-        return actor
-
     async def run(self, work: Callable[[Actor], T]) -> T:
         return await run_in_threadpool(lambda: work(self.actor()))
 
-    async def run_bid(self, work: Callable[[Actor], T]) -> T:
-        return await run_in_threadpool(lambda: work(self.bidder()))
 
 
 async def caller(request: Request, credentials: Credentials) -> Caller:

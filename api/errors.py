@@ -19,6 +19,7 @@ from domain.bidding.rules import BidTooLow
 from domain.bidding.service import LotClosed
 from domain.errors import (
     AlreadyApplied,
+    AlreadyReported,
     DomainError,
     EmailTaken,
     Forbidden,
@@ -27,6 +28,7 @@ from domain.errors import (
     KeyReused,
     LoginLocked,
     NotFound,
+    RateLimited,
     SessionExpired,
     ValidationFailed,
 )
@@ -41,8 +43,9 @@ UNEXPECTED = "Something went wrong on our side; nothing was changed. Try again, 
 # First match wins, so subclasses come before their bases (OwnLot is a Forbidden: 403).
 DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
     (ValidationFailed, 422), (UploadHasProblems, 422), (BidTooLow, 409), (LotClosed, 409),
-    (InvalidTransition, 409), (AlreadyApplied, 409), (EmailTaken, 409), (NotFound, 404),
-    (Forbidden, 403), (SessionExpired, 401), (InvalidCredentials, 401), (LoginLocked, 429),
+    (InvalidTransition, 409), (AlreadyApplied, 409), (AlreadyReported, 409), (EmailTaken, 409),
+    (NotFound, 404), (Forbidden, 403), (SessionExpired, 401), (InvalidCredentials, 401), (LoginLocked, 429),
+    (RateLimited, 429),
     (WorkbookRejected, 400), (WorkbooksBusy, 503), (DomainError, 400),
 )
 
@@ -77,6 +80,8 @@ def domain_answer(error: DomainError) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
     if isinstance(error, LoginLocked):
         headers["Retry-After"] = "900"
+    if isinstance(error, RateLimited):
+        headers["Retry-After"] = str(error.retry_after)
     if isinstance(error, WorkbooksBusy):
         headers["Retry-After"] = "30"
     message = "Some fields need fixing." if isinstance(error, ValidationFailed) else str(error)

@@ -23,7 +23,7 @@ from api.errors import install_error_handlers
 from api.gate import Gate
 from api.logs import configure_logging
 from api.ratelimit import RateLimits
-from api.routes import auctions, auth, bids, cars, dealers, fees, lots, me, ops, users
+from api.routes import auctions, auth, bids, cars, dealers, fees, lots, me, ops, reports, users
 from api.settings import get_api_settings
 from api.startup import store_prepared_when_up
 from api.strict import reject_unknown_body, reject_unknown_query
@@ -37,7 +37,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (413, "The body is too large"), (422, "Invalid fields, one entry each"),
         (429, "Too many requests: see Retry-After"), (503, "The store is unreachable: retry shortly"))}
 ROUTERS = (auth.router, users.router, cars.router, auctions.router, bids.router, dealers.router,
-           lots.router, me.router, fees.router)
+           lots.router, me.router, fees.router, reports.router)
 
 
 @asynccontextmanager

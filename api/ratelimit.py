@@ -31,8 +31,8 @@ class RateLimits:
         self.items: dict[str, RateLimitItem] = {
             "token": parse(settings.rate_per_token), "address": parse(settings.rate_per_address),
             "login_account": parse(settings.rate_login_account),
-            "login_address": parse(settings.rate_login_address), "bids": parse(settings.rate_bids_user),
-        }
+            "login_address": parse(settings.rate_login_address),
+        }  # bids per user are the marketplace's rule, for every channel: domain/oversight/limits.py
 
     def hit(self, name: str, key: str) -> None:
         """Count one request against `name` for `key`; 429 with Retry-After when over the limit."""

@@ -32,7 +32,6 @@ class ApiSettings(BaseSettings):
     rate_per_address: str = "300/minute"  # requests without a token (register, login, refresh)
     rate_login_account: str = "10/minute"
     rate_login_address: str = "30/minute"
-    rate_bids_user: str = "60/minute"
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -51,7 +51,7 @@ def scratch_database() -> AbstractContextManager[str]:
 
 
 def use(url: str, data_dir: str) -> None:
-    os.environ.update({"DATA_DIR": data_dir, "DEMO_MODE": "true"})
+    os.environ.update({"DATA_DIR": data_dir, "DEMO_MODE": "true", "BIDS_PER_USER_PER_MINUTE": "1000000"})
     from data.db import use_database
 
     use_database(url)

@@ -215,7 +215,7 @@ def api_server(url: str) -> Iterator[tuple[int, int]]:
     with tempfile.TemporaryDirectory(prefix="bench-prom-") as prom:
         env = os.environ | {"DATABASE_URL": url, "DEMO_MODE": "false", "PROMETHEUS_MULTIPROC_DIR": prom,
                             "REDIS_URL": os.environ.get("REDIS_URL", DEFAULT_REDIS),
-                            "API_RATE_PER_TOKEN": "10000/minute", "API_RATE_BIDS_USER": "10000/minute"}
+                            "API_RATE_PER_TOKEN": "10000/minute", "BIDS_PER_USER_PER_MINUTE": "10000"}
         # A fixed argument list, no shell: the only outside value is our own free port.
         process = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--workers", "2",  # noqa: S603
                                     "--port", str(port), "--no-access-log", "--log-level", "warning",

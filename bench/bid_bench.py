@@ -710,7 +710,7 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = arguments(argv)
     server = os.environ.get("DATABASE_URL") or DEFAULT_SERVER
-    os.environ.update({"DEMO_MODE": "false", "BCRYPT_ROUNDS": "4",
+    os.environ.update({"DEMO_MODE": "false", "BCRYPT_ROUNDS": "4", "BIDS_PER_USER_PER_MINUTE": "1000000",
                        "JWT_SECRET": os.environ.get("JWT_SECRET") or secrets.token_urlsafe(48),
                        "COOKIE_KEY": os.environ.get("COOKIE_KEY") or secrets.token_urlsafe(48)})
     with scratch_database(server) as url:

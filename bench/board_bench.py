@@ -314,6 +314,7 @@ def prepare(data_dir: Path) -> dict[str, tuple[str, str]]:
     server.terminate()
     server.wait(30)
     os.environ["DATA_DIR"] = str(data_dir)
+    os.environ.setdefault("BIDS_PER_USER_PER_MINUTE", "1000000")  # measuring bidding, not the per-user limit
     for name in WATCHER_ENV_DROP:
         os.environ.pop(name, None)
     from demo.accounts import DEMO_ACCOUNTS

@@ -55,7 +55,7 @@ class Stack:
         self.env |= ports | {"DATABASE_URL": database_url, "STACK_DIR": str(folder / "stack"),
                              "DATA_DIR": str(folder / "var"), "APP_BASE_PORT": str(free_port()),
                              "APP_METRICS_BASE_PORT": str(free_port()),
-                             "API_RATE_LOGIN_ADDRESS": "20/minute", "API_RATE_BIDS_USER": "1000/minute",
+                             "API_RATE_LOGIN_ADDRESS": "20/minute", "BIDS_PER_USER_PER_MINUTE": "1000",
                              "BCRYPT_ROUNDS": "4"}  # a low login limit, so the Redis fault shows
         self.https = f"https://localhost:{ports['HTTPS_PORT']}"
 

@@ -44,6 +44,7 @@ os.environ.setdefault("JWT_SECRET", "bench-jwt-secret-0123456789-abcdefghijklmno
 os.environ.setdefault("COOKIE_KEY", "bench-cookie-key-0123456789-abcdefghijklmnop")
 os.environ.setdefault("BCRYPT_ROUNDS", "4")
 os.environ["DEMO_MODE"] = "false"
+os.environ.setdefault("BIDS_PER_USER_PER_MINUTE", "1000000")  # measuring bidding, not the per-user limit
 
 from data.scratch import scratch_postgres
 

@@ -14,8 +14,9 @@ from data.models import AuthSession, Dealer, LoginFailure, User, UserRole
 
 def login_failure_record(
     session: Session, *, email: str, address: str, now: datetime, max_failures: int, lock: timedelta
-) -> None:
-    """Count one failure atomically (an upsert), locking the pair once it reaches `max_failures`."""
+) -> int:
+    """Count one failure atomically (an upsert), locking the pair once it reaches `max_failures`;
+    the pair's failures so far, this one included."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     table = LoginFailure.__table__  # type: ignore[attr-defined]
     failures = table.c.failures + 1
@@ -29,8 +30,8 @@ def login_failure_record(
             "last_failed_at": now,
             "locked_until": _lock_expression(failures, max_failures, now + lock),
         },
-    )
-    session.execute(statement)
+    ).returning(table.c.failures)
+    return int(session.execute(statement).scalar_one())
 
 
 def _lock_expression(failures: Any, max_failures: int, until: datetime) -> Any:

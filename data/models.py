@@ -324,6 +324,36 @@ class AccountReview(SQLModel, table=True):
     resolved_at: datetime | None = _time(default=None)
 
 
+class Report(SQLModel, table=True):
+    """A signed-in user's report of a listing, its seller or one of its bidders, with a listed reason.
+
+    `subject` names what was reported ("lot:12", "seller:4", "bidder:12:77"): one report per reporter
+    and subject. `accused_id` is the account the report counts against (a listing's: its dealer's)."""
+
+    __tablename__ = "reports"
+    __table_args__ = (UniqueConstraint("reporter_id", "subject", name="uq_reports_reporter_subject"),
+                      Index("ix_reports_accused_at", "accused_id", "created_at"))
+    id: int | None = Field(default=None, primary_key=True)
+    reporter_id: int = Field(foreign_key="users.id")
+    subject: str = _text(40)
+    lot_id: int = Field(foreign_key="lots.id")
+    accused_id: int = Field(foreign_key="users.id")
+    about: str = _text(12)  # listing, seller, bidder
+    reason: str = _text(24)
+    note: str = _text(500, default="")
+    created_at: datetime = _time(default_factory=utcnow)
+
+
+class RateWindow(SQLModel, table=True):
+    """One rate limit's recent hits for one key (a user, an address), when REDIS_URL is not set: the
+    row is locked while a hit is decided, so every process counts against the same window."""
+
+    __tablename__ = "rate_windows"
+    scope: str = _text(20, primary_key=True)
+    key: str = _text(64, primary_key=True)
+    hits: str = Field(default="[]", sa_type=Text)  # JSON: the newest hits, epoch seconds
+
+
 class ChangeLog(SQLModel, table=True):
     """The outbox: one row per changed record, written in the changing transaction (see changelog.py)."""
 

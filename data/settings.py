@@ -80,6 +80,17 @@ class Settings(BaseSettings):
     # Trust (issue 15): this many bid retractions within the window puts the account in admin review.
     retractions_review_threshold: int = Field(default=3, ge=1)
     retractions_review_days: int = Field(default=30, ge=1, le=365)
+    # Reports (issue 15): this many distinct users reporting an account (or its store's lots) within the
+    # window put it in admin review; a user files at most REPORTS_PER_USER_PER_HOUR reports.
+    reports_review_threshold: int = Field(default=3, ge=1)
+    reports_review_days: int = Field(default=30, ge=1, le=365)
+    reports_per_user_per_hour: int = Field(default=10, ge=1)
+    # Marketplace limits (issue 15), for every channel (pages and API), counted where every process
+    # sees them: in Redis when REDIS_URL is set, else in the store (domain/oversight/limits.py).
+    redis_url: str | None = None
+    redis_prefix: str = "autogavel"  # keys are <prefix>:limit:<scope>:<key>: installations can share a Redis
+    bids_per_user_per_minute: int = Field(default=60, ge=1)
+    registrations_per_address_per_hour: int = Field(default=10, ge=1)
     # Soft close (issue 15): every auction's latest end defaults to this many minutes after its last
     # lot's scheduled close; a dealer may choose within the min..max an admin sets.
     soft_close_cap_minutes: int = Field(default=30, ge=1)

@@ -63,3 +63,16 @@ class InvalidTransition(DomainError):
 
 class EmailNotVerified(Forbidden):
     """The account's email address has not been confirmed by following the emailed link."""
+
+
+class RateLimited(DomainError):
+    """Too many of one act in a short time (bids, registrations, reports): nothing was done, and
+    `retry_after` says in how many seconds the next one will be let through."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class AlreadyReported(DomainError):
+    """The user already reported this listing, seller or bidder: one report each."""

@@ -1,4 +1,5 @@
-"""Admin: the review queue, accounts flagged by a rule (too many bid retractions), to suspend or clear."""
+"""Admin: the review queue, accounts flagged by a rule (retractions, a sign-in lockout, reports, with
+the reports listed), to suspend or clear."""
 
 import streamlit as st
 
@@ -6,6 +7,7 @@ from domain.oversight.reviews import review_resolve, reviews_open
 from domain.permissions import Action
 from ui.feedback import reporting_errors
 from ui.format import local_time
+from ui.reports import report_rows
 from ui.session import guard
 
 actor = guard(Action.MANAGE_USERS)
@@ -17,8 +19,10 @@ if not flagged:
     st.info("No account is waiting for review.")
 for review in flagged:
     with st.container(border=True):
-        st.markdown(f"**{review.name}** · {review.email}")
+        st.markdown(f"**{review.name}** · {review.email} · {review.reason_label}")
         st.caption(f"{review.detail} · flagged {local_time(review.flagged_at, actor.timezone)}")
+        if review.reports:
+            st.dataframe(report_rows(review, actor.timezone), hide_index=True, width="stretch")
         note = st.text_input("Note (recorded in the audit log)", key=f"review_note_{review.id}",
                              max_chars=300)
         suspend, clear = st.columns(2)

@@ -1,5 +1,5 @@
 """A lot: the live bid board (pushed; polled every two seconds as a fallback), the bid form, photos,
-watch, retract or void."""
+watch, retract or void, report."""
 
 import streamlit as st
 
@@ -15,6 +15,7 @@ from ui.live_board import live_board
 from ui.lot_actions import admin_takedown, admin_void, own_bids
 from ui.lot_board import draw_board, draw_history, photo_strip
 from ui.nav import link
+from ui.reports import report_form
 from ui.session import guard
 
 
@@ -89,3 +90,4 @@ if sale is not None:
 own_bids(actor, board)
 admin_void(actor, board)
 admin_takedown(actor, board)
+report_form(actor, board)

@@ -29,8 +29,9 @@ if submitted:
     else:
         with reporting_errors():
             # The browser's zone is a sensible start; the profile page changes it.
+            address = client_address()
             actor = accounts.user_register(email=email, name=name, password=password,
-                                           timezone=st.context.timezone)
-            sign_in(auth.user_login(email=actor.email, password=password, address=client_address()))
+                                           timezone=st.context.timezone, address=address)
+            sign_in(auth.user_login(email=actor.email, password=password, address=address))
 
 link("pages/login.py", "Already registered? Sign in", "login")

@@ -97,8 +97,22 @@ def _browser_go(url: str, note: str) -> NoReturn:
 
 
 def client_address() -> str:
-    address = st.context.ip_address
-    return address if isinstance(address, str) and address else "unknown"
+    """The browser's network address, for the limits kept per address (sign-in, registration)."""
+    peer, forwarded = st.context.ip_address, st.context.headers.get_all("X-Forwarded-For")
+    # Without a browser (AppTest) the client is a stand-in whose fields are no strings: no address.
+    strings = [value for value in forwarded if isinstance(value, str)] if isinstance(forwarded, list) else []
+    return address_of(peer if isinstance(peer, str) else None, strings)
+
+
+def address_of(peer: str | None, forwarded: list[str]) -> str:
+    """Streamlit reports a loopback peer as None. On the production stack that peer is our own proxy
+    (HAProxy on the host, `option forwardfor`), which appends the address it saw as the LAST
+    X-Forwarded-For entry; the entries before it are whatever the client claimed, so they are ignored.
+    Any other peer is the client itself, and a header it sends could be forged: the peer counts."""
+    if peer:
+        return peer[:64]
+    entries = [entry.strip() for value in forwarded for entry in value.split(",") if entry.strip()]
+    return entries[-1][:64] if entries else "unknown"
 
 
 def guard(action: Action | None = None) -> Actor:

@@ -35,8 +35,9 @@ def _tokens(pair: tokens.TokenPair) -> TokensOut:
 
 
 @router.post("/register", status_code=201, dependencies=[Depends(anonymous)])
-def register(body: RegisterIn) -> Envelope[UserOut]:
-    actor = user_register(email=body.email, name=body.name, password=body.password)
+def register(body: RegisterIn, request: Request) -> Envelope[UserOut]:
+    actor = user_register(email=body.email, name=body.name, password=body.password,
+                          address=client_address(request))
     return ok(UserOut.of(user_view(actor, actor.id)), "Account created: sign in to get a token.")
 
 

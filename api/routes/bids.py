@@ -45,7 +45,7 @@ async def bid_create(caller: CurrentCaller, body: BidIn, key: IdempotencyKey, re
             return bid_place(actor, lot_id=body.lot_id, maximum=body.max_amount, key=key)
 
     try:
-        receipt = await caller.run_bid(place)
+        receipt = await caller.run(place)
     finally:  # placed or refused, the bidder's next look at the board is fresh (in this process)
         cached.boards.forget(body.lot_id)
     return _receipt(receipt, response)
@@ -76,7 +76,7 @@ async def bid_raise(caller: CurrentCaller, bid_id: Id, body: BidRaiseIn, key: Id
         with bid_metered():
             return bid_ops.bid_raise(actor, bid_id, maximum=body.max_amount, key=key)
 
-    return _receipt(await caller.run_bid(raise_max), response)
+    return _receipt(await caller.run(raise_max), response)
 
 
 @router.delete("/{bid_id}")

@@ -36,7 +36,7 @@ async def lot_buy(caller: CurrentCaller, lot_id: Id, key: IdempotencyKey, respon
         with bid_metered():
             return lot_buy_now(actor, lot_id=lot_id, key=key)
 
-    receipt = await caller.run_bid(buy)
+    receipt = await caller.run(buy)
     cached.boards.forget(lot_id)
     response.status_code = 200 if receipt.repeated else 201
     return ok(ReceiptOut.of(receipt), "Bought: the lot is yours.")

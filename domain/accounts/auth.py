@@ -31,6 +31,7 @@ from domain.accounts.security import issue_token, read_token, verify_against_dum
 from domain.accounts.users import actor_load
 from domain.accounts.validation import BCRYPT_MAX_BYTES
 from domain.errors import InvalidCredentials, LoginLocked, SessionExpired
+from domain.oversight.reviews import flag_locked_out
 from domain.permissions import Actor
 from domain.types import DealerStatus, Role, UserStatus
 
@@ -90,9 +91,11 @@ def _refuse_if_locked(email: str, address: str, now: datetime) -> None:
 def _count_failure(uow: UnitOfWork, email: str, address: str, now: datetime) -> None:
     settings = get_settings()
     uow.session.rollback()
-    login_failure_record(uow.session, email=email, address=address, now=now,
-                         max_failures=settings.login_max_failures,
-                         lock=timedelta(minutes=settings.login_lock_minutes))
+    failures = login_failure_record(uow.session, email=email, address=address, now=now,
+                                    max_failures=settings.login_max_failures,
+                                    lock=timedelta(minutes=settings.login_lock_minutes))
+    if failures >= settings.login_max_failures:  # this failure locked the pair: an admin looks at it
+        flag_locked_out(uow, email=email, address=address, failures=failures, now=now)
     uow.commit()
 
 

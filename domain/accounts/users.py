@@ -29,6 +29,7 @@ from domain.accounts.validation import (
     collect,
 )
 from domain.errors import EmailTaken, InvalidCredentials, NotFound
+from domain.oversight import limits
 from domain.permissions import Action, Actor, require
 from domain.types import DealerStatus, Role, UserStatus
 
@@ -78,13 +79,19 @@ def profile_of(actor: Actor) -> dict[str, Any]:
         return user_snapshot(_user(uow, actor.id))
 
 
-def user_register(*, email: str, name: str, password: str, timezone: str | None = None) -> Actor:
-    """`timezone` is the browser's guess: a zone zoneinfo does not know falls back to the site's."""
+def user_register(*, email: str, name: str, password: str, timezone: str | None = None,
+                  address: str | None = None) -> Actor:
+    """`timezone` is the browser's guess: a zone zoneinfo does not know falls back to the site's.
+    `address` is the client's network address: the pages and the API pass it, and at most
+    REGISTRATIONS_PER_ADDRESS_PER_HOUR valid registrations are taken from one address. None is for
+    callers that are no client (tests, scripts): they are not counted."""
     fields = collect({
         "email": lambda: clean_email(email),
         "name": lambda: clean_person_name(name),
         "password": lambda: check_password_strength(password, email=str(email)),
     })
+    if address is not None:
+        limits.check_registration(address)
     with UnitOfWork() as uow:
         if uow.session.exec(select(User.id).where(User.email == fields["email"])).first():
             raise EmailTaken(EMAIL_TAKEN)

@@ -36,6 +36,7 @@ from domain.bidding.rules import Decision, Ladder, LotState, Outcome, apply_bid,
 from domain.bidding.settlement import book_sale
 from domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from domain.notifications import About, Kind, after_notice, outbid_message
+from domain.oversight import limits
 from domain.permissions import Action, Actor, require
 from domain.types import LotPrices, UserStatus
 
@@ -86,6 +87,7 @@ def bid_place(actor: Actor, *, lot_id: int, maximum: object, key: str,
     combiner.py); each is still checked, decided and recorded on its own, in arrival order."""
     require(actor, Action.BID)
     request = _BidRequest(actor, lot_id, _amount(maximum), _key(key), now)
+    limits.check_bid(actor, now)
     return _lot_batches.submit(lot_id, request)
 
 
@@ -251,6 +253,7 @@ def lot_buy_now(actor: Actor, *, lot_id: int, key: str, now: datetime | None = N
     """Buy at the buy-now price: the lot ends at once, sold to this bidder."""
     require(actor, Action.BID)
     key, asked = _key(key), fingerprint("buy_now", lot_id)
+    limits.check_bid(actor, now)
     with UnitOfWork() as uow:
         conn = uow.session.connection()
         checked = _locked_lot(conn, actor, lot_id, key, asked)

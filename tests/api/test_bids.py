@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from fastapi.testclient import TestClient
 
-from tests.api.support import API, auth, body, clear_of_a_minute_boundary, error_fields
+from tests.api.support import API, auth, body, error_fields
 from tests.support.factories import live_lot, make_admin, make_dealer, make_user, move_auction
 
 
@@ -119,20 +119,3 @@ def test_watchlist_and_notifications(client: TestClient) -> None:
     body(client.post(f"{API}/notifications/read", headers=headers), 200)
     assert body(client.get(f"{API}/notifications", headers=headers), 200)[0]["read"]
     assert body(client.get(f"{API}/notifications", headers=auth(client, bob)), 200) == []
-
-
-def test_bids_are_rate_limited_per_user(client: TestClient, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("API_RATE_BIDS_USER", "2/minute")
-    from api.main import create_app
-    from api.settings import get_api_settings
-
-    get_api_settings.cache_clear()
-    limited = TestClient(create_app(), raise_server_exceptions=False)
-    lot = live_lot()
-    headers = auth(limited, make_user())
-    clear_of_a_minute_boundary()
-    body(place(limited, headers, lot.id or 0, "310000"), 201)
-    body(place(limited, headers, lot.id or 0, "320000"), 201)
-    response = place(limited, headers, lot.id or 0, "330000")
-    body(response, 429)
-    assert int(response.headers["Retry-After"]) >= 1

@@ -29,7 +29,7 @@ METRICS_TOKEN = "scraper-token-for-this-test-only-0123456789"
 
 @pytest.fixture
 def server(pg_url: str, tmp_path: Path) -> Iterator[str]:
-    env = {"DATABASE_URL": pg_url, "API_RATE_BIDS_USER": "1000/minute", "API_RATE_PER_TOKEN": "1000/minute",
+    env = {"DATABASE_URL": pg_url, "BIDS_PER_USER_PER_MINUTE": "1000", "API_RATE_PER_TOKEN": "1000/minute",
            "API_METRICS_TOKEN": METRICS_TOKEN}
     with uvicorn_workers(env, tmp_path) as (_process, base):
         yield base

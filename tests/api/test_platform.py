@@ -26,7 +26,7 @@ EXTRA = {("GET", "/api/v1/lots/{}"), ("POST", "/api/v1/lots/{}/buy-now"),
          ("GET", "/api/v1/notifications"), ("POST", "/api/v1/notifications/read"),
          ("POST", "/api/v1/bids/{}/void"), ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics"),
          ("POST", "/api/v1/auth/password-reset"), ("POST", "/api/v1/auth/password-reset/confirm"),
-         ("POST", "/api/v1/auth/verify-email"),
+         ("POST", "/api/v1/auth/verify-email"), ("POST", "/api/v1/reports"),
          ("GET", "/api/v1/me/email-preferences"), ("PUT", "/api/v1/me/email-preferences")}
 
 

@@ -25,18 +25,18 @@ def redis_up() -> bool:
 
 
 def limits(redis_url: str | None) -> RateLimits:
-    return RateLimits(ApiSettings(redis_url=redis_url, rate_bids_user="3/minute"))
+    return RateLimits(ApiSettings(redis_url=redis_url, rate_per_token="3/minute"))
 
 
 @pytest.mark.skipif(not redis_up(), reason="needs the Redis server at 127.0.0.1:6379")
 def test_two_workers_share_one_window_in_redis() -> None:
     first, second, key = limits(REDIS), limits(REDIS), uuid.uuid4().hex
     clear_of_a_minute_boundary()
-    first.hit("bids", key)
-    second.hit("bids", key)
-    first.hit("bids", key)
+    first.hit("token", key)
+    second.hit("token", key)
+    first.hit("token", key)
     with pytest.raises(ApiError) as refused:
-        second.hit("bids", key)
+        second.hit("token", key)
     assert refused.value.status == 429 and int(refused.value.headers["Retry-After"]) >= 1
 
 
@@ -44,16 +44,16 @@ def test_memory_limits_are_per_process() -> None:
     first, second, key = limits(None), limits(None), "user-1"
     clear_of_a_minute_boundary()
     for _ in range(3):
-        first.hit("bids", key)
-    second.hit("bids", key)  # another process has its own window
+        first.hit("token", key)
+    second.hit("token", key)  # another process has its own window
     with pytest.raises(ApiError):
-        first.hit("bids", key)
+        first.hit("token", key)
 
 
 def test_an_unreachable_limiter_lets_requests_through() -> None:
     broken = limits("redis://127.0.0.1:1/0")
     for _ in range(5):
-        broken.hit("bids", "user-1")
+        broken.hit("token", "user-1")
 
 
 @pytest.mark.parametrize("redis_url", [None, pytest.param(REDIS, marks=pytest.mark.skipif(
