@@ -1,8 +1,12 @@
-"""Enumerations shared by the rules and the store, and the shape of a lot's prices."""
+"""Enumerations shared by the rules and the store, the shape of a lot's prices, and how a read model
+takes its fields from a stored row."""
 
+from dataclasses import fields
 from decimal import Decimal
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
+
+View = TypeVar("View")
 
 
 class Role(StrEnum):
@@ -61,3 +65,10 @@ class LotPrices(Protocol):
     def leader_id(self) -> int | None: ...
     @property
     def outcome(self) -> str | None: ...
+
+
+def read_model(model: type[View], row: object, **values: Any) -> View:
+    """The read model `model` (a dataclass) with each field taken by name from `row`, an ORM object,
+    unless `values` gives it: the model's fields say what leaves the store, nothing else does."""
+    names = [field.name for field in fields(model) if field.name not in values]  # type: ignore[arg-type]
+    return model(**{name: getattr(row, name) for name in names}, **values)

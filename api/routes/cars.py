@@ -14,21 +14,13 @@ from fastapi.responses import JSONResponse
 from api.deps import CurrentActor, Id, Reads
 from api.envelope import Envelope, ErrorEnvelope, error_body, ok
 from api.idempotent import once
-from api.schemas.cars import (
-    SORT_DESCRIPTION,
-    CarCardOut,
-    CarCreateIn,
-    CarDetailOut,
-    CarFieldsIn,
-    CarOut,
-    CarPageOut,
-    UploadOut,
-)
+from api.schemas.cars import SORT_DESCRIPTION, CarCreateIn, CarFieldsIn, UploadOut
 from api.services.uploads import cars_upload
-from data.excel_cars import MAX_BYTES
 from domain.inventory import cars, catalog
-from domain.inventory.catalog import CarFilters, SortKey
+from domain.inventory.bulk_upload import MAX_BYTES
+from domain.inventory.catalog import BrowsePage, CarDetail, CarFilters, SortKey
 from domain.inventory.vehicle import BodyType, Fuel, TitleStatus, Transmission
+from domain.inventory.views import CarView, car_view
 from domain.permissions import Actor
 
 router = APIRouter(prefix="/cars", tags=["cars"])
@@ -36,16 +28,11 @@ Cursor = Annotated[str | None, Query(max_length=512)]
 Limit = Annotated[int, Query(ge=1, le=100)]
 
 
-def _page(result: catalog.BrowsePage) -> Envelope[CarPageOut]:
-    items = [CarCardOut.model_validate(card, from_attributes=True) for card in result.items]
-    return ok(CarPageOut(items=items, next_cursor=result.next_cursor))
-
-
 @router.get("")
 def car_list(actor: CurrentActor,
              sort: Annotated[SortKey, Query(description=SORT_DESCRIPTION)] = SortKey.NEWEST,
-             cursor: Cursor = None, limit: Limit = 24) -> Envelope[CarPageOut]:
-    return _page(catalog.car_browse(actor, None, sort, cursor, limit))
+             cursor: Cursor = None, limit: Limit = 24) -> Envelope[BrowsePage]:
+    return ok(catalog.car_browse(actor, None, sort, cursor, limit))
 
 
 async def search_filters(*, text: Annotated[str | None, Query(max_length=100)] = None,
@@ -69,19 +56,19 @@ async def search_filters(*, text: Annotated[str | None, Query(max_length=100)] =
 async def car_search(actor: CurrentActor, cached: Reads, *,
                      filters: Annotated[CarFilters, Depends(search_filters)],
                      sort: Annotated[SortKey, Query(description=SORT_DESCRIPTION)] = SortKey.NEWEST,
-                     cursor: Cursor = None, limit: Limit = 24) -> Envelope[CarPageOut]:
+                     cursor: Cursor = None, limit: Limit = 24) -> Envelope[BrowsePage]:
     """The same page for everyone signed in (at most a second old)."""
     page = await cached.car_pages.aget((filters, sort, cursor, limit),
                                        lambda: catalog.car_browse(actor, filters, sort, cursor, limit))
-    return _page(page)
+    return ok(page)
 
 
 @router.post("", status_code=201)
-def car_create(actor: CurrentActor, body: CarCreateIn) -> Envelope[CarOut]:
+def car_create(actor: CurrentActor, body: CarCreateIn) -> Envelope[CarView]:
     fields = body.values()
     fields.pop("dealer_id", None)
     car = cars.car_create(actor, body.dealer_id or actor.dealer_id or 0, fields)
-    return ok(CarOut.of(car), "Car listed.")
+    return ok(car_view(car), "Car listed.")
 
 
 @router.post("/bulk-upload", response_model=Envelope[UploadOut],
@@ -117,16 +104,13 @@ def _bulk_upload(actor: Actor, file: UploadFile, store: int | None, dry_run: boo
 
 
 @router.get("/{car_id}")
-def car_get(actor: CurrentActor, car_id: Id) -> Envelope[CarDetailOut]:
-    detail = catalog.car_detail(actor, car_id)
-    return ok(CarDetailOut.model_validate({
-        "car": CarOut.of(detail.car), "store_name": detail.store_name, "store_city": detail.store_city,
-        "auction": detail.auction, "lot": detail.lot, "updates": detail.updates}, from_attributes=True))
+def car_get(actor: CurrentActor, car_id: Id) -> Envelope[CarDetail]:
+    return ok(catalog.car_detail(actor, car_id))
 
 
 @router.put("/{car_id}")
-def car_put(actor: CurrentActor, car_id: Id, body: CarFieldsIn) -> Envelope[CarOut]:
-    return ok(CarOut.of(cars.car_update(actor, car_id, body.values())), "Car saved.")
+def car_put(actor: CurrentActor, car_id: Id, body: CarFieldsIn) -> Envelope[CarView]:
+    return ok(car_view(cars.car_update(actor, car_id, body.values())), "Car saved.")
 
 
 @router.delete("/{car_id}")

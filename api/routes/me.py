@@ -8,9 +8,10 @@ from fastapi import APIRouter, Depends
 
 from api.deps import CurrentActor, CurrentCaller, Id
 from api.envelope import Envelope, PageParams, ok, page_of, page_params, paged
-from api.schemas.lots import NotificationOut, WatchedOut
 from domain import notifications
 from domain.auctions import watchlist
+from domain.auctions.watchlist import WatchedLot
+from domain.notifications import NotificationView
 from domain.permissions import Actor
 
 router = APIRouter(tags=["me"])
@@ -18,9 +19,9 @@ Page = Annotated[PageParams, Depends(page_params)]
 
 
 @router.get("/watchlist")
-def watchlist_get(actor: CurrentActor, page: Page) -> Envelope[list[WatchedOut]]:
+def watchlist_get(actor: CurrentActor, page: Page) -> Envelope[list[WatchedLot]]:
     items, total = page_of(watchlist.watchlist_of(actor), page)
-    return paged([WatchedOut.of(item) for item in items], total, page)
+    return paged(items, total, page)
 
 
 @router.post("/watchlist/{lot_id}", status_code=201)
@@ -36,10 +37,10 @@ def watchlist_remove(actor: CurrentActor, lot_id: Id) -> Envelope[None]:
 
 
 @router.get("/notifications")
-async def notifications_get(caller: CurrentCaller, page: Page) -> Envelope[list[NotificationOut]]:
-    def mine(actor: Actor) -> Envelope[list[NotificationOut]]:
+async def notifications_get(caller: CurrentCaller, page: Page) -> Envelope[list[NotificationView]]:
+    def mine(actor: Actor) -> Envelope[list[NotificationView]]:
         items, total = page_of(notifications.notifications_of(actor, limit=notifications.MAX_LIST), page)
-        return paged([NotificationOut.of(item) for item in items], total, page)
+        return paged(items, total, page)
 
     return await caller.run(mine)
 

@@ -1,12 +1,8 @@
 from __future__ import annotations
 
-from datetime import datetime
-
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from api.strict import StrictIn
-from domain.accounts.users import UserView
-from domain.oversight.admin import UserRow
 from domain.types import Role, UserStatus
 
 
@@ -44,40 +40,6 @@ class TokensOut(BaseModel):
     token_type: str = "bearer"  # noqa: S105 — the scheme's name
     expires_in: int
     user_id: int
-
-
-class UserOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    email: str
-    name: str
-    phone: str | None = None
-    city: str | None = None
-    timezone: str = ""
-    status: str
-    roles: list[Role]
-    dealer_id: int | None = None
-    created_at: datetime
-
-    @classmethod
-    def of(cls, view: UserView | UserRow) -> UserOut:
-        data = {name: getattr(view, name, None) for name in cls.model_fields}
-        return cls.model_validate(data | {"roles": sorted(view.roles), "timezone": data["timezone"] or ""})
-
-
-class ProfileOut(BaseModel):
-    id: int
-    email: str
-    name: str
-    phone: str | None
-    city: str | None
-    timezone: str
-
-    @classmethod
-    def of(cls, view: UserView) -> ProfileOut:
-        return cls(id=view.id, email=view.email, name=view.name, phone=view.phone, city=view.city,
-                   timezone=view.timezone)
 
 
 class ProfileIn(StrictIn):
