@@ -1,55 +1,17 @@
-"""Enumerations shared by the rules and the store, the shape of a lot's prices, and how a read model
-takes its fields from a stored row."""
+"""The enumerations shared by the rules and the store (defined below it, in `data.enums`), the shape of
+a lot's prices, and how a read model takes its fields from a stored row."""
 
 from dataclasses import fields
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
+from data.enums import AuctionStatus, CarStatus, DealerStatus, LotOutcome, Role, UserStatus
+
+# The vocabularies are re-exported: the domain names them from here.
+__all__ = ["AuctionStatus", "CarStatus", "DealerStatus", "LotOutcome", "LotPrices", "Role", "UserStatus",
+           "read_model"]
+
 View = TypeVar("View")
-
-
-class Role(StrEnum):
-    BIDDER = "bidder"
-    DEALER = "dealer"
-    ADMIN = "admin"
-    ANALYST = "analyst"
-
-
-class UserStatus(StrEnum):
-    ACTIVE = "active"
-    SUSPENDED = "suspended"
-    DELETED = "deleted"
-
-
-class DealerStatus(StrEnum):
-    PENDING = "pending"
-    VERIFIED = "verified"
-    REJECTED = "rejected"
-    SUSPENDED = "suspended"
-    CLOSED = "closed"
-
-
-class CarStatus(StrEnum):
-    AVAILABLE = "available"
-    SOLD = "sold"
-    WITHDRAWN = "withdrawn"
-    FROZEN = "frozen"  # taken down by an admin: unlistable until the dealer edits it or an admin restores it
-
-
-class AuctionStatus(StrEnum):
-    """Stored states. `live` and `ended` are derived from the clock (see `domain.auctions.lifecycle`)."""
-
-    DRAFT = "draft"
-    SCHEDULED = "scheduled"
-    CANCELLED = "cancelled"
-
-
-class LotOutcome(StrEnum):
-    SOLD = "sold"
-    RESERVE_NOT_MET = "reserve_not_met"
-    UNSOLD = "unsold"
-    TAKEN_DOWN = "taken_down"  # closed by an admin: bids voided, never sold
 
 
 class LotPrices(Protocol):
