@@ -10,14 +10,15 @@ from typing import Annotated
 from anyio import to_thread
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
+from pydantic import TypeAdapter
 
 from api.deps import CurrentActor, Id, Reads
 from api.envelope import Envelope, ErrorEnvelope, error_body, ok
 from api.idempotent import once
-from api.schemas.cars import SORT_DESCRIPTION, CarCreateIn, CarFieldsIn, UploadOut
+from api.schemas.cars import SORT_DESCRIPTION, CarCreateIn, CarFieldsIn
 from api.services.uploads import cars_upload
 from domain.inventory import cars, catalog
-from domain.inventory.bulk_upload import MAX_BYTES
+from domain.inventory.bulk_upload import MAX_BYTES, UploadSummary
 from domain.inventory.catalog import BrowsePage, CarDetail, CarFilters, SortKey
 from domain.inventory.vehicle import BodyType, Fuel, TitleStatus, Transmission
 from domain.inventory.views import CarView, car_view
@@ -26,6 +27,7 @@ from domain.permissions import Actor
 router = APIRouter(prefix="/cars", tags=["cars"])
 Cursor = Annotated[str | None, Query(max_length=512)]
 Limit = Annotated[int, Query(ge=1, le=100)]
+SUMMARY = TypeAdapter(UploadSummary)  # the upload builds its answer itself: its status depends on the result
 
 
 @router.get("")
@@ -71,8 +73,8 @@ def car_create(actor: CurrentActor, body: CarCreateIn) -> Envelope[CarView]:
     return ok(car_view(car), "Car listed.")
 
 
-@router.post("/bulk-upload", response_model=Envelope[UploadOut],
-             responses={201: {"model": Envelope[UploadOut]}, 422: {"model": ErrorEnvelope}})
+@router.post("/bulk-upload", response_model=Envelope[UploadSummary],
+             responses={201: {"model": Envelope[UploadSummary]}, 422: {"model": ErrorEnvelope}})
 async def car_bulk_upload(request: Request, actor: CurrentActor, *,
                           file: Annotated[UploadFile, File(description="The .xlsx workbook")],
                           dealer_id: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
@@ -91,13 +93,15 @@ def _bulk_upload(actor: Actor, file: UploadFile, store: int | None, dry_run: boo
     fingerprint = hashlib.sha256(data + f"|{store}|{dry_run}".encode()).hexdigest()
 
     def work() -> JSONResponse:
-        result = UploadOut.of(cars_upload(actor, store, data, dry_run=dry_run))
+        result = cars_upload(actor, store, data, dry_run=dry_run)
         if result.invalid:
             message = f"{result.invalid} of {result.total} rows have problems, so nothing was imported."
-            return JSONResponse(error_body(message, data=result.model_dump(mode="json")), status_code=422)
+            body = error_body(message, data=SUMMARY.dump_python(result, mode="json"))
+            return JSONResponse(body, status_code=422)
         status = 200 if dry_run else 201
         message = "Every row is valid." if dry_run else f"Imported {result.imported} cars."
-        return JSONResponse(ok(result, message).model_dump(mode="json"), status_code=status)
+        answer = Envelope[UploadSummary](data=result, message=message)
+        return JSONResponse(answer.model_dump(mode="json"), status_code=status)
 
     return once(actor.id, idempotency_key, endpoint="cars.bulk-upload", fingerprint=fingerprint,
                 work=work)

@@ -1,10 +1,11 @@
+"""What the car routes take in; they answer with `domain.inventory`'s read models."""
+
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from api.services.uploads import UploadResult
 from api.strict import StrictIn
 from domain.inventory.catalog import SortKey
 from domain.inventory.vehicle import BodyType, Damage, Fuel, TitleStatus, Transmission
@@ -39,38 +40,6 @@ class CarFieldsIn(StrictIn):
 class CarCreateIn(CarFieldsIn):
     dealer_id: int | None = Field(default=None, ge=1, le=2**31 - 1,
                                  description="Your store (default); an admin names any.")
-
-
-class CellProblemOut(BaseModel):
-    column: str
-    value: str
-    message: str
-
-
-class UploadRowOut(BaseModel):
-    row: int
-    valid: bool
-    vin: str
-    car: str
-    problems: list[CellProblemOut]
-
-
-class UploadOut(BaseModel):
-    total: int
-    valid: int
-    invalid: int
-    imported: int
-    rows: list[UploadRowOut]
-
-    @classmethod
-    def of(cls, result: UploadResult) -> UploadOut:
-        report = result.report
-        rows = [UploadRowOut(row=r.row, valid=r.valid, vin=str(r.values.get("vin") or "")[:60],
-                             car=f"{r.values.get('make') or ''} {r.values.get('model') or ''}".strip()[:120],
-                             problems=[CellProblemOut(column=p.column, value=p.value, message=p.message)
-                                       for p in r.problems]) for r in report.rows]
-        return cls(total=report.total, valid=report.valid_count, invalid=report.invalid_count,
-                   imported=result.imported, rows=rows)
 
 
 SORT_DESCRIPTION = f"One of: {', '.join(SortKey)}."

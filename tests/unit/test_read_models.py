@@ -24,8 +24,8 @@ from api.strict import StrictIn
 from domain.auctions.lifecycle import Phase
 from domain.auctions.queries import AuctionCard, NextLot
 
-# The API's own answers, read models of no domain selector: its token pair and its summary of an upload.
-API_OWN = {"TokensOut", "UploadOut", "UploadRowOut", "CellProblemOut"}
+# The API's own answer, a read model of no domain selector: its token pair.
+API_OWN = {"TokensOut"}
 SCHEMAS = (api.schemas.auctions, api.schemas.bids, api.schemas.cars, api.schemas.dealers, api.schemas.lots,
            api.schemas.users)
 
