@@ -21,8 +21,8 @@ import psycopg
 from sqlalchemy import ColumnElement, column, exists, func, literal, literal_column, table, tuple_
 from sqlmodel import Session, col, select
 
+from data.enums import CarStatus, DealerStatus
 from data.models import Car, Dealer
-from domain.types import CarStatus, DealerStatus
 
 # The document of the PostgreSQL index `cars_search_idx`, word for word: the planner uses an
 # expression index only for a query that repeats its expression exactly (bound ' ' parameters would

@@ -20,16 +20,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from data import sandbox
+from data.car_fields import CAR_FIELDS, VIN_LENGTH, CarField, year_high
+from data.errors import DomainError
 from data.excel_reader import NOT_XLSX, SHEET_NAME, read_rows
 from data.sandbox import Limits, SandboxFailed
 from data.workbook_limits import MAX_BYTES, MAX_ROWS, MB, SheetRow, WorkbookRejected, too_complex
-from domain.errors import DomainError
-from domain.inventory.rules import (
-    CAR_FIELDS,
-    CarField,
-    year_high,  # the rolling upper bound lives with the rules
-)
-from domain.inventory.vin import VIN_LENGTH
 
 __all__ = ["MAX_BYTES", "MAX_ROWS", "SheetRow", "SheetRows", "WorkbookRejected", "WorkbooksBusy",
            "cars_template", "read_car_rows"]

@@ -26,6 +26,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._reader import WorkSheetParser  # the parser openpyxl's read-only sheets use
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
+from data.car_fields import CAR_FIELDS, FIELDS_BY_NAME
 from data.workbook_limits import (
     LAST_ROW,
     MAX_ROWS,
@@ -36,7 +37,6 @@ from data.workbook_limits import (
     check_sheet,
     too_complex,
 )
-from domain.inventory.rules import CAR_FIELDS, FIELDS_BY_NAME
 
 Cell = dict[str, Any]  # openpyxl's parsed cell: row, column (1-based), value, data_type, style_id
 Parsed = Iterator[tuple[int, list[Cell]]]  # (row number, its stored cells)

@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.errors import DomainError
+from data.errors import DomainError
 
 MB = 1024 * 1024
 MAX_BYTES = 5 * MB  # the upload itself

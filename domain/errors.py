@@ -1,8 +1,6 @@
 """Exceptions named after the business condition. Pages and the API turn them into messages."""
 
-
-class DomainError(Exception):
-    """A rule said no. The message is written for the user: what was wrong and what to do."""
+from data.errors import DomainError as DomainError  # noqa: PLC0414  (re-exported: every refusal's base)
 
 
 class ValidationFailed(DomainError):

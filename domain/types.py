@@ -1,58 +1,17 @@
-"""Enumerations shared by the rules and the store, and the shape of a lot's prices."""
+"""The enumerations shared by the rules and the store (defined below it, in `data.enums`), the shape of
+a lot's prices, and how a read model takes its fields from a stored row."""
 
+from dataclasses import fields
 from decimal import Decimal
-from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
+from data.enums import AuctionStatus, CarStatus, DealerStatus, FeeKind, LotOutcome, Role, UserStatus
 
-class Role(StrEnum):
-    BIDDER = "bidder"
-    DEALER = "dealer"
-    ADMIN = "admin"
-    ANALYST = "analyst"
+# The vocabularies are re-exported: the domain names them from here.
+__all__ = ["AuctionStatus", "CarStatus", "DealerStatus", "FeeKind", "LotOutcome", "LotPrices", "Role",
+           "UserStatus", "read_model"]
 
-
-class UserStatus(StrEnum):
-    ACTIVE = "active"
-    SUSPENDED = "suspended"
-    DELETED = "deleted"
-
-
-class DealerStatus(StrEnum):
-    PENDING = "pending"
-    VERIFIED = "verified"
-    REJECTED = "rejected"
-    SUSPENDED = "suspended"
-    CLOSED = "closed"
-
-
-class CarStatus(StrEnum):
-    AVAILABLE = "available"
-    SOLD = "sold"
-    WITHDRAWN = "withdrawn"
-    FROZEN = "frozen"  # taken down by an admin: unlistable until the dealer edits it or an admin restores it
-
-
-class AuctionStatus(StrEnum):
-    """Stored states. `live` and `ended` are derived from the clock (see `domain.auctions.lifecycle`)."""
-
-    DRAFT = "draft"
-    SCHEDULED = "scheduled"
-    CANCELLED = "cancelled"
-
-
-class LotOutcome(StrEnum):
-    SOLD = "sold"
-    RESERVE_NOT_MET = "reserve_not_met"
-    UNSOLD = "unsold"
-    TAKEN_DOWN = "taken_down"  # closed by an admin: bids voided, never sold
-
-
-class FeeKind(StrEnum):
-    """The platform's two fee schedules (domain/bidding/fee_schedule.py)."""
-
-    BUYER_PREMIUM = "buyer_premium"  # the buyer pays it on top of the hammer; one platform schedule
-    SELLER_FEE = "seller_fee"  # the dealer pays it out of the hammer; a platform default and per dealer
+View = TypeVar("View")
 
 
 class LotPrices(Protocol):
@@ -68,3 +27,10 @@ class LotPrices(Protocol):
     def leader_id(self) -> int | None: ...
     @property
     def outcome(self) -> str | None: ...
+
+
+def read_model(model: type[View], row: object, **values: Any) -> View:
+    """The read model `model` (a dataclass) with each field taken by name from `row`, an ORM object,
+    unless `values` gives it: the model's fields say what leaves the store, nothing else does."""
+    names = [field.name for field in fields(model) if field.name not in values]  # type: ignore[arg-type]
+    return model(**{name: getattr(row, name) for name in names}, **values)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from data.models import Car
+from domain.inventory.views import CarView
 from domain.oversight.takedown import car_restore, car_takedown, takedown_reason
 from domain.permissions import Action, Actor, can
 from domain.types import CarStatus
@@ -14,7 +14,7 @@ from ui.feedback import reporting_errors
 from ui.format import md_escape
 
 
-def car_takedown_panel(actor: Actor, car: Car) -> None:
+def car_takedown_panel(actor: Actor, car: CarView) -> None:
     car_id = car.id or 0
     if car.status == CarStatus.FROZEN:
         st.error(f"Taken down by an admin: {md_escape(takedown_reason(actor, car_id) or 'no reason given')}. "

@@ -18,13 +18,12 @@ from api.schemas.users import (
     RefreshIn,
     RegisterIn,
     TokensOut,
-    UserOut,
 )
 from api.settings import get_api_settings
 from domain.accounts import tokens
 from domain.accounts.email_verification import email_verify
 from domain.accounts.password_reset import password_reset_confirm, password_reset_request
-from domain.accounts.users import user_register, user_view
+from domain.accounts.users import UserView, user_register, user_view
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -35,10 +34,10 @@ def _tokens(pair: tokens.TokenPair) -> TokensOut:
 
 
 @router.post("/register", status_code=201, dependencies=[Depends(anonymous)])
-def register(body: RegisterIn, request: Request) -> Envelope[UserOut]:
+def register(body: RegisterIn, request: Request) -> Envelope[UserView]:
     actor = user_register(email=body.email, name=body.name, password=body.password,
                           address=client_address(request))
-    return ok(UserOut.of(user_view(actor, actor.id)), "Account created: sign in to get a token.")
+    return ok(user_view(actor, actor.id), "Account created: sign in to get a token.")
 
 
 @router.post("/login", dependencies=[Depends(anonymous)])

@@ -10,10 +10,11 @@ from fastapi import APIRouter, Depends, Query, Response
 from api.deps import CurrentActor, CurrentCaller, Id, IdempotencyKey, Reads
 from api.envelope import Envelope, PageParams, ok, page_params, paged
 from api.metrics import bid_metered
-from api.schemas.bids import RETRACT_HELP, BidIn, BidOut, BidRaiseIn, PublicBidOut, ReceiptOut, VoidIn
+from api.schemas.bids import RETRACT_HELP, BidIn, BidRaiseIn, VoidIn
 from api.services import bids as bid_ops
 from domain.bidding import queries as bid_queries
 from domain.bidding import retraction
+from domain.bidding.queries import BidView, PublicBid
 from domain.bidding.retraction import RetractReason
 from domain.bidding.service import BidReceipt, bid_place
 from domain.permissions import Actor
@@ -22,24 +23,24 @@ router = APIRouter(prefix="/bids", tags=["bids"])
 Page = Annotated[PageParams, Depends(page_params)]
 
 
-def _receipt(receipt: BidReceipt, response: Response) -> Envelope[ReceiptOut]:
+def _receipt(receipt: BidReceipt, response: Response) -> Envelope[BidReceipt]:
     response.status_code = 200 if receipt.repeated else 201
     message = "This bid was already placed." if receipt.repeated else f"Bid placed: {receipt.outcome}."
-    return ok(ReceiptOut.of(receipt), message)
+    return ok(receipt, message)
 
 
 @router.get("")
-async def bid_list(caller: CurrentCaller, page: Page) -> Envelope[list[BidOut]]:
-    def mine(actor: Actor) -> Envelope[list[BidOut]]:
+async def bid_list(caller: CurrentCaller, page: Page) -> Envelope[list[BidView]]:
+    def mine(actor: Actor) -> Envelope[list[BidView]]:
         rows, total = bid_queries.bids_of_user(actor, actor.id, offset=page.offset, limit=page.limit)
-        return paged([BidOut.model_validate(r, from_attributes=True) for r in rows], total, page)
+        return paged(rows, total, page)
 
     return await caller.run(mine)
 
 
 @router.post("", status_code=201, responses={200: {"description": "A retry of an earlier bid"}})
 async def bid_create(caller: CurrentCaller, body: BidIn, key: IdempotencyKey, response: Response,
-                     cached: Reads) -> Envelope[ReceiptOut]:
+                     cached: Reads) -> Envelope[BidReceipt]:
     def place(actor: Actor) -> BidReceipt:
         with bid_metered():
             return bid_place(actor, lot_id=body.lot_id, maximum=body.max_amount, key=key)
@@ -52,25 +53,25 @@ async def bid_create(caller: CurrentCaller, body: BidIn, key: IdempotencyKey, re
 
 
 @router.get("/user/{user_id}")
-def bids_of_user(actor: CurrentActor, user_id: Id, page: Page) -> Envelope[list[BidOut]]:
+def bids_of_user(actor: CurrentActor, user_id: Id, page: Page) -> Envelope[list[BidView]]:
     rows, total = bid_queries.bids_of_user(actor, user_id, offset=page.offset, limit=page.limit)
-    return paged([BidOut.model_validate(r, from_attributes=True) for r in rows], total, page)
+    return paged(rows, total, page)
 
 
 @router.get("/auction/{auction_id}")
-def bids_of_auction(actor: CurrentActor, auction_id: Id, page: Page) -> Envelope[list[PublicBidOut]]:
+def bids_of_auction(actor: CurrentActor, auction_id: Id, page: Page) -> Envelope[list[PublicBid]]:
     rows, total = bid_queries.bids_of_auction(actor, auction_id, offset=page.offset, limit=page.limit)
-    return paged([PublicBidOut.model_validate(r, from_attributes=True) for r in rows], total, page)
+    return paged(rows, total, page)
 
 
 @router.get("/{bid_id}")
-def bid_get(actor: CurrentActor, bid_id: Id) -> Envelope[BidOut]:
-    return ok(BidOut.model_validate(bid_queries.bid_get(actor, bid_id), from_attributes=True))
+def bid_get(actor: CurrentActor, bid_id: Id) -> Envelope[BidView]:
+    return ok(bid_queries.bid_get(actor, bid_id))
 
 
 @router.put("/{bid_id}", status_code=201, responses={200: {"description": "A retry of an earlier raise"}})
 async def bid_raise(caller: CurrentCaller, bid_id: Id, body: BidRaiseIn, key: IdempotencyKey,
-                    response: Response) -> Envelope[ReceiptOut]:
+                    response: Response) -> Envelope[BidReceipt]:
     """Raise your maximum: a new, higher maximum on the same lot."""
     def raise_max(actor: Actor) -> BidReceipt:
         with bid_metered():

@@ -10,42 +10,31 @@ from typing import Annotated
 from anyio import to_thread
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
+from pydantic import TypeAdapter
 
 from api.deps import CurrentActor, Id, Reads
 from api.envelope import Envelope, ErrorEnvelope, error_body, ok
 from api.idempotent import once
-from api.schemas.cars import (
-    SORT_DESCRIPTION,
-    CarCardOut,
-    CarCreateIn,
-    CarDetailOut,
-    CarFieldsIn,
-    CarOut,
-    CarPageOut,
-    UploadOut,
-)
+from api.schemas.cars import SORT_DESCRIPTION, CarCreateIn, CarFieldsIn
 from api.services.uploads import cars_upload
-from data.excel_cars import MAX_BYTES
 from domain.inventory import cars, catalog
-from domain.inventory.catalog import CarFilters, SortKey
+from domain.inventory.bulk_upload import MAX_BYTES, UploadSummary
+from domain.inventory.catalog import BrowsePage, CarDetail, CarFilters, SortKey
 from domain.inventory.vehicle import BodyType, Fuel, TitleStatus, Transmission
+from domain.inventory.views import CarView, car_view
 from domain.permissions import Actor
 
 router = APIRouter(prefix="/cars", tags=["cars"])
 Cursor = Annotated[str | None, Query(max_length=512)]
 Limit = Annotated[int, Query(ge=1, le=100)]
-
-
-def _page(result: catalog.BrowsePage) -> Envelope[CarPageOut]:
-    items = [CarCardOut.model_validate(card, from_attributes=True) for card in result.items]
-    return ok(CarPageOut(items=items, next_cursor=result.next_cursor))
+SUMMARY = TypeAdapter(UploadSummary)  # the upload builds its answer itself: its status depends on the result
 
 
 @router.get("")
 def car_list(actor: CurrentActor,
              sort: Annotated[SortKey, Query(description=SORT_DESCRIPTION)] = SortKey.NEWEST,
-             cursor: Cursor = None, limit: Limit = 24) -> Envelope[CarPageOut]:
-    return _page(catalog.car_browse(actor, None, sort, cursor, limit))
+             cursor: Cursor = None, limit: Limit = 24) -> Envelope[BrowsePage]:
+    return ok(catalog.car_browse(actor, None, sort, cursor, limit))
 
 
 async def search_filters(*, text: Annotated[str | None, Query(max_length=100)] = None,
@@ -69,23 +58,23 @@ async def search_filters(*, text: Annotated[str | None, Query(max_length=100)] =
 async def car_search(actor: CurrentActor, cached: Reads, *,
                      filters: Annotated[CarFilters, Depends(search_filters)],
                      sort: Annotated[SortKey, Query(description=SORT_DESCRIPTION)] = SortKey.NEWEST,
-                     cursor: Cursor = None, limit: Limit = 24) -> Envelope[CarPageOut]:
+                     cursor: Cursor = None, limit: Limit = 24) -> Envelope[BrowsePage]:
     """The same page for everyone signed in (at most a second old)."""
     page = await cached.car_pages.aget((filters, sort, cursor, limit),
                                        lambda: catalog.car_browse(actor, filters, sort, cursor, limit))
-    return _page(page)
+    return ok(page)
 
 
 @router.post("", status_code=201)
-def car_create(actor: CurrentActor, body: CarCreateIn) -> Envelope[CarOut]:
+def car_create(actor: CurrentActor, body: CarCreateIn) -> Envelope[CarView]:
     fields = body.values()
     fields.pop("dealer_id", None)
     car = cars.car_create(actor, body.dealer_id or actor.dealer_id or 0, fields)
-    return ok(CarOut.of(car), "Car listed.")
+    return ok(car_view(car), "Car listed.")
 
 
-@router.post("/bulk-upload", response_model=Envelope[UploadOut],
-             responses={201: {"model": Envelope[UploadOut]}, 422: {"model": ErrorEnvelope}})
+@router.post("/bulk-upload", response_model=Envelope[UploadSummary],
+             responses={201: {"model": Envelope[UploadSummary]}, 422: {"model": ErrorEnvelope}})
 async def car_bulk_upload(request: Request, actor: CurrentActor, *,
                           file: Annotated[UploadFile, File(description="The .xlsx workbook")],
                           dealer_id: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
@@ -104,29 +93,28 @@ def _bulk_upload(actor: Actor, file: UploadFile, store: int | None, dry_run: boo
     fingerprint = hashlib.sha256(data + f"|{store}|{dry_run}".encode()).hexdigest()
 
     def work() -> JSONResponse:
-        result = UploadOut.of(cars_upload(actor, store, data, dry_run=dry_run))
+        result = cars_upload(actor, store, data, dry_run=dry_run)
         if result.invalid:
             message = f"{result.invalid} of {result.total} rows have problems, so nothing was imported."
-            return JSONResponse(error_body(message, data=result.model_dump(mode="json")), status_code=422)
+            body = error_body(message, data=SUMMARY.dump_python(result, mode="json"))
+            return JSONResponse(body, status_code=422)
         status = 200 if dry_run else 201
         message = "Every row is valid." if dry_run else f"Imported {result.imported} cars."
-        return JSONResponse(ok(result, message).model_dump(mode="json"), status_code=status)
+        answer = Envelope[UploadSummary](data=result, message=message)
+        return JSONResponse(answer.model_dump(mode="json"), status_code=status)
 
     return once(actor.id, idempotency_key, endpoint="cars.bulk-upload", fingerprint=fingerprint,
                 work=work)
 
 
 @router.get("/{car_id}")
-def car_get(actor: CurrentActor, car_id: Id) -> Envelope[CarDetailOut]:
-    detail = catalog.car_detail(actor, car_id)
-    return ok(CarDetailOut.model_validate({
-        "car": CarOut.of(detail.car), "store_name": detail.store_name, "store_city": detail.store_city,
-        "auction": detail.auction, "lot": detail.lot, "updates": detail.updates}, from_attributes=True))
+def car_get(actor: CurrentActor, car_id: Id) -> Envelope[CarDetail]:
+    return ok(catalog.car_detail(actor, car_id))
 
 
 @router.put("/{car_id}")
-def car_put(actor: CurrentActor, car_id: Id, body: CarFieldsIn) -> Envelope[CarOut]:
-    return ok(CarOut.of(cars.car_update(actor, car_id, body.values())), "Car saved.")
+def car_put(actor: CurrentActor, car_id: Id, body: CarFieldsIn) -> Envelope[CarView]:
+    return ok(car_view(cars.car_update(actor, car_id, body.values())), "Car saved.")
 
 
 @router.delete("/{car_id}")

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Query
 
 from api.deps import CurrentActor, Id
 from api.envelope import Envelope, PageParams, ok, page_params, paged
-from api.schemas.users import DeleteAccountIn, ProfileIn, ProfileOut, UserChangeIn, UserOut
+from api.schemas.users import DeleteAccountIn, ProfileIn, UserChangeIn
 from api.services import users
-from domain.accounts.users import user_view
+from domain.accounts.users import Profile, UserView, user_view
 from domain.oversight.admin import user_search
 from domain.types import Role, UserStatus
 
@@ -20,23 +20,23 @@ router = APIRouter(prefix="/users", tags=["users"])
 @router.get("")
 def user_list(actor: CurrentActor, page: Annotated[PageParams, Depends(page_params)],
               q: Annotated[str, Query(max_length=100)] = "", role: Role | None = None,
-              status: UserStatus | None = None) -> Envelope[list[UserOut]]:
+              status: UserStatus | None = None) -> Envelope[list[UserView]]:
     rows, total = user_search(actor, text=q, role=role, status=status, limit=page.limit,
                               offset=page.offset)
-    return paged([UserOut.of(row) for row in rows], total, page)
+    return paged(rows, total, page)
 
 
 @router.get("/{user_id}")
-def user_get(actor: CurrentActor, user_id: Id) -> Envelope[UserOut]:
-    return ok(UserOut.of(user_view(actor, user_id)))
+def user_get(actor: CurrentActor, user_id: Id) -> Envelope[UserView]:
+    return ok(user_view(actor, user_id))
 
 
 @router.put("/{user_id}")
-def user_put(actor: CurrentActor, user_id: Id, body: UserChangeIn) -> Envelope[UserOut]:
+def user_put(actor: CurrentActor, user_id: Id, body: UserChangeIn) -> Envelope[UserView]:
     change = users.UserChange(roles=set(body.roles) if body.roles is not None else None,
                               status=body.status, reason=body.reason,
                               current_password=body.current_password, new_password=body.new_password)
-    return ok(UserOut.of(users.user_change(actor, user_id, change)), "Saved.")
+    return ok(users.user_change(actor, user_id, change), "Saved.")
 
 
 @router.delete("/{user_id}")
@@ -46,12 +46,12 @@ def user_delete(actor: CurrentActor, user_id: Id, body: DeleteAccountIn) -> Enve
 
 
 @router.get("/{user_id}/profile")
-def profile_get(actor: CurrentActor, user_id: Id) -> Envelope[ProfileOut]:
-    return ok(ProfileOut.of(user_view(actor, user_id)))
+def profile_get(actor: CurrentActor, user_id: Id) -> Envelope[Profile]:
+    return ok(user_view(actor, user_id))  # its profile part (the answer's type)
 
 
 @router.put("/{user_id}/profile")
-def profile_put(actor: CurrentActor, user_id: Id, body: ProfileIn) -> Envelope[ProfileOut]:
+def profile_put(actor: CurrentActor, user_id: Id, body: ProfileIn) -> Envelope[Profile]:
     view = users.profile_edit(actor, user_id, name=body.name, phone=body.phone, city=body.city,
                               timezone=body.timezone)
-    return ok(ProfileOut.of(view), "Profile saved.")
+    return ok(view, "Profile saved.")

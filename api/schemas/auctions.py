@@ -1,15 +1,13 @@
+"""What the auction routes take in; they answer with `domain.auctions.queries`' read models."""
+
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, Field
 
-from api.schemas.cars import LotSummaryOut
 from api.strict import StrictIn
-from data.models import Auction
-from domain.auctions.lifecycle import Phase
 from domain.auctions.rules import AuctionSpec, lots_from_rows
 
 Amount = Decimal
@@ -51,56 +49,3 @@ class AuctionCreateIn(AuctionIn):
 
 class AuctionPublishIn(StrictIn):
     status: Literal["scheduled"] = Field(description="Publish a draft: bidders see it from now on.")
-
-
-class AuctionOut(BaseModel):
-    id: int
-    dealer_id: int
-    title: str
-    description: str
-    status: str
-    starts_at: datetime
-    ends_at: datetime
-    latest_end_at: datetime | None
-    soft_close_window_s: int
-    soft_close_extension_s: int
-    cancel_reason: str | None
-
-    @classmethod
-    def of(cls, auction: Auction) -> AuctionOut:
-        return cls.model_validate({name: getattr(auction, name) for name in cls.model_fields})
-
-
-class AuctionCardOut(BaseModel):
-    id: int
-    title: str
-    store: str
-    city: str
-    phase: Phase
-    starts_at: datetime
-    ends_at: datetime
-    lots: int
-    participants: int
-    total_bids: int
-    cancel_reason: str | None
-
-
-class AuctionDetailOut(BaseModel):
-    card: AuctionCardOut
-    description: str
-    dealer_id: int
-    soft_close_window_s: int
-    soft_close_extension_s: int
-    lots: list[LotSummaryOut]
-
-
-class ParticipantOut(BaseModel):
-    number: int = Field(description="Order of joining; names are never shown")
-    joined_at: datetime
-    you: bool
-
-
-class ParticipantsOut(BaseModel):
-    auction_id: int
-    count: int
-    participants: list[ParticipantOut]

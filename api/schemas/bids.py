@@ -1,13 +1,13 @@
+"""What the bid routes take in; they answer with `domain.bidding.queries`' and the service's read models."""
+
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from api.strict import StrictIn
 from domain.bidding.retraction import RetractReason
-from domain.bidding.service import BidReceipt
 
 Amount = Decimal
 
@@ -24,44 +24,6 @@ class BidRaiseIn(StrictIn):
 
 class VoidIn(StrictIn):
     reason: str = Field(min_length=5, max_length=300)
-
-
-class BidOut(BaseModel):
-    id: int
-    lot_id: int
-    auction_id: int
-    bidder_id: int
-    max_amount: Decimal
-    price_after: Decimal
-    leading_after: bool
-    placed_at: datetime
-    status: str
-    status_reason: str | None
-
-
-class PublicBidOut(BaseModel):
-    id: int
-    lot_id: int
-    bidder: str
-    price_after: Decimal
-    placed_at: datetime
-    status: str
-    status_reason: str | None
-
-
-class ReceiptOut(BaseModel):
-    bid_id: int
-    outcome: str
-    price: Decimal
-    leading: bool
-    minimum_next: Decimal
-    ends_at: datetime
-    extended: bool
-    repeated: bool
-
-    @classmethod
-    def of(cls, receipt: BidReceipt) -> ReceiptOut:
-        return cls.model_validate(receipt, from_attributes=True)
 
 
 RETRACT_HELP = ", ".join(RetractReason)

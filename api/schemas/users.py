@@ -1,13 +1,8 @@
 from __future__ import annotations
 
-from datetime import datetime
-
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, Field, StrictBool
 
 from api.strict import StrictIn
-from domain.accounts.email_preferences import EmailPreferences
-from domain.accounts.users import UserView
-from domain.oversight.admin import UserRow
 from domain.types import Role, UserStatus
 
 
@@ -47,40 +42,6 @@ class TokensOut(BaseModel):
     user_id: int
 
 
-class UserOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    email: str
-    name: str
-    phone: str | None = None
-    city: str | None = None
-    timezone: str = ""
-    status: str
-    roles: list[Role]
-    dealer_id: int | None = None
-    created_at: datetime
-
-    @classmethod
-    def of(cls, view: UserView | UserRow) -> UserOut:
-        data = {name: getattr(view, name, None) for name in cls.model_fields}
-        return cls.model_validate(data | {"roles": sorted(view.roles), "timezone": data["timezone"] or ""})
-
-
-class ProfileOut(BaseModel):
-    id: int
-    email: str
-    name: str
-    phone: str | None
-    city: str | None
-    timezone: str
-
-    @classmethod
-    def of(cls, view: UserView) -> ProfileOut:
-        return cls(id=view.id, email=view.email, name=view.name, phone=view.phone, city=view.city,
-                   timezone=view.timezone)
-
-
 class ProfileIn(StrictIn):
     name: str = Field(max_length=100)
     phone: str | None = Field(default=None, max_length=20)
@@ -100,23 +61,6 @@ class UserChangeIn(StrictIn):
 
 class DeleteAccountIn(StrictIn):
     password: str = Field(max_length=200)
-
-
-class EmailPreferencesOut(BaseModel):
-    """Which notices also come by email; `sending` is false, with the reason, until the address is
-    verified."""
-
-    outbid: bool
-    won: bool
-    ending_soon: bool
-    offer_declined: bool
-    sending: bool
-    reason: str | None
-
-    @classmethod
-    def of(cls, view: EmailPreferences) -> EmailPreferencesOut:
-        return cls(**{str(topic): on for topic, on in view.topics.items()}, sending=view.verified,
-                   reason=view.reason)
 
 
 class EmailPreferencesIn(StrictIn):

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from data.models import Dealer
-from domain.accounts.dealers import dealer_review, store_update
+from domain.accounts.dealers import DealerView, dealer_review, store_update, store_view
 from domain.permissions import Actor
 from domain.types import DealerStatus
 
 
 def dealer_change(actor: Actor, dealer_id: int, *, status: DealerStatus | None, note: str,
-                  details: dict[str, Any]) -> Dealer:
+                  details: dict[str, Any]) -> DealerView:
     if status is not None:
-        return dealer_review(actor, dealer_id, to=status, note=note)
-    return store_update(actor, dealer_id, **details)
+        return store_view(dealer_review(actor, dealer_id, to=status, note=note))
+    return store_view(store_update(actor, dealer_id, **details))

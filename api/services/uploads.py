@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from domain.inventory.bulk_upload import UploadReport, upload_import, upload_preview
+from domain.inventory.bulk_upload import UploadSummary, upload_import, upload_preview, upload_summary
 from domain.permissions import Actor
 
 
-@dataclass(frozen=True)
-class UploadResult:
-    report: UploadReport
-    imported: int
-
-
-def cars_upload(actor: Actor, dealer_id: int | None, data: bytes, *, dry_run: bool) -> UploadResult:
+def cars_upload(actor: Actor, dealer_id: int | None, data: bytes, *, dry_run: bool) -> UploadSummary:
     """Check every row (writes nothing); then, unless a dry run, import them all in one transaction.
     A workbook with any invalid row imports nothing: the report says what to fix, row by row."""
     store = dealer_id or 0  # none: the domain refuses (not a dealer) or finds no such store
     report = upload_preview(actor, store, data)
     if dry_run or not report.all_valid:
-        return UploadResult(report, 0)
-    return UploadResult(report, upload_import(actor, store, report))
+        return upload_summary(report, 0)
+    return upload_summary(report, upload_import(actor, store, report))

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
 
+from pydantic import Field
 from sqlmodel import col, func, select
 
 from data.models import Dealer, User, UserRole
@@ -21,9 +24,33 @@ from domain.accounts.validation import (
 )
 from domain.errors import AlreadyApplied, InvalidTransition, NotFound
 from domain.permissions import Action, Actor, require, require_store_owner
-from domain.types import DealerStatus, Role
+from domain.types import DealerStatus, Role, read_model
 
 STORE_FIELDS = ("store_name", "address", "city", "postal_code", "phone")
+PRIVATE = ("user_id", "address", "postal_code", "phone", "review_note", "created_at")
+
+
+@dataclass(frozen=True)
+class DealerView:
+    """A store as others see it (name, city, status), with its private details for its owner and admins."""
+
+    id: int
+    store_name: str
+    city: str
+    status: str
+    user_id: Annotated[int | None, Field(
+        description="Owner and admins only, like the fields below")] = None
+    address: str | None = None
+    postal_code: str | None = None
+    phone: str | None = None
+    review_note: str | None = None
+    created_at: datetime | None = None
+
+
+def store_view(dealer: Dealer, *, private: bool = True) -> DealerView:
+    """The store's read model; without `private`, the private details stay None."""
+    hidden = {} if private else dict.fromkeys(PRIVATE)
+    return read_model(DealerView, dealer, id=dealer.id or 0, **hidden)
 
 
 def store_snapshot(dealer: Dealer) -> dict[str, Any]:
@@ -67,15 +94,14 @@ def dealer_of(actor: Actor) -> Dealer | None:
         return uow.session.exec(select(Dealer).where(Dealer.user_id == actor.id)).first()
 
 
-def dealer_view(actor: Actor, dealer_id: int) -> tuple[Dealer, bool]:
-    """A store and whether the actor sees its private details (owner or admin); others see only
-    verified stores."""
+def dealer_view(actor: Actor, dealer_id: int) -> DealerView:
+    """A store, with its private details for its owner and admins; others see only verified stores."""
     with UnitOfWork(write=False) as uow:
         dealer = _dealer(uow, dealer_id)
     private = actor.is_admin or dealer.user_id == actor.id
     if not private and dealer.status != DealerStatus.VERIFIED:
         raise NotFound("No such store.")
-    return dealer, private
+    return store_view(dealer, private=private)
 
 
 def store_update(actor: Actor, dealer_id: int, **details: Any) -> Dealer:

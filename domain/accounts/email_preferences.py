@@ -60,6 +60,24 @@ class EmailPreferences:
         return None if self.verified else UNVERIFIED
 
 
+@dataclass(frozen=True)
+class EmailChoices:
+    """Which notices also come by email, as the profile and the API show them; `sending` is false,
+    with the reason, until the address is verified."""
+
+    outbid: bool
+    won: bool
+    ending_soon: bool
+    offer_declined: bool
+    sending: bool
+    reason: str | None
+
+    @classmethod
+    def of(cls, preferences: EmailPreferences) -> EmailChoices:
+        return cls(**{str(topic): on for topic, on in preferences.topics.items()},
+                   sending=preferences.verified, reason=preferences.reason)
+
+
 def email_preferences_of(actor: Actor) -> EmailPreferences:
     with UnitOfWork(write=False) as uow:
         return _preferences(uow, actor.id)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pydantic import field_serializer
+from pydantic.dataclasses import dataclass as read_model_dataclass
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
@@ -210,9 +211,9 @@ def _user(uow: UnitOfWork, user_id: int) -> User:
     return user
 
 
-@dataclass(frozen=True)
-class UserView:
-    """An account as its owner (or an admin) sees it."""
+@read_model_dataclass(frozen=True)
+class Profile:
+    """What a user edits about themselves."""
 
     id: int
     email: str
@@ -220,10 +221,20 @@ class UserView:
     phone: str | None
     city: str | None
     timezone: str
+
+
+@read_model_dataclass(frozen=True)
+class UserView(Profile):
+    """An account as its owner (or an admin) sees it."""
+
     status: str
     roles: frozenset[Role]
     dealer_id: int | None
     created_at: datetime
+
+    @field_serializer("roles")
+    def _roles_in_order(self, roles: frozenset[Role]) -> list[Role]:
+        return sorted(roles)  # a set's order changes from process to process
 
 
 def own_or_admin(actor: Actor, user_id: int) -> None:
@@ -238,7 +249,24 @@ def user_view(actor: Actor, user_id: int) -> UserView:
         user = uow.session.get(User, user_id)
         if user is None or user.status == UserStatus.DELETED:
             raise NotFound("No such user.")
-        roles = uow.session.exec(select(UserRole.role).where(UserRole.user_id == user_id)).all()
-        dealer = uow.session.exec(select(Dealer.id).where(Dealer.user_id == user_id)).first()
-    return UserView(user_id, user.email, user.name, user.phone, user.city, user.timezone, user.status,
-                    frozenset(Role(role) for role in roles), dealer, user.created_at)
+        return user_views(uow, [user])[0]
+
+
+def user_views(uow: UnitOfWork, users: list[User]) -> list[UserView]:
+    """The accounts' read models, their roles and stores read in one query each."""
+    ids = [user.id or 0 for user in users]
+    roles = roles_of(uow, ids)
+    stores = dict(uow.session.exec(select(Dealer.user_id, Dealer.id)
+                                   .where(col(Dealer.user_id).in_(ids))).all())
+    return [UserView(user.id or 0, user.email, user.name, user.phone, user.city, user.timezone or "",
+                     user.status, roles.get(user.id or 0, frozenset()), stores.get(user.id or 0),
+                     user.created_at) for user in users]
+
+
+def roles_of(uow: UnitOfWork, user_ids: list[int]) -> dict[int, frozenset[Role]]:
+    found: dict[int, set[Role]] = {}
+    for user_id, role in uow.session.exec(
+        select(UserRole.user_id, UserRole.role).where(col(UserRole.user_id).in_(user_ids))
+    ):
+        found.setdefault(user_id, set()).add(Role(role))
+    return {user_id: frozenset(roles) for user_id, roles in found.items()}

@@ -4,11 +4,14 @@ module: only "met" or "not met"."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass as plain_dataclass
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field
+from pydantic.dataclasses import dataclass
 from sqlalchemy import and_, case, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
@@ -22,7 +25,7 @@ from domain.bidding.fees import FeeSchedule
 from domain.errors import Forbidden, NotFound
 from domain.inventory.cars import lot_holds_its_car
 from domain.permissions import Actor, require_store_owner
-from domain.types import AuctionStatus, CarStatus, LotPrices
+from domain.types import AuctionStatus, CarStatus, LotPrices, read_model
 
 MAX_LIST = 100
 
@@ -52,9 +55,10 @@ class AuctionCard:
     participants: int
     total_bids: int
     cancel_reason: str | None
-    cover_photo: str | None = None  # the first lot's car's first photo
-    live_lots: int = 0  # lots open for bids now
-    next_lot: NextLot | None = None
+    # What the pages' cards add; the API leaves them out (its answers keep their shape)
+    cover_photo: str | None = Field(default=None, exclude=True)  # the first lot's car's first photo
+    live_lots: int = Field(default=0, exclude=True)  # lots open for bids now
+    next_lot: NextLot | None = Field(default=None, exclude=True)
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ class LotRow:
     number: int
     car_id: int
     title: str
-    photo: str | None
+    photo: Annotated[str | None, Field(exclude=True)]  # the pages' thumbnail; the API links the car instead
     starting_price: Decimal
     current_price: Decimal | None
     has_reserve: bool
@@ -86,7 +90,28 @@ class AuctionDetail:
     soft_close_window_s: int
     soft_close_extension_s: int
     lots: list[LotRow]
-    latest_end_at: datetime | None = None  # the soft-close cap: no lot runs past it
+    latest_end_at: datetime | None = Field(default=None, exclude=True)  # the soft-close cap
+
+
+@dataclass(frozen=True)
+class AuctionView:
+    """An auction as its dealer set it up: what a create, publish or change answers with."""
+
+    id: int
+    dealer_id: int
+    title: str
+    description: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    latest_end_at: datetime | None
+    soft_close_window_s: int
+    soft_close_extension_s: int
+    cancel_reason: str | None
+
+
+def auction_view(auction: Auction) -> AuctionView:
+    return read_model(AuctionView, auction)
 
 
 def reserve_met(lot: LotPrices) -> bool:
@@ -136,7 +161,7 @@ def _cards(uow: UnitOfWork, rows: list[tuple[Auction, Dealer]], now: datetime) -
             for auction, dealer in rows]
 
 
-@dataclass(frozen=True)
+@plain_dataclass(frozen=True)
 class _LotSummary:
     lots: int
     bids: int
@@ -234,9 +259,16 @@ def _may_see(actor: Actor, auction: Auction) -> bool:
 
 @dataclass(frozen=True)
 class Participant:
-    number: int
+    number: Annotated[int, Field(description="Order of joining; names are never shown")]
     joined_at: datetime
     you: bool
+
+
+@dataclass(frozen=True)
+class AuctionParticipants:
+    auction_id: int
+    count: int
+    participants: list[Participant]
 
 
 def participants_of(actor: Actor, auction_id: int) -> list[Participant]:

@@ -29,9 +29,9 @@ from domain.inventory.cars import cars_import_cleaned, require_verified_store, v
 from domain.inventory.rules import CAR_FIELDS, FIELDS_BY_NAME, clean_car, clean_field
 from domain.permissions import Actor
 
-__all__ = ["MAX_BYTES", "MAX_ROWS", "CellProblem", "RowResult", "UploadHasProblems", "UploadReport",
-           "WorkbookRejected", "WorkbooksBusy", "report_rows", "upload_import", "upload_preview",
-           "upload_template"]
+__all__ = ["MAX_BYTES", "MAX_ROWS", "CellProblem", "RowResult", "RowSummary", "UploadHasProblems",
+           "UploadReport", "UploadSummary", "WorkbookRejected", "WorkbooksBusy", "report_rows",
+           "upload_import", "upload_preview", "upload_summary", "upload_template"]
 
 Progress = Callable[[float], object]
 VIN_BATCH = 1_000  # VINs per lookup: a handful of queries for a full upload, far below bind limits
@@ -82,6 +82,33 @@ class UploadReport:
     @property
     def all_valid(self) -> bool:
         return self.total > 0 and self.invalid_count == 0
+
+
+@dataclass(frozen=True)
+class RowSummary:
+    row: int
+    valid: bool
+    vin: str
+    car: str
+    problems: tuple[CellProblem, ...]
+
+
+@dataclass(frozen=True)
+class UploadSummary:
+    """What an upload came to, row by row: the API's answer to a workbook."""
+
+    total: int
+    valid: int
+    invalid: int
+    imported: int
+    rows: list[RowSummary]
+
+
+def upload_summary(report: UploadReport, imported: int) -> UploadSummary:
+    rows = [RowSummary(r.row, r.valid, str(r.values.get("vin") or "")[:60],
+                       f"{r.values.get('make') or ''} {r.values.get('model') or ''}".strip()[:120],
+                       r.problems) for r in report.rows]
+    return UploadSummary(report.total, report.valid_count, report.invalid_count, imported, rows)
 
 
 @dataclass

@@ -27,6 +27,7 @@ from domain.auctions.decisions import awaiting_decision
 from domain.errors import DealerNotVerified, InvalidTransition, NotFound, ValidationFailed
 from domain.inventory.photos import MAX_PHOTOS, photo_prepare
 from domain.inventory.rules import CAR_FIELDS, clean_car
+from domain.inventory.views import CarView
 from domain.permissions import Actor, require_store_owner
 from domain.types import AuctionStatus, CarStatus, DealerStatus
 
@@ -236,6 +237,6 @@ def _own_car(uow: UnitOfWork, actor: Actor, car_id: int) -> Car:
     return car
 
 
-def car_snapshot(car: Car) -> dict[str, Any]:
+def car_snapshot(car: Car | CarView) -> dict[str, Any]:
     return {field.name: getattr(car, field.name) for field in CAR_FIELDS} | {
         "photos": list(car.photos), "status": car.status}

@@ -15,8 +15,9 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field
 from sqlmodel import col, select
 
 from data.car_search import CarFilters as CarFilters  # noqa: PLC0414  (re-exported: pages and API ask the domain)
@@ -32,6 +33,7 @@ from domain.auctions.queries import LotRow, lot_row
 from domain.auctions.service import phase_of
 from domain.errors import Forbidden, NotFound, ValidationFailed
 from domain.inventory.vehicle import BodyType, Fuel, TitleStatus, Transmission
+from domain.inventory.views import CarView, car_view
 from domain.permissions import Actor, require_store_owner
 from domain.types import AuctionStatus, CarStatus, DealerStatus
 
@@ -72,7 +74,16 @@ class CarCard:
 @dataclass(frozen=True)
 class BrowsePage:
     items: list[CarCard]
-    next_cursor: str | None  # None on the last page
+    next_cursor: Annotated[str | None, Field(
+        description="Pass as `cursor` for the next page; null on the last.")]
+
+
+@dataclass(frozen=True)
+class CarChange:
+    """Fields of a car changed while bidding on it was open."""
+
+    at: datetime
+    fields: list[str]
 
 
 @dataclass(frozen=True)
@@ -84,12 +95,12 @@ class AuctionInfo:
 
 @dataclass(frozen=True)
 class CarDetail:
-    car: Car
+    car: CarView
     store_name: str
     store_city: str
     auction: AuctionInfo | None  # the published auction the car is in, if any
     lot: LotRow | None  # its lot there: price, reserve met or not (never the amount), buy-now, end
-    updates: list[CarUpdate]  # description or photo changes made while bidding was open
+    updates: list[CarChange]  # description or photo changes made while bidding was open
 
 
 def _moment(value: object) -> datetime:
@@ -250,8 +261,10 @@ def car_detail(actor: Actor | None, car_id: int) -> CarDetail:
                 if listing else None)
         updates = uow.session.exec(select(CarUpdate).where(CarUpdate.car_id == car_id)
                                    .order_by(col(CarUpdate.at))).all()
-        return CarDetail(car, dealer.store_name, dealer.city, info,
-                         lot_row(listing[0], car) if listing else None, list(updates))
+        return CarDetail(car_view(car), dealer.store_name, dealer.city, info,
+                         lot_row(listing[0], car) if listing else None,
+                         [CarChange(update.at, list(update.fields)) for update in updates])
+
 
 
 def _visible_car(uow: UnitOfWork, actor: Actor, car_id: int) -> tuple[Car, Dealer]:
@@ -283,7 +296,7 @@ def makes_and_models() -> dict[str, list[str]]:
         return available_makes_models(uow.session)
 
 
-def car_title(car: Car) -> str:
+def car_title(car: Car | CarView) -> str:
     return f"{car.year} {car.make} {car.model} {car.variant}".strip()
 
 

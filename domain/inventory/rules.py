@@ -7,59 +7,22 @@ whole record and raises one ValidationFailed naming each bad field, what is wron
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
+# The fields' definitions stand on the store's floor (the workbook reader needs them); re-exported here
+from data.car_fields import CAR_FIELDS as CAR_FIELDS  # noqa: PLC0414
+from data.car_fields import FIELDS_BY_NAME as FIELDS_BY_NAME  # noqa: PLC0414
+from data.car_fields import FIRST_YEAR as FIRST_YEAR  # noqa: PLC0414
+from data.car_fields import CarField as CarField  # noqa: PLC0414
+from data.car_fields import year_high as year_high  # noqa: PLC0414
 from domain.accounts.validation import clean_text
 from domain.errors import ValidationFailed
-from domain.inventory.vehicle import BodyType, Damage, Fuel, TitleStatus, Transmission
+from domain.inventory.vehicle import Fuel
 from domain.inventory.vin import InvalidVin, normalize_vin
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
-FIRST_YEAR = 1950
 MAX_DIGITS = 12  # no field needs more; refusing early keeps absurd inputs cheap
-
-
-@dataclass(frozen=True)
-class CarField:
-    name: str
-    label: str
-    kind: str  # text, int, choice, vin
-    required: bool = True
-    max_len: int = 0
-    low: int = 0
-    high: int = 0
-    choices: type[StrEnum] | None = None
-    hint: str = ""
-
-
-def year_high() -> int:
-    return date.today().year + 1
-
-
-CAR_FIELDS: tuple[CarField, ...] = (
-    CarField("vin", "VIN", "vin", hint="17 characters, no I, O or Q; the 9th is a check digit"),
-    CarField("make", "Make", "text", max_len=40, hint="e.g. Maruti Suzuki"),
-    CarField("model", "Model", "text", max_len=60, hint="e.g. Swift"),
-    CarField("variant", "Variant", "text", required=False, max_len=60, hint="e.g. VXI"),
-    CarField("year", "Year", "int", low=FIRST_YEAR, high=0, hint="model year, e.g. 2019"),
-    CarField("body_type", "Body type", "choice", choices=BodyType),
-    CarField("fuel", "Fuel", "choice", choices=Fuel),
-    CarField("transmission", "Transmission", "choice", choices=Transmission),
-    CarField("engine_cc", "Engine (cc)", "int", low=0, high=10_000, hint="0 for electric cars"),
-    CarField("odometer_km", "Odometer (km)", "int", low=0, high=2_000_000),
-    CarField("registration_year", "Registration year", "int", required=False, low=FIRST_YEAR, high=0),
-    CarField("owners", "Owners", "int", low=0, high=20, hint="previous owners"),
-    CarField("colour", "Colour", "text", max_len=30),
-    CarField("city", "City", "text", max_len=80, hint="where the car can be inspected"),
-    CarField("title_status", "Title status", "choice", choices=TitleStatus),
-    CarField("damage", "Damage", "choice", choices=Damage),
-    CarField("condition_grade", "Condition grade", "int", low=0, high=5, hint="0 (scrap) to 5 (like new)"),
-    CarField("description", "Description", "text", required=False, max_len=5_000),
-)
-FIELDS_BY_NAME = {field.name: field for field in CAR_FIELDS}
 
 
 def clean_car(raw: Mapping[str, Any], *, only: set[str] | None = None) -> dict[str, Any]:

@@ -9,7 +9,8 @@ The letters I, O and Q never appear because they are too easily read as 1 and 0.
 import random
 from collections.abc import Iterable
 
-VIN_LENGTH = 17
+from data.car_fields import VIN_LENGTH as VIN_LENGTH  # noqa: PLC0414  (re-exported for the rules)
+
 CHECK_DIGIT_POSITION = 9  # 1-based, as VIN positions are always quoted
 WMI_LENGTH = 3
 

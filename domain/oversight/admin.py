@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from sqlalchemy import delete, or_
 from sqlmodel import col, func, select
 
 from data.models import Dealer, User, UserRole
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.accounts.users import sessions_revoke, user_audit_snapshot
+from domain.accounts.users import (
+    UserView,
+    roles_of,
+    sessions_revoke,
+    user_audit_snapshot,
+    user_views,
+)
 from domain.accounts.validation import checked_text
 from domain.errors import Forbidden, InvalidTransition, NotFound
 from domain.permissions import Action, Actor, require
@@ -20,19 +23,9 @@ from domain.types import DealerStatus, Role, UserStatus
 MAX_PAGE = 200
 
 
-@dataclass(frozen=True)
-class UserRow:
-    id: int
-    email: str
-    name: str
-    status: str
-    roles: frozenset[Role]
-    created_at: datetime
-
-
 def user_search(actor: Actor, *, text: str = "", role: Role | None = None,
                 status: UserStatus | None = None, limit: int = 50,
-                offset: int = 0) -> tuple[list[UserRow], int]:
+                offset: int = 0) -> tuple[list[UserView], int]:
     require(actor, Action.MANAGE_USERS)
     query = select(User)
     if text.strip():
@@ -46,25 +39,12 @@ def user_search(actor: Actor, *, text: str = "", role: Role | None = None,
     with UnitOfWork(write=False) as uow:
         total = uow.session.exec(select(func.count()).select_from(query.subquery())).one()
         page = query.order_by(col(User.id).desc()).limit(min(limit, MAX_PAGE)).offset(max(offset, 0))
-        users = uow.session.exec(page).all()
-        roles = _roles_of(uow, [u.id for u in users if u.id is not None])
-    rows = [UserRow(u.id or 0, u.email, u.name, u.status, roles.get(u.id or 0, frozenset()),
-                    u.created_at) for u in users]
-    return rows, int(total)
+        return user_views(uow, list(uow.session.exec(page).all())), int(total)
 
 
 def _escape_like(text: str) -> str:
     """Search text is literal: % and _ typed by the admin match themselves, not anything."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _roles_of(uow: UnitOfWork, user_ids: list[int]) -> dict[int, frozenset[Role]]:
-    found: dict[int, set[Role]] = {}
-    for user_id, role in uow.session.exec(
-        select(UserRole.user_id, UserRole.role).where(col(UserRole.user_id).in_(user_ids))
-    ):
-        found.setdefault(user_id, set()).add(Role(role))
-    return {user_id: frozenset(roles) for user_id, roles in found.items()}
 
 
 def user_set_roles(actor: Actor, user_id: int, roles: set[Role]) -> None:
@@ -73,7 +53,7 @@ def user_set_roles(actor: Actor, user_id: int, roles: set[Role]) -> None:
         raise Forbidden("You cannot remove your own admin role; ask another admin.")
     with UnitOfWork() as uow:
         user = _live_user(uow, user_id)
-        before = sorted(_roles_of(uow, [user_id]).get(user_id, frozenset()))
+        before = sorted(roles_of(uow, [user_id]).get(user_id, frozenset()))
         if Role.DEALER in roles and not _has_verified_store(uow, user_id):
             raise InvalidTransition("Only the owner of a verified store can be a dealer: "
                                     "verify their store application instead.")
