@@ -27,13 +27,13 @@ with premium_tab:
     st.caption("The buyer pays the hammer plus this premium. The band holding the hammer prices all of "
                "it: flat + percent of the hammer, rounded to the paisa, held between the band's minimum and "
                "maximum.")
-    st.subheader(f"In force now (version {overview.premium.version or 'built-in'})")
-    schedule_table(overview.premium)
-    if overview.premium_next is not None:
-        st.info(f"From {local_time(overview.premium_next.effective_from, zone)}: "
-                f"{schedule_text(overview.premium_next)}")
+    st.subheader(f"In force now (version {overview.buyer_premium.version or 'built-in'})")
+    schedule_table(overview.buyer_premium)
+    if overview.buyer_premium_next is not None:
+        st.info(f"From {local_time(overview.buyer_premium_next.effective_from, zone)}: "
+                f"{schedule_text(overview.buyer_premium_next)}")
     st.subheader("Set a new schedule")
-    schedule_editor("premium", overview.premium, zone, lambda bands, start, note: premium_schedule_set(
+    schedule_editor("premium", overview.buyer_premium, zone, lambda bands, start, note: premium_schedule_set(
         actor, bands, effective_from=start, note=note))
     st.subheader("History")
     history_table(fee_history(actor, FeeKind.BUYER_PREMIUM), zone)

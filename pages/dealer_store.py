@@ -21,7 +21,7 @@ my_fee = fees.dealer_seller_fee or fees.seller_fee_default
 st.caption(f"Status: **{store.status}** · your seller fee: {schedule_text(my_fee)} (set by the platform; "
            "a sale keeps the fee in force at its hammer)")
 with st.expander("The buyer's premium your buyers pay on top of the hammer"):
-    schedule_table(fees.premium)
+    schedule_table(fees.buyer_premium)
 with st.form("store"):
     name = st.text_input("Store name", value=store.store_name, key="store_name")
     address = st.text_area("Address", value=store.address, key="store_address")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from api.strict import StrictIn
 from domain.oversight.reports import NOTE_MAX, ReportAbout, ReportReason
@@ -13,7 +13,3 @@ class ReportIn(StrictIn):
                                description="With about=bidder: the bidder's pseudonym on this lot")
     reason: ReportReason
     note: str = Field(default="", max_length=NOTE_MAX)
-
-
-class ReportOut(BaseModel):
-    id: int

@@ -12,7 +12,7 @@ version ids (`fees_at_hammer`), so a later change never reprices it. While the s
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -70,8 +70,8 @@ class FeeOverview:
     """What a signed-in user may know of the fees: the premium now and any announced change, the
     platform's seller fee, and (for a dealer, or an admin asking about one) the dealer's own."""
 
-    premium: FeeSchedule
-    premium_next: FeeSchedule | None
+    buyer_premium: FeeSchedule  # in force now
+    buyer_premium_next: FeeSchedule | None  # an announced change, if any
     seller_fee_default: FeeSchedule
     dealer_id: int | None = None
     dealer_seller_fee: FeeSchedule | None = None  # the fee this dealer pays (their own or the default)
@@ -164,8 +164,8 @@ def fee_overview(actor: Actor | None, *, dealer_id: int | None = None) -> FeeOve
             return overview
         _require_dealer(uow, dealer_id)
         own = _in_force(uow, FeeKind.SELLER_FEE, dealer_id, now)
-        return FeeOverview(overview.premium, overview.premium_next, overview.seller_fee_default, dealer_id,
-                           own or overview.seller_fee_default, own is not None)
+        return replace(overview, dealer_id=dealer_id, dealer_seller_fee=own or overview.seller_fee_default,
+                       dealer_has_own_fee=own is not None)
 
 
 def fee_history(actor: Actor, kind: FeeKind, *, dealer_id: int | None = None) -> list[FeeVersion]:

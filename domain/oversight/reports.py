@@ -60,6 +60,13 @@ class _Subject:
     accused_id: int  # the account the report counts against
 
 
+@dataclass(frozen=True)
+class ReportFiled:
+    """What the reporter learns: the report's number (never who else reported)."""
+
+    id: int
+
+
 def report_file(actor: Actor, *, lot_id: int, about: str, reason: str, note: str = "",
                 bidder: str | None = None, now: datetime | None = None) -> int:
     """File a report about lot `lot_id`, its seller, or its bidder named `bidder` (the lot's

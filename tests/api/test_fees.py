@@ -26,6 +26,7 @@ def test_admins_set_the_premium_and_everyone_signed_in_reads_it(client: TestClie
     assert fees["dealer_id"] is None and fees["seller_fee_default"]["version"] is None  # the built-in 0
     history = body(client.get(f"{API}/fees/history?kind=buyer_premium", headers=auth(client, admin)), 200)
     assert [item["version"] for item in history] == [set_["version"]] and history[0]["note"] == "tiers"
+    assert history[0]["schedule"] == set_
 
 
 def test_only_admins_set_fees(client: TestClient) -> None:

@@ -27,7 +27,9 @@ EXTRA = {("GET", "/api/v1/lots/{}"), ("POST", "/api/v1/lots/{}/buy-now"),
          ("POST", "/api/v1/bids/{}/void"), ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics"),
          ("POST", "/api/v1/auth/password-reset"), ("POST", "/api/v1/auth/password-reset/confirm"),
          ("POST", "/api/v1/auth/verify-email"), ("POST", "/api/v1/reports"),
-         ("GET", "/api/v1/me/email-preferences"), ("PUT", "/api/v1/me/email-preferences")}
+         ("GET", "/api/v1/me/email-preferences"), ("PUT", "/api/v1/me/email-preferences"),
+         ("GET", "/api/v1/fees"), ("GET", "/api/v1/fees/history"), ("PUT", "/api/v1/fees/buyer-premium"),
+         ("PUT", "/api/v1/fees/seller-fee"), ("PUT", "/api/v1/fees/seller-fee/dealers/{}")}
 
 
 EXCERPT = Path(__file__).with_name("seed_endpoints.md")  # the seed's endpoint list, kept in the repo

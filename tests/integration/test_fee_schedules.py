@@ -103,7 +103,7 @@ def test_only_admins_set_fees_and_a_refusal_writes_nothing(store: str) -> None:
     with pytest.raises(NotFound):
         seller_fee_set(admin, [FeeBand(D(0))], dealer_id=999_999)
     assert counts() == before
-    assert fee_overview(admin).premium == DEFAULT_BUYER_PREMIUM
+    assert fee_overview(admin).buyer_premium == DEFAULT_BUYER_PREMIUM
 
 
 def test_each_change_is_a_new_audited_version(store: str) -> None:
@@ -132,7 +132,7 @@ def test_an_announced_change_takes_force_at_its_time(store: str) -> None:
     later = premium_schedule_set(admin, [FeeBand(D(0), percent=D(8))],
                                  effective_from=utcnow() + timedelta(hours=1))
     fees = fee_overview(make_user())
-    assert fees.premium.bands[0].percent == D(5) and fees.premium_next == later
+    assert fees.buyer_premium.bands[0].percent == D(5) and fees.buyer_premium_next == later
     sale = buy_now(live_lot(dealer, buy_now=D(600_000)).id or 0)
     assert sale.buyer_premium == D(30_000)  # 5 %: the 8 % is not in force yet
     closes_later = live_lot(dealer, closes_in=timedelta(hours=3))
