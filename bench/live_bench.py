@@ -206,7 +206,7 @@ def _drive(job: Job, bidders: list[Any], lots: list[int], index: int,
             return
         placed.append((receipt.bid_id, time.monotonic()))
 
-    with ThreadPoolExecutor(max_workers=16) as pool:
+    with ThreadPoolExecutor(max_workers=8) as pool:  # a connection each: the store serves 100 in all
         for slot in itertools.count(index, count):
             due = job.start_at + slot / job.rate
             if due - job.start_at >= job.seconds:
@@ -472,7 +472,7 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true")
     parser.add_argument("--watchers", type=int, default=1000)
     parser.add_argument("--servers", type=int, default=2)
-    parser.add_argument("--drivers", type=int, default=6, help="bidding processes")
+    parser.add_argument("--drivers", type=int, default=4, help="bidding processes")
     parser.add_argument("--clients", type=int, default=4, help="watcher processes")
     args = parser.parse_args()
     args.lots = 101  # one hot lot and 100 more
