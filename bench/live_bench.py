@@ -78,11 +78,12 @@ class Watcher:
     seen: dict[int, list[tuple[int, int, float]]] = field(default_factory=lambda: defaultdict(list))
     reconnects: int = 0  # (lot -> (version, bid count, when)) above; the server dropped it this often
     tab: Tab = field(default_factory=Tab)
+    back_after: list[float] = field(default_factory=list)  # s from a drop to the server's first answer
 
     async def listen(self, token: str, stop: asyncio.Event) -> None:
         """Read the stream; when the server drops this watcher (it fell behind), reconnect with the
         last event id, as a browser's EventSource does."""
-        last_id = ""
+        last_id, dropped_at = "", 0.0
         while not stop.is_set():
             reader, writer = await asyncio.open_connection("127.0.0.1", self.port, limit=1 << 20)
             resume = f"Last-Event-ID: {last_id}\r\n" if last_id else ""
@@ -93,6 +94,9 @@ class Watcher:
             pending = b""
             while chunk := await reader.read(1 << 16):  # whole reads, not lines: the client keeps up
                 now, pending = time.monotonic(), pending + chunk
+                if dropped_at:  # the first answer after a drop: how long the server took to take us back
+                    self.back_after.append(now - dropped_at)
+                    dropped_at = 0.0
                 complete = pending.rfind(b"\n\n") + 2  # events are whole up to the last blank line
                 events, pending = pending[:complete], pending[complete:]
                 for board in BOARD.finditer(events):
@@ -102,12 +106,13 @@ class Watcher:
                     last_id = ids[-1].decode()
             writer.close()
             self.reconnects += not stop.is_set()
+            dropped_at = time.monotonic()
 
     def caught_up(self, final: dict[int, int]) -> bool:
         return all(self.seen.get(lot) and self.seen[lot][-1][1] == final[lot] for lot in self.lots)
 
-    def result(self) -> tuple[int, list[int], dict[int, list[tuple[int, int, float]]], int]:
-        return self.port, self.lots, dict(self.seen), self.reconnects
+    def result(self) -> tuple[int, list[int], dict[int, list[tuple[int, int, float]]], int, list[float]]:
+        return self.port, self.lots, dict(self.seen), self.reconnects, self.back_after
 
 
 # ---- watcher processes -------------------------------------------------------------------------------
@@ -424,7 +429,7 @@ def latencies(seen: list[Any], commits: dict[tuple[int, int], float]) -> list[fl
     for bids in by_lot.values():
         bids.sort()
     found = []
-    for _, lots, boards_by_lot, _ in seen:
+    for _, lots, boards_by_lot, *_ in seen:
         for lot in lots:
             boards = boards_by_lot.get(lot, [])
             at = 0
@@ -440,7 +445,7 @@ def lost_and_disordered(seen: list[Any], final: dict[int, int]) -> dict[int, tup
     """Per server port: watchers whose last board is not the store's final count, and boards that came
     with a version not above the one before."""
     found: dict[int, tuple[int, int]] = {}
-    for port, lots, boards_by_lot, _ in seen:
+    for port, lots, boards_by_lot, *_ in seen:
         lost, disordered = found.get(port, (0, 0))
         for lot in lots:
             versions = [version for version, _, _ in boards_by_lot.get(lot, [])]
@@ -464,7 +469,9 @@ def summarise(out: dict[str, Any]) -> None:
     out["by_server"] = lost_and_disordered(out["seen"], final)
     out["lost"] = sum(lost for lost, _ in out["by_server"].values())
     out["disordered"] = sum(disordered for _, disordered in out["by_server"].values())
-    out["reconnects"] = sum(reconnects for *_, reconnects in out["seen"])
+    out["reconnects"] = sum(reconnects for *_, reconnects, _ in out["seen"])
+    back = [seconds * 1000 for *_, waits in out["seen"] for seconds in waits]
+    out["back_ms"] = (pct(back, 50), max(back, default=0.0))
 
 
 def main() -> None:
@@ -534,7 +541,8 @@ def report(args: argparse.Namespace, out: dict[str, Any], polling_cpu: float) ->
     servers = "; ".join(f"server {i + 1}: lost={lost} out_of_order={disordered}"
                         for i, (lost, disordered) in enumerate(out["by_server"].values()))
     print(f"{servers} (watchers dropped for falling behind, then reconnected with Last-Event-ID: "
-          f"{out['reconnects']})")
+          f"{out['reconnects']}; from a drop to the server's first answer: p50 {out['back_ms'][0]:.0f} ms, "
+          f"max {out['back_ms'][1]:.0f} ms)")
     print(f"RESULT watchers={n} p95_ms_20={out['lat_20'][1]:.0f} p95_ms_200={out['lat_200'][1]:.0f} "
           f"cpu_per_1000_idle={idle_per_1000:.2f} ratio_vs_polling={push_per_core / polling_per_core:.0f} "
           f"lost={out['lost'] + out['disordered']}")
