@@ -19,31 +19,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from bench.streamlit_client import ROOT, Tab, hold_tab, rss_mb, start_app
 from tests.support.demo_store import live_demo_lot
 
-ROOT = Path(__file__).resolve().parents[1]
 LIMIT_S = 3.0  # an update must reach a watcher within this
 TICK_S = 2.0  # the board fragment's run_every
 WATCHER_ENV_DROP = {"DATABASE_URL", "JWT_SECRET", "COOKIE_KEY", "DEMO_MODE", "BCRYPT_ROUNDS"}
-
-
-@dataclass
-class Watcher:
-    seen: dict[str, float] = field(default_factory=dict)  # price text -> first time shown
-    runs: int = 0  # script runs finished (full and fragment)
-    ready: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 @dataclass
@@ -69,98 +58,12 @@ class Step:
                 f"{'holds' if self.holds else 'FAILS'}")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def start_server(data_dir: Path, gc_after_run: bool, log: Path) -> tuple[subprocess.Popen[bytes], int]:
-    port = _free_port()
     # The polling board is what this bench measures (the fallback of the pushed board: bench/live_bench.py).
     env = {k: v for k, v in os.environ.items() if k not in WATCHER_ENV_DROP} | {"DATA_DIR": str(data_dir),
                                                                                  "LIVE_PUSH": "false"}
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-               f"--server.port={port}", "--server.address=127.0.0.1",
-               f"--runner.postScriptGC={'true' if gc_after_run else 'false'}"]
-    if (os.cpu_count() or 1) > 1 and shutil.which("taskset"):
-        command = ["taskset", "-c", "0", *command]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"),  # noqa: S603
-                              stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the app server exited with {server.returncode}; see {log}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return server, port
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError("the app server did not become healthy")
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of the server (the python child when started through taskset: same pid)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def _rerun_message(lot_id: int, fragment_id: str = "") -> bytes:
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-
-    message = BackMsg()
-    state = message.rerun_script
-    state.query_string = f"id={lot_id}"
-    state.page_name = "lot"
-    state.fragment_id = fragment_id
-    state.is_auto_rerun = bool(fragment_id)
-    state.context_info.timezone = "Asia/Kolkata"
-    state.context_info.timezone_offset = -330
-    state.context_info.locale = "en-IN"
-    return bytes(message.SerializeToString())
-
-
-async def watch(port: int, token: str, lot_id: int, watcher: Watcher, stop: asyncio.Event) -> None:
-    """One browser tab on the lot page, as far as the server can tell."""
-    import websockets
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-    from websockets.typing import Subprotocol
-
-    headers = {"Cookie": f"auction_session={token}", "Origin": f"http://127.0.0.1:{port}"}
-    async with websockets.connect(f"ws://127.0.0.1:{port}/_stcore/stream",
-                                  subprotocols=[Subprotocol("streamlit")], additional_headers=headers,
-                                  max_size=None, open_timeout=60) as socket_:
-        await socket_.send(_rerun_message(lot_id))
-        tickers: list[asyncio.Task[None]] = []
-        try:
-            while not stop.is_set():
-                try:
-                    data = await asyncio.wait_for(socket_.recv(), timeout=0.5)
-                except TimeoutError:
-                    continue
-                message = ForwardMsg.FromString(data)  # type: ignore[arg-type]
-                kind = message.WhichOneof("type")
-                if kind == "delta" and message.delta.new_element.metric.label == "Current price":
-                    watcher.seen.setdefault(message.delta.new_element.metric.body, time.monotonic())
-                elif kind == "script_finished":
-                    watcher.runs += 1
-                    watcher.ready.set()
-                elif kind == "auto_rerun" and not tickers:
-                    tickers.append(asyncio.create_task(_tick(socket_, lot_id, message.auto_rerun.fragment_id,
-                                                             message.auto_rerun.interval)))
-        finally:
-            for ticker in tickers:
-                ticker.cancel()
-
-
-async def _tick(socket_: object, lot_id: int, fragment_id: str, interval: float) -> None:
-    """The browser's setInterval: a fragment rerun every `interval` seconds, whatever the server does."""
-    send = socket_.send  # type: ignore[attr-defined]
-    while True:
-        await asyncio.sleep(interval)
-        await send(_rerun_message(lot_id, fragment_id))
+    return start_app(env, log, options=(f"--runner.postScriptGC={'true' if gc_after_run else 'false'}",),
+                     core="0")
 
 
 class Driver:
@@ -215,7 +118,7 @@ async def measure(run: Run, driver: Driver, window_s: float) -> Step:
                 (sum(w.runs for w in watchers) - start_runs) / elapsed, rss_mb(run.pid))
 
 
-def _shown(watcher: Watcher, placed: dict[str, float], at: float) -> float | None:
+def _shown(watcher: Tab, placed: dict[str, float], at: float) -> float | None:
     """When the watcher first showed the price of the bid placed `at`, or a later one: a board that
     refreshes every two seconds may skip a price overtaken before its next refresh, and that is fine."""
     times = [watcher.seen[price] for price, when in placed.items() if when >= at and price in watcher.seen]
@@ -227,15 +130,15 @@ class Run:
 
     def __init__(self, mode: str, port: int, pid: int, token: str, lot_id: int) -> None:
         self.mode, self.port, self.pid, self.token, self.lot_id = mode, port, pid, token, lot_id
-        self.watchers: list[Watcher] = []
+        self.watchers: list[Tab] = []
         self.tasks: list[asyncio.Task[None]] = []
         self.stop = asyncio.Event()
 
     async def grow(self, count: int) -> bool:
         """Open tabs until `count` watch the lot; False if they do not all get a first page in 60 s."""
-        fresh = [Watcher() for _ in range(count - len(self.watchers))]
+        fresh = [Tab() for _ in range(count - len(self.watchers))]
         self.watchers += fresh
-        self.tasks += [asyncio.create_task(watch(self.port, self.token, self.lot_id, watcher, self.stop))
+        self.tasks += [asyncio.create_task(hold_tab(self.port, self.token, self.lot_id, watcher, self.stop))
                        for watcher in fresh]
         try:
             await asyncio.wait_for(asyncio.gather(*(w.ready.wait() for w in fresh)), timeout=60)
