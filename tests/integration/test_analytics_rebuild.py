@@ -47,16 +47,15 @@ def test_a_rebuild_holds_one_batch_whatever_the_store_size(store: str, small_bat
     monkeypatch.setattr(extract, "scan_all", watched)
     report = refresh.rebuild()
 
-    sizes = [rows for rows, _ in reads]
-    assert report.rows["bids"] == sum(sizes) == BIDS
-    assert max(sizes) == BATCH and len(sizes) == BIDS // BATCH  # the settings' batch, on both stores
     with get_engine().connect() as conn:
         one_batch = extract.to_arrow(TABLES["bids"], extract.fetch_after(conn, TABLES["bids"], 0)[:BATCH], 1)
     in_use = [memory for _, memory in reads]
-    # Flat: the batch being written and the writer's buffers, never the batches before (holding all
-    # 50 would add 49 batches' worth by the last read).
-    print("ARROW", in_use[0], max(in_use), one_batch.nbytes)
+    # Flat: the batch being written (and the writer's buffers), never the batches before it; holding
+    # them all would add 49 batches' worth by the last read (5,000 one-row tables before the fix).
     assert max(in_use) - in_use[0] < 4 * one_batch.nbytes, (in_use[0], max(in_use), one_batch.nbytes)
+    sizes = [rows for rows, _ in reads]
+    assert report.rows["bids"] == sum(sizes) == BIDS
+    assert max(sizes) == BATCH and len(sizes) == BIDS // BATCH  # the settings' batch, on both stores
     manifest = manifest_read()
     assert manifest is not None
     ids = pq.read_table(data_dir / "analytics" / manifest.tables["bids"].base, columns=["id"])["id"].to_pylist()
