@@ -25,7 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import partial
@@ -44,6 +44,7 @@ DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 WARM_UP = 6
 BATCH = 50_000  # rows per executemany call on SQLite (all inside one transaction)
 CARS_PER_DEALER = 2_000
+WAIT_FOR_READER_S = 600.0
 NOW = datetime.now(UTC)
 CAR_COLUMNS = ("id", "dealer_id", "vin", "make", "model", "variant", "year", "body_type", "fuel",
                "transmission", "engine_cc", "odometer_km", "registration_year", "owners", "colour", "city",
@@ -396,6 +397,7 @@ def workbook(rows: int) -> bytes:
 
 def time_import(rows: int) -> float:
     """Preview and import of one workbook by a verified dealer, timed end to end (NFR4)."""
+    from data import excel_cars
     from domain.inventory.bulk_upload import upload_import, upload_preview  # written alongside; imported late
     from domain.permissions import Actor
     from domain.types import Role
@@ -403,6 +405,10 @@ def time_import(rows: int) -> float:
     dealer = Actor(id=1, email="dealer1@bench.test", name="Bench Dealer 1", dealer_id=1,
                    roles=frozenset({Role.BIDDER, Role.DEALER}), dealer_verified=True)
     data = workbook(rows)
+    # On a machine loaded far past its cores the reader's 40 s wall limit fires before its ~3 s of CPU
+    # are served; the bench measures, so it waits (the CPU figures are the ones to compare then).
+    limits = excel_cars.READ_LIMITS
+    excel_cars.READ_LIMITS = replace(limits, wall_seconds=max(limits.wall_seconds, WAIT_FOR_READER_S))
     started, cpu, child = time.perf_counter(), time.process_time(), children_cpu()
     report = upload_preview(dealer, 1, data)
     previewed, preview_cpu = time.perf_counter(), time.process_time() - cpu

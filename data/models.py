@@ -72,7 +72,7 @@ class Car(SQLModel, table=True):
     __tablename__ = "cars"
     __table_args__ = (
         # Browse queries filter on status and order by one key; each shape has its index. No index is
-        # the prefix of another (every car inserted pays for each; migration 0011 dropped five).
+        # the prefix of another (every car inserted pays for each; migration 0011 dropped three).
         Index("ix_cars_status_make_year", "status", "make", "year", "id"),
         Index("ix_cars_status_ends", "status", "listing_ends_at", "id"),
         Index("ix_cars_status_price", "status", "listing_price", "id"),
@@ -99,13 +99,13 @@ class Car(SQLModel, table=True):
     registration_year: int | None = None
     owners: int = 1
     colour: str = _text(30)
-    city: str = _text(80)
+    city: str = _text(80, index=True)
     title_status: str = _text(16, default="clean")
     damage: str = _text(16, default="none")
     condition_grade: int = 3
     description: str = Field(default="", sa_type=Text)
     photos: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    status: str = _text(16, default="available")
+    status: str = _text(16, default="available", index=True)  # SQLite's text search uses it
     # The open lot this car is in (a published auction not yet ended), kept by the same transactions
     # that change the lot, so browsing filters and sorts on one table.
     listing_lot_id: int | None = None

@@ -58,5 +58,6 @@ def test_a_rebuild_holds_one_batch_whatever_the_store_size(store: str, small_bat
     assert max(sizes) == BATCH and len(sizes) == BIDS // BATCH  # the settings' batch, on both stores
     manifest = manifest_read()
     assert manifest is not None
-    ids = pq.read_table(data_dir / "analytics" / manifest.tables["bids"].base, columns=["id"])["id"].to_pylist()
+    part = data_dir / "analytics" / manifest.tables["bids"].base
+    ids = pq.read_table(part, columns=["id"])["id"].to_pylist()
     assert ids == sorted(ids) and len(ids) == BIDS  # in key order, as the sorted copy was
