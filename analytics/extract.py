@@ -18,7 +18,6 @@ from sqlalchemy import Connection, bindparam, text
 from analytics.schema import CHANGE, DELETED, PCT, TIME, CopyTable
 
 ID_BATCH = 1000  # ids per IN (...) list: well inside SQLite's bound-parameter limit
-SCAN_BATCH = 100_000
 
 
 def _select_list(table: CopyTable, dialect: str) -> str:
@@ -45,11 +44,13 @@ def fetch_after(conn: Connection, table: CopyTable, after_id: int) -> list[tuple
     return [tuple(r) for r in conn.execute(query, {"after": after_id})]
 
 
-def scan_all(conn: Connection, table: CopyTable) -> Iterator[list[tuple[Any, ...]]]:
-    """Every row, streamed in batches (a rebuild of millions of rows never holds them all)."""
-    result = conn.execution_options(stream_results=True, yield_per=SCAN_BATCH).execute(
-        text(f"SELECT {_select_list(table, conn.dialect.name)} FROM {table.name}"))
-    for partition in result.partitions():
+def scan_all(conn: Connection, table: CopyTable, batch: int) -> Iterator[list[tuple[Any, ...]]]:
+    """Every row in key order, in lists of `batch` rows (a rebuild of millions never holds them all).
+    The size is passed to `partitions` itself: SQLite has no server-side cursor, so `yield_per` alone
+    left it at the DB-API's fetchmany default of one row, and a rebuild made one Arrow table per row."""
+    result = conn.execution_options(stream_results=True, yield_per=batch).execute(
+        text(f"SELECT {_select_list(table, conn.dialect.name)} FROM {table.name} ORDER BY {table.key}"))
+    for partition in result.partitions(batch):
         yield [tuple(r) for r in partition]
 
 
@@ -83,8 +84,4 @@ def _array(values: list[Any], kind: pa.DataType) -> pa.Array:
     return pa.array(values, kind)
 
 
-def empty(table: CopyTable) -> pa.Table:
-    return table.arrow_schema().empty_table()
-
-
-__all__ = ["CHANGE", "DELETED", "empty", "fetch_after", "fetch_by_keys", "scan_all", "to_arrow"]
+__all__ = ["CHANGE", "DELETED", "fetch_after", "fetch_by_keys", "scan_all", "to_arrow"]

@@ -16,7 +16,7 @@ import pandas as pd  # type: ignore[import-untyped]  # pandas-stubs is not in re
 import plotly.express as px
 import plotly.graph_objects as go
 
-from ui.format import money, money_short, period_label
+from domain.formatting import money, money_short, period_label
 
 MAX_TICKS = 8
 NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)

@@ -34,11 +34,13 @@ from analytics.storage import (
     manifest_read,
     manifest_write,
     part_write,
+    part_write_batches,
     refresher_lock,
     root,
 )
 from data.changelog import changes_since
 from data.db import get_engine
+from data.settings import get_settings
 from data.types import utcnow
 
 log = logging.getLogger("auction.analytics")
@@ -155,11 +157,16 @@ def _rebuild(engine: Engine, folder: Path, old: Manifest | None) -> RefreshRepor
 
 
 def _full_part(conn: Connection, name: str, seq: int, folder: Path, report: RefreshReport) -> str:
-    table = TABLES[name]
-    batches = [extract.to_arrow(table, rows, seq) for rows in extract.scan_all(conn, table)]
-    data = pa.concat_tables(batches) if batches else extract.empty(table)
-    report.rows[name] = data.num_rows
-    return part_write(name, data.sort_by(table.key), seq, folder)
+    """The table's whole part, streamed: read in key order, one batch at a time, each written before
+    the next is read, so memory stays at one batch (ANALYTICS_REBUILD_BATCH rows) however big the store."""
+    table, report.rows[name] = TABLES[name], 0
+
+    def batches() -> Iterator[pa.Table]:
+        for rows in extract.scan_all(conn, table, get_settings().analytics_rebuild_batch):
+            report.rows[name] += len(rows)
+            yield extract.to_arrow(table, rows, seq)
+
+    return part_write_batches(name, table.arrow_schema(), batches(), seq, folder)
 
 
 def _current_cursor(conn: Connection) -> int:

@@ -14,7 +14,7 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,12 +69,21 @@ def manifest_write(manifest: Manifest, folder: Path | None = None) -> None:
 
 def part_write(table: str, data: pa.Table, seq: int, folder: Path | None = None) -> str:
     """Write one immutable part; returns its path relative to the copy's folder."""
+    return part_write_batches(table, data.schema, [data], seq, folder)
+
+
+def part_write_batches(table: str, schema: pa.Schema, batches: Iterable[pa.Table], seq: int,
+                       folder: Path | None = None) -> str:
+    """Write one immutable part from batches, each written before the next is made (a rebuild's
+    memory is one batch); returns its path relative to the copy's folder."""
     folder = folder or root()
     name = f"{table}/{seq:012d}-{uuid.uuid4().hex[:8]}.parquet"
     final = folder / name
     final.parent.mkdir(parents=True, exist_ok=True)
     temp = final.with_name(f".tmp-{final.name}")
-    pq.write_table(data, temp, compression="zstd")
+    with pq.ParquetWriter(temp, schema, compression="zstd") as writer:
+        for batch in batches:
+            writer.write_table(batch)
     publish(temp, final)
     return name
 

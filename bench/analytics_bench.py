@@ -15,6 +15,12 @@ is visible to a reader. `--database` and `--data-dir` reuse a generated store an
 (neither is dropped; the store is generated only when empty, the copy refreshed, not rebuilt).
 Last line:
     RESULT bids=<N> dealer_ms=<> admin_ms=<> admin_speedup=<PG/DuckDB> dealer_speedup=<PG/DuckDB> lag_s=<>
+
+    python -m bench.analytics_bench --sqlite-rebuild [--bids 1000000] [--sqlite PATH] [--smoke]
+
+rebuilds the copy from an embedded (SQLite) store of that size, generated the same way (in a temporary
+folder, or in PATH, kept and reused), in a fresh process, and prints its time and peak resident memory:
+    RESULT bids=<N> rebuild_s=<> rebuild_peak_mb=<>
 """
 
 from __future__ import annotations
@@ -160,13 +166,23 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="a tiny size, for CI")
     parser.add_argument("--database", help="reuse this PostgreSQL database (generated only if empty)")
     parser.add_argument("--data-dir", help="reuse this folder for the copy (refreshed, not rebuilt)")
+    parser.add_argument("--sqlite-rebuild", action="store_true",
+                        help="time and peak memory of rebuilding the copy from a SQLite store")
+    parser.add_argument("--sqlite", help="with --sqlite-rebuild: reuse this file (generated only if empty)")
     parser.add_argument("--memory-probe", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--rebuild-probe", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_probe:
         memory_probe()
         return
+    if args.rebuild_probe:
+        rebuild_probe()
+        return
     bids = 20_000 if args.smoke else args.bids
     cars = max(1_000, bids // 10)
+    if args.sqlite_rebuild:
+        sqlite_rebuild(bids, cars, args.sqlite)
+        return
     with contextlib.ExitStack() as stack:
         url = args.database or stack.enter_context(scratch_database())
         data_dir = args.data_dir or stack.enter_context(tempfile.TemporaryDirectory())
@@ -180,34 +196,73 @@ def memory_probe() -> None:
 
     began = time.perf_counter()
     memory_copy()
-    seconds = time.perf_counter() - began
+    print(json.dumps({"seconds": time.perf_counter() - began, **resident_mb()}))
+
+
+def rebuild_probe() -> None:
+    """Run in a fresh process: rebuild the copy of DATABASE_URL's store, print the seconds and memory."""
+    from analytics.refresh import rebuild
+
+    began = time.perf_counter()
+    report = rebuild()
+    print(json.dumps({"seconds": time.perf_counter() - began, "rows": report.rows, **resident_mb()}))
+
+
+def resident_mb() -> dict[str, int]:
+    """This process's peak resident memory, and its resident memory now."""
     lines = Path("/proc/self/status").read_text().splitlines()
     status = dict(line.split(":", 1) for line in lines)
-    print(json.dumps({"seconds": seconds, "rss_mb": int(status["VmHWM"].split()[0]) // 1024,
-                      "rss_now_mb": int(status["VmRSS"].split()[0]) // 1024}))
+    return {"rss_mb": int(status["VmHWM"].split()[0]) // 1024,
+            "rss_now_mb": int(status["VmRSS"].split()[0]) // 1024}
+
+
+def in_fresh_process(flag: str) -> dict[str, Any]:
+    """Run this bench with `flag` in a new interpreter (the environment carries the store and folder)."""
+    command = [sys.executable, "-m", "bench.analytics_bench", flag]  # one of this bench's own flags
+    return dict(json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout))  # noqa: S603
+
+
+def sqlite_rebuild(bids: int, cars: int, path: str | None) -> None:
+    """The copy rebuilt from an embedded store of `bids` bids: its time and the rebuilding process's peak
+    resident memory (a fresh process, so the figure is the rebuild's, not the generator's)."""
+    with tempfile.TemporaryDirectory() as folder:
+        use(f"sqlite:///{path or Path(folder) / 'store.db'}", folder)
+        generate_if_empty(bids, cars)
+        probe = in_fresh_process("--rebuild-probe")
+    rows = probe["rows"]
+    print(f"rebuild copy of an embedded store ({rows['bids']:,} bids, {sum(rows.values()):,} rows) in a "
+          f"fresh process: {probe['seconds']:.1f} s, peak resident memory {probe['rss_mb']:,} MB; "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"RESULT bids={bids} rebuild_s={probe['seconds']:.1f} rebuild_peak_mb={probe['rss_mb']}")
+
+
+def generate_if_empty(bids: int, cars: int) -> None:
+    """Migrate the store this process uses and generate the market, unless it has one already."""
+    from data.db import get_engine
+    from data.migrate import upgrade_to_head
+    from demo.generate import generate
+
+    engine = get_engine()
+    upgrade_to_head(engine)
+    with engine.connect() as conn:
+        present = int(conn.execute(text("SELECT count(*) FROM bids")).scalar_one())
+    if present:
+        print(f"reused store: {present:,} bids")
+        return
+    began = time.perf_counter()
+    generate(engine, dealers=max(10, cars // 500), cars=cars, auctions=max(100, cars // 10), bids=bids)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
+    print(f"generate: {time.perf_counter() - began:.1f} s (bids={bids:,}, cars={cars:,}, "
+          f"lots={cars:,}, dealers={max(10, cars // 500):,})")
 
 
 def prepare(url: str, bids: int, cars: int) -> None:
     """Generate the market (unless the database has one), then build or refresh the copy."""
     from analytics.refresh import rebuild, refresh_once
     from analytics.storage import manifest_read
-    from data.db import get_engine
-    from data.migrate import upgrade_to_head
-    from demo.generate import generate
 
-    upgrade_to_head(get_engine())
-    with get_engine().connect() as conn:
-        present = int(conn.execute(text("SELECT count(*) FROM bids")).scalar_one())
-    began = time.perf_counter()
-    if not present:
-        generate(get_engine(), dealers=max(10, cars // 500), cars=cars, auctions=max(100, cars // 10),
-                 bids=bids)
-        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
-            conn.execute("VACUUM ANALYZE")
-        print(f"generate: {time.perf_counter() - began:.1f} s (bids={bids:,}, cars={cars:,}, "
-              f"lots={cars:,}, dealers={max(10, cars // 500):,})")
-    else:
-        print(f"reused database: {present:,} bids")
+    generate_if_empty(bids, cars)
     began = time.perf_counter()
     rebuilt = manifest_read() is None
     rebuild() if rebuilt else refresh_once()
@@ -228,8 +283,7 @@ def report(url: str, bids: int, cars: int) -> None:
     from data.types import utcnow
 
     prepare(url, bids, cars)
-    probe = json.loads(subprocess.run([sys.executable, "-m", "bench.analytics_bench", "--memory-probe"],
-                                      check=True, capture_output=True, text=True).stdout)
+    probe = in_fresh_process("--memory-probe")
     print(f"load copy into a fresh process: {probe['seconds']:.1f} s, peak resident memory "
           f"{probe['rss_mb']:,} MB (after load {probe['rss_now_mb']:,} MB)")
     memory_copy()

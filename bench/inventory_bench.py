@@ -20,11 +20,12 @@ import argparse
 import io
 import os
 import random
+import resource
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import partial
@@ -43,6 +44,7 @@ DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 WARM_UP = 6
 BATCH = 50_000  # rows per executemany call on SQLite (all inside one transaction)
 CARS_PER_DEALER = 2_000
+WAIT_FOR_READER_S = 600.0
 NOW = datetime.now(UTC)
 CAR_COLUMNS = ("id", "dealer_id", "vin", "make", "model", "variant", "year", "body_type", "fuel",
                "transmission", "engine_cc", "odometer_km", "registration_year", "owners", "colour", "city",
@@ -394,6 +396,7 @@ def workbook(rows: int) -> bytes:
 
 def time_import(rows: int) -> float:
     """Preview and import of one workbook by a verified dealer, timed end to end (NFR4)."""
+    from data import excel_cars
     from domain.inventory.bulk_upload import upload_import, upload_preview  # written alongside; imported late
     from domain.permissions import Actor
     from domain.types import Role
@@ -401,16 +404,27 @@ def time_import(rows: int) -> float:
     dealer = Actor(id=1, email="dealer1@bench.test", name="Bench Dealer 1", dealer_id=1,
                    roles=frozenset({Role.BIDDER, Role.DEALER}), dealer_verified=True)
     data = workbook(rows)
-    started, cpu = time.perf_counter(), time.process_time()
+    # On a machine loaded far past its cores the reader's 40 s wall limit fires before its ~3 s of CPU
+    # are served; the bench measures, so it waits (the CPU figures are the ones to compare then).
+    limits = excel_cars.READ_LIMITS
+    excel_cars.READ_LIMITS = replace(limits, wall_seconds=max(limits.wall_seconds, WAIT_FOR_READER_S))
+    started, cpu, child = time.perf_counter(), time.process_time(), children_cpu()
     report = upload_preview(dealer, 1, data)
     previewed, preview_cpu = time.perf_counter(), time.process_time() - cpu
+    reader_cpu = children_cpu() - child  # the sandboxed workbook reader is a child process
     added = upload_import(dealer, 1, report)
     done, import_cpu = time.perf_counter(), time.process_time() - cpu - preview_cpu
-    # this process's CPU too: on a shared machine wall time also counts the wait for a core
+    # the CPU too: on a shared machine wall time also counts the wait for a core
     print(f"  import {added} rows ({len(data) / 1e6:.1f} MB) into the loaded store: preview "
-          f"{previewed - started:.1f} s (cpu {preview_cpu:.1f}), import {done - previewed:.1f} s "
-          f"(cpu {import_cpu:.1f}), total {done - started:.1f} s")
+          f"{previewed - started:.1f} s (cpu {preview_cpu:.1f} + reader child {reader_cpu:.1f}), import "
+          f"{done - previewed:.1f} s (cpu {import_cpu:.1f}), total {done - started:.1f} s; "
+          f"load average {os.getloadavg()[0]:.1f}")
     return done - started
+
+
+def children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 # --- stores and the run --------------------------------------------------------------

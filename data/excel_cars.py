@@ -34,6 +34,9 @@ ZIP_MAGIC, OLE_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
 # A full 10,000-row upload reads in 2-4 s of CPU and under 200 MB of address space; these leave room on a busy
 # machine and still answer "too complex" within seconds.
 READ_LIMITS = Limits(cpu_seconds=20, memory_bytes=1024 * MB, wall_seconds=40)
+# openpyxl imports numpy when it is there, only to write numpy numbers; reading never needs it, and
+# leaving it out takes a third off the sandboxed reader's start (measured: 0.42 -> 0.29 s of CPU).
+NOT_READING = ("numpy",)
 EXAMPLE_CAR: dict[str, Any] = {
     "vin": "1HGCM82633A004352", "make": "Honda", "model": "Accord", "variant": "EX-L", "year": 2003,
     "body_type": "sedan", "fuel": "petrol", "transmission": "automatic", "engine_cc": 2997,
@@ -133,7 +136,7 @@ def read_car_rows(data: bytes, progress: Callable[[float], object] | None = None
     process spends neither its CPU nor its memory on it; `progress` gets the share read so far."""
     _check_container(data)
     try:
-        rows: SheetRows = sandbox.run_limited(read_rows, data, READ_LIMITS, progress)
+        rows: SheetRows = sandbox.run_limited(read_rows, data, READ_LIMITS, progress, unused=NOT_READING)
     except SandboxFailed as failed:
         if failed.reason == "busy":
             raise WorkbooksBusy("The server is checking many workbooks right now; upload yours again "

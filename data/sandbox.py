@@ -52,13 +52,18 @@ class SandboxFailed(Exception):
 _slots = threading.BoundedSemaphore(PARALLEL)
 
 
-def run_limited(task: Task, argument: Any, limits: Limits, progress: Report | None = None) -> Any:
-    """`task(argument, report)` in a limited child; its result, its exception, or SandboxFailed."""
+def run_limited(task: Task, argument: Any, limits: Limits, progress: Report | None = None, *,
+                unused: tuple[str, ...] = ()) -> Any:
+    """`task(argument, report)` in a limited child; its result, its exception, or SandboxFailed.
+    `unused` names packages the task's modules import only if they can and the task does not need:
+    the child refuses them, so its start does not pay for loading them."""
     deadline = time.monotonic() + limits.wall_seconds
     if not _slots.acquire(timeout=limits.wall_seconds):
         raise SandboxFailed("busy")
     try:
-        return _run(pickle.dumps((task, argument, limits)), deadline, progress or (lambda _share: None))
+        # two pickles: the names first, refused before the second one imports the task's module
+        job = pickle.dumps(unused) + pickle.dumps((task, argument, limits))
+        return _run(job, deadline, progress or (lambda _share: None))
     finally:
         _slots.release()
 
@@ -133,6 +138,8 @@ def _child() -> None:
     """Read the job, set the limits, run the task; every outcome goes back as one message."""
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the messages
+    for name in pickle.load(sys.stdin.buffer):  # noqa: S301 (written by the parent)
+        sys.modules[name] = None  # type: ignore[assignment]  # `import name` raises ImportError
     task, argument, limits = pickle.load(sys.stdin.buffer)  # noqa: S301 (written by the parent)
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))

@@ -1,17 +1,20 @@
 """Money as people read it, in the app's currency (CURRENCY): its symbol and grouping (₹7,53,000 in
 lakhs and crores for rupees), and every paisa when there are any (₹16,50,002.23), never rounded: a
 bidder who types what a message says must be able to bid it. Domain messages, notifications and the
-pages all write money through `money`."""
+pages all write money through `money`; tiles and chart ticks through `money_short`, and name
+time buckets with `period_label` (the pages and analytics' figures share them)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
-from babel.numbers import format_currency
+from babel.numbers import format_compact_currency, format_currency, format_decimal
 
 from data.settings import get_settings
 
 LOCALES = {"INR": "en_IN", "USD": "en_US", "EUR": "de_DE", "GBP": "en_GB"}
+LAKH, CRORE = Decimal(100_000), Decimal(10_000_000)
 
 
 def money(amount: Decimal | int | None) -> str:
@@ -22,3 +25,34 @@ def money(amount: Decimal | int | None) -> str:
     pattern = "¤#,##,##0" if code == "INR" else "¤#,##0"
     return str(format_currency(amount, code, locale=LOCALES[code], format=None if not whole else pattern,
                                currency_digits=not whole))
+
+
+def money_short(amount: Decimal | float | int | None) -> str:
+    """Money that fits a tile or a tick: ₹45,000, ₹4.5 L, ₹2.2 Cr (the full value goes beside it)."""
+    if amount is None:
+        return "—"
+    code, value = get_settings().currency, Decimal(str(amount))
+    if code != "INR":
+        return str(format_compact_currency(value, code, locale=LOCALES[code], fraction_digits=1))
+    sign, size = ("-" if value < 0 else ""), abs(value)
+    lakhs = round(size / LAKH, 1)
+    if lakhs < 1:
+        return money(value.quantize(Decimal(1)))
+    if lakhs < 100:
+        return f"{sign}₹{_short_number(lakhs)} L"
+    return f"{sign}₹{_short_number(round(size / CRORE, 1))} Cr"
+
+
+def _short_number(value: Decimal) -> str:
+    """12.5 -> "12.5", 20.0 -> "20", 1234.6 -> "1,235" (Indian grouping past a thousand)."""
+    if value >= 1000:
+        return str(format_decimal(value.quantize(Decimal(1)), locale="en_IN"))
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def period_label(start: datetime, period: str, *, with_year: bool = False) -> str:
+    """A bucket by its calendar name: "12 Oct", "Week of 12 Oct", "Oct 2026" (`start` is local)."""
+    if period == "month":
+        return start.strftime("%b %Y")
+    day = f"{start.day} {start.strftime('%b')}" + (f" {start.year}" if with_year else "")
+    return f"Week of {day}" if period == "week" else day

@@ -34,6 +34,7 @@ fi
 .venv/bin/python -m bench.demo_seed_bench --smoke
 .venv/bin/python -m bench.board_bench --smoke  # a real app server on an embedded store
 .venv/bin/python -m bench.restore_drill --store sqlite --smoke
+.venv/bin/python -m bench.analytics_bench --sqlite-rebuild --smoke  # the copy's rebuild from an embedded store
 if [ "$(id -u)" = 0 ]; then  # the PostgreSQL drill makes (and drops) clusters of its own: root only
   .venv/bin/python -m bench.restore_drill --store postgresql --smoke
 fi

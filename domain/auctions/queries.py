@@ -217,11 +217,14 @@ def _card(auction: Auction, dealer: Dealer, found: _LotSummary | None, people: i
 
 
 def cars_ready_for_auction(actor: Actor, dealer_id: int) -> list[tuple[int, str]]:
-    """The store's cars in stock and in no open auction: what a new auction can offer."""
+    """The store's cars in stock and in no open auction, newest first: what a new auction can offer.
+    Newest by (created_at, id), the order of the store's own list, so ix_cars_dealer_created serves it
+    and stops at the 500th (a store of any size reads 500 rows, not its whole stock)."""
     require_store_owner(actor, dealer_id)
     busy = select(Lot.car_id).join(Auction, col(Auction.id) == Lot.auction_id).where(lot_holds_its_car())
     query = (select(Car).where(Car.dealer_id == dealer_id, Car.status == CarStatus.AVAILABLE,
-                               col(Car.id).not_in(busy)).order_by(col(Car.id).desc()).limit(500))
+                               col(Car.id).not_in(busy))
+             .order_by(col(Car.created_at).desc(), col(Car.id).desc()).limit(500))
     with UnitOfWork(write=False) as uow:
         return [(car.id or 0, f"{car.year} {car.make} {car.model} {car.variant} · {car.vin}")
                 for car in uow.session.exec(query).all()]

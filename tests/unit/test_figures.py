@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analytics import figures
-from ui.format import money_short, period_label
+from domain.formatting import money_short, period_label
 
 
 def weekly_earnings() -> pd.DataFrame:
