@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from data.types import Money, UTCDateTime, utcnow
@@ -82,6 +82,10 @@ class Car(SQLModel, table=True):
         Index("ix_cars_status_odometer", "status", "odometer_km", "id"),
         Index("ix_cars_status_make_model", "status", "make", "model"),  # the filter dropdowns
         Index("ix_cars_dealer_created", "dealer_id", "created_at", "id"),
+        # Settling, cancelling or taking down a lot frees its car by listing_lot_id; few cars are listed
+        # at once, so a partial index stays small (without it, each settle read every car).
+        Index("ix_cars_listing_lot", "listing_lot_id", sqlite_where=text("listing_lot_id IS NOT NULL"),
+              postgresql_where=text("listing_lot_id IS NOT NULL")),
     )
     id: int | None = Field(default=None, primary_key=True)
     dealer_id: int = Field(foreign_key="dealers.id")

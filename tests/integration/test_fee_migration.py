@@ -34,7 +34,7 @@ def fresh_store(kind: str, folder: Path) -> Iterator[Engine]:
 def test_the_fees_the_store_held_become_version_one(kind: str, tmp_path: Path) -> None:
     with fresh_store(kind, tmp_path) as engine:
         config = alembic_config(engine)
-        command.upgrade(config, "0010_audit_append_only")
+        command.upgrade(config, "0012_live_presence")
         with engine.begin() as conn:
             _old_market(conn)
         command.upgrade(config, "0013_fee_schedules")
@@ -51,7 +51,7 @@ def test_the_fees_the_store_held_become_version_one(kind: str, tmp_path: Path) -
         # Past sales keep their amounts (paise) and name no version: booked before fees were versioned.
         assert (sale.buyer_total, sale.premium_schedule_id) == (5_150_000, None)
 
-        command.downgrade(config, "0010_audit_append_only")
+        command.downgrade(config, "0012_live_presence")
         with engine.connect() as conn:
             premiums = conn.execute(text("SELECT DISTINCT buyer_premium_pct, premium_min FROM auctions"))
             premiums = premiums.all()

@@ -1,4 +1,4 @@
-"""Migration 0011 drops the cars indexes a longer one serves, and its downgrade puts them back (on a
+"""Migration 0015 drops the cars indexes a longer one serves, and its downgrade puts them back (on a
 database of its own, on both stores)."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def test_the_duplicate_cars_indexes_go_and_come_back(fresh_store: str) -> None:
     kept = {"ix_cars_status_make_year", "ix_cars_body_fuel_trans_price", "ix_cars_dealer_created",
             "ix_cars_status"}
     assert not cars_indexes() & DROPPED and kept <= cars_indexes()
-    command.downgrade(alembic_config(get_engine()), "0010_audit_append_only")
+    command.downgrade(alembic_config(get_engine()), "0014_reports_and_flags")
     assert cars_indexes() >= DROPPED
     migrate("head")
     assert not cars_indexes() & DROPPED

@@ -9,15 +9,15 @@ index also serves the dealers' foreign key). `ix_cars_status` stays: SQLite's te
 few FTS matches up through it (status=? AND rowid=?); without it SQLite walked a longer status index
 (0.1 s -> 3-5 s at 1M cars).
 
-Revision ID: 0011_cars_drop_duplicate_indexes
-Revises: 0010_audit_append_only
+Revision ID: 0015_cars_drop_duplicate_indexes
+Revises: 0014_reports_and_flags
 """
 from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = '0011_cars_drop_duplicate_indexes'
-down_revision: str | None = '0010_audit_append_only'
+revision: str = '0015_cars_drop_duplicate_indexes'
+down_revision: str | None = '0014_reports_and_flags'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
