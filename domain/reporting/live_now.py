@@ -104,6 +104,9 @@ class LiveNowFeed:
     async def _run(self) -> None:
         reported: tuple[int, datetime] | None = None
         while not self.hub.stopping:
+            # Cleared before the read, never after: a lot that changes while this round reads or rests
+            # wakes the next round at once (cleared after the rest, such a change waited for the tick).
+            self._wake.clear()
             try:
                 reported = await self._report(reported)
                 if self._followers:
@@ -111,7 +114,6 @@ class LiveNowFeed:
             except Exception:  # the store is away: the next tick tries again; streams carry on
                 log.warning("live-now figures could not be read or reported", exc_info=True)
             await asyncio.sleep(MIN_GAP)
-            self._wake.clear()
             with suppress(TimeoutError):  # a lot changed, or it is time to look again anyway
                 await asyncio.wait_for(self._wake.wait(), TICK - MIN_GAP)
 

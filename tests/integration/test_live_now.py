@@ -17,6 +17,7 @@ import pytest
 from data.live_presence import EXPIRY, presence_report, presence_total
 from data.types import utcnow
 from domain.errors import Forbidden
+from domain.reporting import live_now as live_now_feed
 from domain.reporting.live_now import live_now
 from tests.integration import test_live_stream as live
 from tests.support.factories import live_lot, make_admin, make_user
@@ -59,16 +60,18 @@ def tab_watching(url: str, lot_id: int) -> socket.socket:
     return tab
 
 
-def test_an_admin_gets_the_figures_and_a_bid_moves_them_by_push(store: str, server: str) -> None:
+def test_an_admin_gets_the_figures_and_a_bid_moves_them_by_push(store: str, server: str,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # The periodic read is pushed far out: figures that arrive well before it were pushed by the bid.
+    # No stopwatch, so a busy machine cannot fail this.
+    monkeypatch.setattr(live_now_feed, "TICK", 600.0)
     lot = live_lot()
     admin = follow(server, make_admin())
     try:
         first = admin.next_figures()
         assert first == {"live_auctions": 1, "live_lots": 1, "bids_last_minute": 0, "watchers": 0}
-        started = time.monotonic()
         live.place(lot.id, "350000")
-        assert admin.next_figures(timeout=2.0)["bids_last_minute"] == 1
-        assert time.monotonic() - started < 2.0  # pushed on the bid, not on the next tick
+        assert admin.next_figures(timeout=60.0)["bids_last_minute"] == 1
     finally:
         admin.close()
 
