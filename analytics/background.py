@@ -14,7 +14,8 @@ from __future__ import annotations
 import logging
 import threading
 
-from analytics import reader, refresh
+from analytics import reader
+from analytics.copy import refresh
 from data.types import utcnow
 
 log = logging.getLogger("auction.analytics")

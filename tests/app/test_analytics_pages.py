@@ -15,7 +15,8 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import reader, refresh
+from analytics import reader
+from analytics.copy import refresh
 from data.types import utcnow
 from domain.accounts import auth
 from domain.accounts.security import read_token
