@@ -4,9 +4,8 @@ One daemon thread per app process: every second it refreshes the copy when it is
 `STALE_AFTER_S` (a running worker usually already did: `refresh_once` then skips or finds little),
 and loads or updates this process's in-memory copy. Pages only read what is already loaded
 (`analytics.reader.without_loading`) and show its age; until the first load is done they say the
-figures are being prepared. The app starts the thread with the server (`ui/http.py`); a page that
-finds it not running (a process that never went through the server's start, e.g. under AppTest)
-starts it too.
+figures are being prepared. The app starts the thread with the server (`ui/http.py`); a page never
+does (reading stays reading: a process without the thread, e.g. under AppTest, shows the copy it has).
 """
 
 from __future__ import annotations
@@ -14,7 +13,8 @@ from __future__ import annotations
 import logging
 import threading
 
-from analytics import reader, refresh
+from analytics import reader
+from analytics.copy import refresh
 from data.types import utcnow
 
 log = logging.getLogger("auction.analytics")

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import duckdb
 
-from analytics.schema import CHANGE, DELETED, TABLES
-from analytics.storage import Manifest, TableParts, latest_sql, parquet_list
+from analytics.copy.schema import CHANGE, DELETED, TABLES
+from analytics.copy.storage import Manifest, TableParts, latest_sql, parquet_list
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,12 @@ from pathlib import Path
 
 import duckdb
 
+from analytics.copy.storage import Manifest, manifest_read, root
 from analytics.memory import MemoryCopy
-from analytics.storage import Manifest, manifest_read, root
 
 
 class CopyMissing(RuntimeError):
-    """The analytics copy has not been built yet: run `python -m analytics.refresh`."""
+    """The analytics copy has not been built yet: run `python -m analytics.copy.refresh`."""
 
 
 class CopyNotReady(RuntimeError):
@@ -54,7 +54,8 @@ def memory_copy(folder: Path | None = None) -> MemoryCopy:
     folder = folder or root()
     manifest = manifest_read(folder)
     if manifest is None:
-        raise CopyMissing("The analytics copy has not been built yet: run `python -m analytics.refresh`.")
+        raise CopyMissing("The analytics copy has not been built yet: "
+                          "run `python -m analytics.copy.refresh`.")
     copy = _copies.get(str(folder))
     if copy is None or copy.generation != manifest.generation:
         if _no_loading.get():

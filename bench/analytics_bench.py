@@ -118,8 +118,8 @@ def biggest_dealer(url: str) -> tuple[int, int]:
 
 def freshness_lag(burst: int) -> float:
     """Seconds from the commit of the last bid of a burst to its being visible in the copy."""
+    from analytics.copy.refresh import refresh_once
     from analytics.reader import connect
-    from analytics.refresh import refresh_once
     from data.uow import UnitOfWork
     from domain.accounts.users import actor_load
     from domain.bidding.service import bid_place
@@ -201,7 +201,7 @@ def memory_probe() -> None:
 
 def rebuild_probe() -> None:
     """Run in a fresh process: rebuild the copy of DATABASE_URL's store, print the seconds and memory."""
-    from analytics.refresh import rebuild
+    from analytics.copy.refresh import rebuild
 
     began = time.perf_counter()
     report = rebuild()
@@ -259,8 +259,8 @@ def generate_if_empty(bids: int, cars: int) -> None:
 
 def prepare(url: str, bids: int, cars: int) -> None:
     """Generate the market (unless the database has one), then build or refresh the copy."""
-    from analytics.refresh import rebuild, refresh_once
-    from analytics.storage import manifest_read
+    from analytics.copy.refresh import rebuild, refresh_once
+    from analytics.copy.storage import manifest_read
 
     generate_if_empty(bids, cars)
     began = time.perf_counter()

@@ -184,7 +184,7 @@ def restore_to_latest(store: DrillStore, market: Market, timeline: Timeline,
 def analytics_rebuild(folder: Path) -> None:
     """The analytics copy is not backed up: it is rebuilt from the restored store (docs/OPERATIONS.md).
     The app serves bids meanwhile, so this is not part of the recovery time."""
-    from analytics.refresh import rebuild
+    from analytics.copy.refresh import rebuild
 
     began = time.perf_counter()
     rebuild(engine=get_engine(), folder=folder)

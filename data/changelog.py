@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from data.db import get_engine
 
@@ -55,12 +55,26 @@ SELECT least((SELECT pg_snapshot_xmax(s)::text::bigint FROM snap),
 """
 
 
+def horizon(conn: Connection) -> int:
+    """PostgreSQL: the oldest transaction that may still write here, as this connection's snapshot sees
+    it (every older one has committed or aborted). The change log's cursor and the analytics copy's
+    audit-log guard (`analytics.copy.audit_marks`) both stand on it."""
+    return int(conn.execute(text(_HORIZON)).scalar_one())
+
+
+def snapshot_cursor(conn: Connection) -> int:
+    """The cursor matching this connection's snapshot: `changes_since` from it misses nothing the
+    snapshot did not see (it may repeat some that it did)."""
+    if conn.dialect.name == "postgresql":
+        return horizon(conn)
+    return int(conn.execute(text("SELECT coalesce(max(id), 0) FROM change_log")).scalar_one())
+
+
 def _postgres_changes(engine: Engine, cursor: int) -> tuple[list[Change], int]:
-    horizon = text(_HORIZON)
     query = text("SELECT id, entity, entity_id, op FROM change_log "
                  "WHERE txid >= :low AND txid < :high ORDER BY id")
     # One snapshot for both statements, so the horizon and the rows agree.
     with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
-        high = int(conn.execute(horizon).scalar_one())
+        high = horizon(conn)
         rows = [Change(*row) for row in conn.execute(query, {"low": cursor, "high": high})]
     return rows, max(high, cursor)

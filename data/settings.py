@@ -108,7 +108,7 @@ class Settings(BaseSettings):
     app_base_url: str = "http://localhost:8501"  # the links in emails point here
     password_reset_minutes: int = Field(default=30, ge=5, le=60)
     password_resets_per_hour: int = Field(default=3, ge=1)  # per email address: no spamming an inbox
-    # Rows per read when the analytics copy is rebuilt (analytics/refresh.py): each batch is written to
+    # Rows per read when the analytics copy is rebuilt (analytics/copy/refresh.py): each batch is written to
     # the part file before the next is read, so a rebuild's memory is this many rows whatever the store.
     analytics_rebuild_batch: int = Field(default=50_000, ge=1)
 

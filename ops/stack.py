@@ -72,7 +72,7 @@ def _worker(s: StackSettings) -> Program:
 
 
 def _refresher() -> Program:
-    return Program("analytics", (PY, "-m", "analytics.refresh", "--loop"))
+    return Program("analytics", (PY, "-m", "analytics.copy.refresh", "--loop"))
 
 
 def _mailer() -> Program:

@@ -19,7 +19,8 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between rounds")
     parser.add_argument("--once", action="store_true", help="run one round and exit")
     parser.add_argument("--no-analytics", action="store_true",
-                        help="leave the analytics copy to its refresher (python -m analytics.refresh --loop)")
+                        help="leave the analytics copy to its refresher "
+                             "(python -m analytics.copy.refresh --loop)")
     parser.add_argument("--metrics-port", type=int, default=0, help="serve Prometheus metrics on this port")
     args = parser.parse_args()
     configure_logging()

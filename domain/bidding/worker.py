@@ -51,7 +51,7 @@ def _run_job(name: str, job: Callable[[], int]) -> int:
 
 def _refresh_analytics() -> int:
     """Keep the analytics copy fresh; a failure there must never stop settling lots."""
-    from analytics.refresh import refresh_once  # lazy: DuckDB and pyarrow load only in the worker
+    from analytics.copy.refresh import refresh_once  # lazy: DuckDB and pyarrow load only in the worker
 
     try:
         return refresh_once().changes

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics import background, exports, queries, reader
+from analytics import exports, queries, reader
 from analytics.files import FileFormat, write_report
 from analytics.health import settlement_health
 from data.types import utcnow
@@ -63,8 +63,9 @@ class PlatformDashboard:
 
 @contextmanager
 def _last_copy() -> Iterator[None]:
-    """Reads from the copy in memory, whatever its age; `FiguresPreparing` while there is none."""
-    background.start()
+    """Reads from the copy in memory, whatever its age; `FiguresPreparing` while there is none. A read
+    never refreshes, loads or starts anything: the app's refresher thread (`analytics.background`,
+    started with the server) or the stack's refresher process keeps the copy fresh."""
     try:
         with reader.without_loading():
             yield

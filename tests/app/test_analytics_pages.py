@@ -15,7 +15,8 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import reader, refresh
+from analytics import background, reader
+from analytics.copy import refresh
 from data.types import utcnow
 from domain.accounts import auth
 from domain.accounts.security import read_token
@@ -214,9 +215,58 @@ def test_a_report_asked_for_while_preparing_starts_once_ready(slow_refresh: thre
     at.button(key="report_go").click()
     at.run()
     assert not at.exception and "Preparing the figures" in texts(at) and not at.get("link_button")
-    slow_refresh.set()  # the background refresher started by the page builds and loads the copy
+    background.start()  # what the server's start does (ui/http.py): the page itself starts nothing
+    slow_refresh.set()  # the background refresher builds and loads the copy
     deadline = time.monotonic() + 30
     while reader.loaded() is None and time.monotonic() < deadline:
         time.sleep(0.1)
     at.run()  # what the page's waiting fragment does once the figures are ready
     assert not at.exception and at.get("link_button"), texts(at)
+
+
+@pytest.fixture
+def refresh_forbidden(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every way to refresh or load the copy, recording who called it: a page read must call none."""
+    calls: list[str] = []
+
+    def forbidden(name: str) -> object:
+        def called(*args: object, **kwargs: object) -> None:
+            calls.append(name)
+            raise AssertionError(f"a page read called {name}")
+        return called
+
+    for module, name in [(refresh, "refresh_once"), (refresh, "rebuild"), (background, "round_once"),
+                         (background, "start"), (reader, "preload")]:
+        monkeypatch.setattr(module, name, forbidden(f"{module.__name__}.{name}"))
+    return calls
+
+
+@pytest.mark.parametrize("page", ["pages/dealer_analytics.py", "pages/admin_metrics.py",
+                                  "pages/analyst_exports.py"])
+def test_a_page_read_never_refreshes_the_copy(page: str, one_sale: tuple,  # type: ignore[type-arg]
+                                              refresh_forbidden: list[str]) -> None:
+    dealer, _ = one_sale
+    sell(dealer, 500_000)  # the copy is now behind the store: a read that refreshed would show it
+    viewer = dealer if "dealer" in page else make_admin() if "admin" in page else make_user(Role.ANALYST)
+    at = page_run(viewer, page)
+    if "analyst" in page:
+        at.button(key="report_go").click().run()
+    assert not at.exception and not refresh_forbidden, refresh_forbidden
+    if "dealer" in page:  # the one sale of the copy, not the two of the store
+        assert {m.label: m.value for m in at.metric}["Lots offered"] == "1"
+
+
+def test_the_apps_background_refresher_brings_a_new_sale_to_the_dashboard(
+        one_sale: tuple) -> None:  # type: ignore[type-arg]
+    dealer, _ = one_sale
+    sell(dealer, 500_000)
+    assert lots_offered(dealer) == "1"  # the page alone never brings it
+    background.start()  # what the server's start does (ui/http.py prepare_on_start)
+    deadline = time.monotonic() + 60
+    while lots_offered(dealer) == "1" and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert lots_offered(dealer) == "2"
+
+
+def lots_offered(dealer: object) -> str:
+    return {m.label: m.value for m in page_as(dealer, "pages/dealer_analytics.py").metric}["Lots offered"]

@@ -16,11 +16,11 @@ import duckdb
 import pytest
 from sqlalchemy import text
 
-from analytics import compact, refresh
+from analytics.copy import compact, refresh
+from analytics.copy.schema import TABLES
+from analytics.copy.storage import manifest_read, manifest_write
 from analytics.memory import DEALER_VIEWS
 from analytics.reader import connect
-from analytics.schema import TABLES
-from analytics.storage import manifest_read, manifest_write
 from data.db import get_engine
 from data.models import Car
 from data.types import utcnow

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from analytics import compact, memory, reader, refresh
+from analytics import memory, reader
+from analytics.copy import compact, refresh
 from analytics.reader import connect, memory_copy, preload
 from data.models import Car
 from data.uow import UnitOfWork

@@ -25,8 +25,8 @@ import pytest
 from sqlmodel import select
 
 from analytics import exports, queries
+from analytics.copy.refresh import refresh_once
 from analytics.health import settlement_health
-from analytics.refresh import refresh_once
 from data.models import Bid
 from data.types import utcnow
 from data.uow import UnitOfWork

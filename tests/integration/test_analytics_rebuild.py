@@ -13,9 +13,9 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import pytest
 from sqlalchemy import Connection
 
-from analytics import extract, refresh
-from analytics.schema import TABLES, CopyTable
-from analytics.storage import manifest_read
+from analytics.copy import extract, refresh
+from analytics.copy.schema import TABLES, CopyTable
+from analytics.copy.storage import manifest_read
 from data.db import get_engine
 from data.settings import get_settings
 from demo.generate import generate

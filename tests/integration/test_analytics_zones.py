@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from analytics import queries, reader
+from analytics.copy.refresh import refresh_once
 from analytics.files import FileFormat
-from analytics.refresh import refresh_once
 from data.models import Sale, User
 from data.uow import UnitOfWork
 from domain.bidding import service

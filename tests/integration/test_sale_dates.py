@@ -11,7 +11,7 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from analytics import exports, queries
-from analytics.refresh import refresh_once
+from analytics.copy.refresh import refresh_once
 from data.models import Lot
 from data.uow import UnitOfWork
 from domain.bidding.service import bid_place

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from analytics.refresh import refresh_once
-from analytics.storage import manifest_read
+from analytics.copy.refresh import refresh_once
+from analytics.copy.storage import manifest_read
 from data.media import LocalMediaStore
 from tests.support.factories import live_lot
 

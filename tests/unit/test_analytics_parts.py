@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from analytics import figures
-from analytics.audit_marks import advance
+from analytics.copy.audit_marks import advance
 from analytics.sqlfiles import names, postgres_text
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import duckdb
 
-from analytics.schema import CHANGE, TABLES
-from analytics.storage import Manifest, TableParts, latest_sql, parquet_list, publish
+from analytics.copy.schema import CHANGE, TABLES
+from analytics.copy.storage import Manifest, TableParts, latest_sql, parquet_list, publish
 
 MERGE_AT = 16  # delta parts before they are merged into one
 FOLD_RATIO = 0.2  # deltas bigger than this share of the base are folded into it

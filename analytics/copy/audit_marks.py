@@ -8,29 +8,14 @@ to S was handed to a transaction that had its id by the time of the *next* mark 
 transaction id within the same statement), so once a later mark's X is below the snapshot's horizon
 (all older transactions have finished), everything up to S has committed or aborted. SQLite
 serialises writers, so there the highest id read is final at once.
+
+The store reads are `data`'s: the mark is `data.copy_reads.audit_id_mark`, the horizon is the change
+log's own (`data.changelog.horizon`), so "finished" means the same to both.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Engine, text
-
 MAX_MARKS = 1000  # a long-held transaction stalls `safe`; the oldest marks are dropped, never a gap
-
-
-
-def mark(engine: Engine) -> list[int]:
-    """[last id handed out, next transaction id], read in that order outside any snapshot."""
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        name = conn.execute(text("SELECT pg_get_serial_sequence('audit_log', 'id')")).scalar_one()
-        last, called = conn.execute(text(f"SELECT last_value, is_called FROM {name}")).one()
-        next_xid = conn.execute(text("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint"))
-        return [int(last) if called else int(last) - 1, int(next_xid.scalar_one())]
-
-
-def horizon(conn: Connection) -> int:
-    """The oldest transaction still running, as seen by this connection's snapshot."""
-    query = text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
-    return int(conn.execute(query).scalar_one())
 
 
 def advance(safe: int, marks: list[list[int]], horizon_xid: int) -> tuple[int, list[list[int]]]:

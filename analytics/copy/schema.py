@@ -15,6 +15,7 @@ from sqlalchemy import JSON, Boolean, Numeric, Text
 from sqlmodel import SQLModel
 
 import data.models  # noqa: F401  (registers the tables on the metadata)
+from data.copy_reads import RawTable
 from data.types import Money, UTCDateTime
 
 LEFT_OUT = {"users": {"password_hash"}, "cars": {"description", "photos"}, "auctions": {"description"},
@@ -30,10 +31,16 @@ class CopyTable:
     name: str
     key: str  # rows are versioned per key; user_roles keeps every role of a user under one version
     columns: tuple[tuple[str, pa.DataType], ...]
+    json_columns: frozenset[str] = frozenset()  # stored as JSON: read as their text on both stores
 
     @property
     def names(self) -> list[str]:
         return [name for name, _ in self.columns]
+
+    @property
+    def raw(self) -> RawTable:
+        """What `data.copy_reads` needs to read this table out of the store."""
+        return RawTable(self.name, tuple(self.names), self.key, self.json_columns)
 
     def arrow_schema(self) -> pa.Schema:
         fields = [pa.field(n, t) for n, t in self.columns]
@@ -57,8 +64,9 @@ def _arrow_type(column_type: object) -> pa.DataType:
 def _table(name: str, key: str = "id") -> CopyTable:
     table = SQLModel.metadata.tables[name]
     skip = LEFT_OUT.get(name, set())
-    columns = tuple((c.name, _arrow_type(c.type)) for c in table.columns if c.name not in skip)
-    return CopyTable(name, key, columns)
+    kept = [c for c in table.columns if c.name not in skip]
+    json_columns = frozenset(c.name for c in kept if isinstance(c.type, JSON))
+    return CopyTable(name, key, tuple((c.name, _arrow_type(c.type)) for c in kept), json_columns)
 
 
 # Tables fed from the change log (entity name = table name), then the append-only audit log.

@@ -22,7 +22,7 @@ from typing import Any
 import pyarrow as pa  # type: ignore[import-untyped]  # no stubs; pyproject is not ours to edit
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from analytics.schema import CHANGE, DELETED, CopyTable
+from analytics.copy.schema import CHANGE, DELETED, CopyTable
 from data.job_lock import file_lock
 from data.settings import get_settings
 

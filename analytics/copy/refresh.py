@@ -1,10 +1,10 @@
-"""Keeping the analytics copy fresh: `python -m analytics.refresh [--loop] [--rebuild]`.
+"""Keeping the analytics copy fresh: `python -m analytics.copy.refresh [--loop] [--rebuild]`.
 
 `refresh_once()` reads the change log since the copy's cursor (`data.changelog.changes_since`, exact
 on both stores, late commits included), fetches the changed rows by id in one read transaction, and
 publishes them as new delta parts plus a new manifest. Deleted rows become tombstones. A changed user
 has their roles re-read too (roles are not in the change log; changing them touches the user row).
-The audit log is append-only and is copied by id (see `analytics.audit_marks`). Only one refresher
+The audit log is append-only and is copied by id (see `analytics.copy.audit_marks`). Only one refresher
 runs at a time across processes (an flock); another caller skips at once instead of waiting.
 """
 
@@ -17,17 +17,16 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa  # type: ignore[import-untyped]  # no stubs; pyproject is not ours to edit
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine
 
-from analytics import audit_marks, extract
-from analytics.compact import compact
-from analytics.schema import AUDIT, CHANGED, TABLES
-from analytics.storage import (
+from analytics.copy import audit_marks, extract
+from analytics.copy.compact import compact
+from analytics.copy.schema import AUDIT, CHANGED, TABLES
+from analytics.copy.storage import (
     Manifest,
     TableParts,
     collect_garbage,
@@ -38,7 +37,8 @@ from analytics.storage import (
     refresher_lock,
     root,
 )
-from data.changelog import changes_since
+from data.changelog import changes_since, horizon, snapshot_cursor
+from data.copy_reads import audit_id_mark, max_id, read_snapshot
 from data.db import get_engine
 from data.settings import get_settings
 from data.types import utcnow
@@ -89,14 +89,6 @@ def _store_name(engine: Engine) -> str:
     return f"{engine.url.render_as_string(hide_password=True)}#{shape[:12]}"
 
 
-@contextmanager
-def _snapshot(engine: Engine) -> Iterator[Connection]:
-    """One read transaction: a REPEATABLE READ snapshot on PostgreSQL, a WAL read snapshot on SQLite."""
-    options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
-    with engine.connect().execution_options(**options) as conn, conn.begin():
-        yield conn
-
-
 def _apply_changes(engine: Engine, folder: Path, manifest: Manifest) -> RefreshReport:
     started = utcnow()
     changes, cursor = changes_since(manifest.cursor, engine=engine)
@@ -104,8 +96,8 @@ def _apply_changes(engine: Engine, folder: Path, manifest: Manifest) -> RefreshR
     for change in changes:
         keys[change.entity].add(change.entity_id)
     seq = manifest.seq + 1
-    mark = audit_marks.mark(engine) if engine.dialect.name == "postgresql" else None
-    with _snapshot(engine) as conn:
+    mark = audit_id_mark(engine)
+    with read_snapshot(engine) as conn:
         parts = {name: _changed_rows(conn, name, sorted(keys[name]), seq)
                  for name in CHANGED if keys.get(name)}
         if keys.get("users"):
@@ -136,19 +128,20 @@ def _new_audit(conn: Connection, manifest: Manifest, mark: list[int] | None, seq
         manifest.audit_safe = max([manifest.audit_safe, *(row[0] for row in rows)])
     else:
         manifest.audit_safe, manifest.audit_marks = audit_marks.advance(
-            manifest.audit_safe, [*manifest.audit_marks, mark], audit_marks.horizon(conn))
+            manifest.audit_safe, [*manifest.audit_marks, mark], horizon(conn))
     return extract.to_arrow(AUDIT, rows, seq)
 
 
 def _rebuild(engine: Engine, folder: Path, old: Manifest | None) -> RefreshReport:
     started, seq = utcnow(), (old.seq if old else 0) + 1
-    marks = [audit_marks.mark(engine)] if engine.dialect.name == "postgresql" else []
+    mark = audit_id_mark(engine)
+    marks = [mark] if mark else []
     report = RefreshReport(rebuilt=True)
-    with _snapshot(engine) as conn:
-        cursor = _current_cursor(conn)
+    with read_snapshot(engine) as conn:
+        cursor = snapshot_cursor(conn)
         tables = {name: TableParts(_full_part(conn, name, seq, folder, report)) for name in TABLES}
         # PostgreSQL: re-read the audit log from the start until a later mark proves it final.
-        audit_safe = 0 if marks else _scalar(conn, "SELECT coalesce(max(id), 0) FROM audit_log")
+        audit_safe = 0 if marks else max_id(conn, "audit_log")
     manifest = Manifest(store=_store_name(engine), cursor=cursor, seq=seq, refreshed_at=started.isoformat(),
                         audit_safe=audit_safe, audit_marks=marks, tables=tables, generation=uuid.uuid4().hex)
     manifest_write(manifest, folder)
@@ -167,17 +160,6 @@ def _full_part(conn: Connection, name: str, seq: int, folder: Path, report: Refr
             yield extract.to_arrow(table, rows, seq)
 
     return part_write_batches(name, table.arrow_schema(), batches(), seq, folder)
-
-
-def _current_cursor(conn: Connection) -> int:
-    """The change-log cursor matching this snapshot (the same meaning as data.changelog's cursor)."""
-    if conn.dialect.name == "postgresql":
-        return audit_marks.horizon(conn)
-    return _scalar(conn, "SELECT coalesce(max(id), 0) FROM change_log")
-
-
-def _scalar(conn: Connection, sql: str) -> int:
-    return int(conn.execute(text(sql)).scalar_one())
 
 
 def main() -> None:
