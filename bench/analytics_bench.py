@@ -39,6 +39,7 @@ import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -145,7 +146,7 @@ def freshness_lag(burst: int) -> float:
     for n in range(burst):
         lot_id, price = lots[n % len(lots)]
         amount = int(price) // 100 + 100_000 * (n // len(lots) + 1)
-        last_id = bid_place(bidders[n % len(bidders)], lot_id=lot_id, maximum=str(amount),
+        last_id = bid_place(bidders[n % len(bidders)], lot_id=lot_id, maximum=Decimal(amount),
                             key=uuid.uuid4().hex).bid_id
         committed = time.perf_counter()
     while True:

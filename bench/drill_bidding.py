@@ -101,7 +101,7 @@ class Bidders:
             lot, bidder = lots[k % len(lots)], self.market.bidders[(k * 7 + n) % len(self.market.bidders)]
             k += 1
             try:
-                receipt = bid_place(bidder, lot_id=lot, maximum=str(minimum[lot] + k % 3 * 100),
+                receipt = bid_place(bidder, lot_id=lot, maximum=Decimal(minimum[lot] + k % 3 * 100),
                                     key=uuid.uuid4().hex)
             except DomainError:
                 self.ledger.refused += 1

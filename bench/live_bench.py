@@ -48,6 +48,7 @@ import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from decimal import Decimal
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -201,7 +202,7 @@ def _drive(job: Job, bidders: list[Any], lots: list[int], index: int,
         others = (slot // every) * (every - 1) + slot % every - 1  # this slot's rank among the others'
         lot = lots[0] if slot % every == 0 else lots[1 + others % (len(lots) - 1)]
         bidder = bidders[(slot // count) % len(bidders)]  # never the bidder of the lot's previous slot
-        maximum = str(400000 + 25000 * (job.first_slot + slot))
+        maximum = Decimal(400000 + 25000 * (job.first_slot + slot))
         try:
             receipt = service.bid_place(bidder, lot_id=lot, maximum=maximum, key=uuid.uuid4().hex)
         except DomainError:

@@ -27,6 +27,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import Engine, text
@@ -123,7 +124,8 @@ def traffic(store: DrillStore, engine: Engine, plan: Plan, market: Market) -> Ti
 def _marker(store: DrillStore, market: Market, ledger: Ledger) -> tuple[int, datetime]:
     from domain.bidding.service import bid_place
 
-    receipt = bid_place(market.bidders[0], lot_id=market.spare[0], maximum="1000000", key="drill-marker")
+    receipt = bid_place(market.bidders[0], lot_id=market.spare[0], maximum=Decimal(1_000_000),
+                        key="drill-marker")
     ledger.note(receipt.bid_id)
     return receipt.bid_id, store.clock()
 
@@ -135,7 +137,7 @@ def first_bid(url: str, market: Market, spare: int) -> int:
 
     use_database(url)
     prepare_store()
-    return bid_place(market.bidders[1], lot_id=market.spare[spare], maximum="2000000",
+    return bid_place(market.bidders[1], lot_id=market.spare[spare], maximum=Decimal(2000000),
                      key=uuid.uuid4().hex).bid_id
 
 

@@ -6,15 +6,50 @@ time buckets with `period_label` (the pages and analytics' figures share them)."
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_compact_currency, format_currency, format_decimal
 
 from data.settings import get_settings
+from domain.errors import ValidationFailed
 
 LOCALES = {"INR": "en_IN", "USD": "en_US", "EUR": "de_DE", "GBP": "en_GB"}
 LAKH, CRORE = Decimal(100_000), Decimal(10_000_000)
+MAX_PRICE = Decimal("100000000")  # ₹10 crore: above any car sold here
+PAISA = Decimal("0.01")
+
+
+def parse_amount(value: object, *, label: str, field: str = "amount") -> Decimal:
+    """The one reading of an amount a person typed (text, a widget's float, a Decimal from the API):
+    more than 0, below MAX_PRICE, at most two decimals. Anything else is refused under `field` with a
+    message that names `label`, so the store only ever sees exact Decimals."""
+    try:
+        amount = amount_or_none(value, label=label)
+    except ValueError as error:
+        raise ValidationFailed({field: str(error)}) from None
+    if amount is None:
+        raise ValidationFailed({field: f"{label} is required."})
+    return amount
+
+
+def amount_or_none(value: object, *, label: str) -> Decimal | None:
+    """`parse_amount`'s rule for a cell that may stay blank (None, NaN, ""): a bad amount raises
+    ValueError, which a table of rows collects per row."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise ValueError(f"{label} must be an amount such as 450000.")
+    try:  # str() of a float is its shortest exact spelling: 350000.1 stays 350000.1, never 350000.099…
+        amount = Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        raise ValueError(f"{label} must be an amount such as 450000; got {str(value)[:30]!r}.") from None
+    if not amount.is_finite() or amount <= 0 or amount >= MAX_PRICE:
+        raise ValueError(f"{label} must be more than 0 and less than {money(MAX_PRICE)}.")
+    if amount != amount.quantize(PAISA):
+        raise ValueError(f"{label} can have at most two decimals.")
+    return amount
 
 
 def money(amount: Decimal | int | None) -> str:

@@ -14,7 +14,8 @@ import streamlit as st
 
 from domain.bidding import service
 from domain.bidding.board import LotBoard
-from domain.errors import DomainError
+from domain.errors import DomainError, ValidationFailed
+from domain.formatting import parse_amount
 from domain.permissions import Action, Actor, can
 from ui.feedback import describe
 from ui.format import money
@@ -58,16 +59,23 @@ def bid_form(actor: Actor, board: LotBoard) -> None:
     default = {} if _follow_lowest(board) else {"value": float(board.minimum_next)}
     amount = st.number_input("Your maximum bid", min_value=0.0, step=1000.0, format="%.2f", key="bid_amount",
                              **default)  # type: ignore[call-overload]
-    # The widget speaks float: back to exact paise at once (a minimum with paise must be biddable).
-    maximum = Decimal(f"{amount:.2f}")
-    premium = board.premium_for(maximum)
-    st.caption(f"Lowest bid now {money(board.minimum_next)}. If you win at this maximum you pay "
-               f"{money(maximum)} + buyer's premium {money(premium)} = {money(maximum + premium)}. "
-               "The engine bids for you only as much as needed.")
-    sure = st.checkbox("I confirm this amount", key="bid_confirm") if maximum >= CONFIRM_ABOVE else True
+    # The widget speaks float: the domain's one reading turns it into exact paise at once, or says why not.
+    try:
+        maximum: Decimal | None = parse_amount(amount, label="Your maximum bid", field="maximum")
+    except ValidationFailed as unreadable:
+        maximum, problem = None, describe(unreadable)
+    if maximum is not None:
+        premium = board.premium_for(maximum)
+        st.caption(f"Lowest bid now {money(board.minimum_next)}. If you win at this maximum you pay "
+                   f"{money(maximum)} + buyer's premium {money(premium)} = {money(maximum + premium)}. "
+                   "The engine bids for you only as much as needed.")
+    large = maximum is not None and maximum >= CONFIRM_ABOVE
+    sure = st.checkbox("I confirm this amount", key="bid_confirm") if large else True
     if st.button("Place bid", type="primary", key="place_bid"):
         st.session_state.pop(_refusal(board), None)
-        if not sure:
+        if maximum is None:
+            st.session_state[_refusal(board)] = problem
+        elif not sure:
             st.session_state[_refusal(board)] = f"Tick the box to confirm a bid of {money(maximum)}."
         elif _done(board, lambda: service.bid_place(actor, lot_id=board.lot_id, maximum=maximum,
                                                     key=st.session_state[key_name])):

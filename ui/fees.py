@@ -15,6 +15,7 @@ import streamlit as st
 from domain.bidding.fee_schedule import FeeVersion, SaleFees
 from domain.bidding.fees import FeeBand, FeeSchedule
 from domain.errors import ValidationFailed
+from domain.formatting import PAISA
 from ui.feedback import reporting_errors
 from ui.format import local_time, money
 
@@ -82,8 +83,12 @@ def _blank(value: object) -> bool:
 
 
 def _exact(value: object) -> Decimal:
-    """The grid speaks float: back to an exact amount with at most two decimals."""
-    return Decimal(0) if _blank(value) else Decimal(f"{float(str(value)):.2f}")
+    """The grid speaks float; str() spells it as typed (1.005 stays 1.005), so a cell with more than two
+    decimals reaches the fee rules, which refuse it, instead of being rounded here without a word."""
+    if _blank(value):
+        return Decimal(0)
+    amount = Decimal(str(value))
+    return amount.quantize(PAISA) if amount == amount.quantize(PAISA) else amount
 
 
 def start_picker(key: str, zone: str) -> datetime | None:

@@ -12,7 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from domain.bidding.board import LotBoard, handle
+from domain.bidding.board import LotBoard
+from domain.bidding.board_view import seen_as
 from ui.format import money
 from ui.lot_board import reserve_text, status_line
 
@@ -31,8 +32,8 @@ class PublicBoard:
     def for_viewer(self, user_id: int) -> str:
         if user_id != self.leader and user_id not in self.bidders:
             return self.shared
-        fields = dict(self.fields, leader="you" if self.leader == user_id else self.fields["leader"])
-        fields["last_bids"] = [dict(line, bidder="you") if bidder == user_id else line
+        fields = dict(self.fields, leader=seen_as(self.leader, self.lot_id, user_id) or self.fields["leader"])
+        fields["last_bids"] = [dict(line, bidder=seen_as(bidder, self.lot_id, user_id) or line["bidder"])
                                for line, bidder in zip(self.fields["last_bids"], self.bidders, strict=True)]
         return json.dumps(fields)
 
@@ -43,13 +44,13 @@ def public_board(board: LotBoard) -> PublicBoard:
         "lot_id": board.lot_id, "version": board.version,
         "price": (money(board.price) if board.price is not None
                   else f"starts at {money(board.starting_price)}"),
-        "leader": handle(board.leader, board.lot_id) if board.leader is not None else "no bids yet",
+        "leader": seen_as(board.leader, board.lot_id, None) or "no bids yet",
         "reserve": reserve_text(board), "bid_count": board.bid_count, "bidder_count": board.bidder_count,
         "ends_at": board.ends_at.isoformat(), "extended": board.extended, "open": board.is_open,
         "latest_end_at": board.latest_end_at.isoformat() if board.latest_end_at else None,
         "status": status_line(board).replace("\\", ""), "outcome": board.outcome,
         "minimum_next": money(board.minimum_next),
-        "last_bids": [{"at": line.placed_at.isoformat(), "bidder": handle(line.bidder, board.lot_id),
+        "last_bids": [{"at": line.placed_at.isoformat(), "bidder": seen_as(line.bidder, board.lot_id, None),
                        "price": money(line.price_after), "status": line.status} for line in lines],
     }
     return PublicBoard(board.lot_id, board.version, fields, board.leader,

@@ -7,18 +7,17 @@ from datetime import datetime
 
 import streamlit as st
 
-from data.media import get_media_store
 from data.types import utcnow
 from domain.auctions.lifecycle import Phase
-from domain.bidding.board import HistoryLine, LotBoard, handle
+from domain.bidding.board import HistoryLine, LotBoard
+from domain.bidding.board_view import seen_as
+from domain.inventory.catalog import photo_bytes
 from domain.permissions import Actor
 from ui.format import local_time, md_escape, money
 
 
 def who(board: LotBoard, bidder: int | None, actor: Actor) -> str:
-    if bidder is None:
-        return "no bids yet"
-    return "you" if bidder == actor.id else handle(bidder, board.lot_id)
+    return seen_as(bidder, board.lot_id, actor.id) or "no bids yet"
 
 
 def countdown(ends_at: datetime, now: datetime) -> str:
@@ -107,11 +106,11 @@ def photo_strip(keys: list[str]) -> None:
     """The lot's photos in one row that scrolls sideways (swiped on a phone), one photo per snap."""
     if not keys:
         return
-    media = get_media_store()
+    photos = [(key, photo) for key in keys if (photo := photo_bytes(key)) is not None]  # a lost one: skipped
     images = "".join(
-        f'<img src="data:image/{_mime(key)};base64,{base64.b64encode(media.read(key)).decode()}" '
+        f'<img src="data:image/{_mime(key)};base64,{base64.b64encode(photo).decode()}" '
         'alt="Photo of the car" style="height:220px;max-width:85%;object-fit:cover;border-radius:6px;'
-        'scroll-snap-align:start;flex:none">' for key in keys)
+        'scroll-snap-align:start;flex:none">' for key, photo in photos)
     st.html('<div data-testid="photo-strip" style="display:flex;gap:8px;overflow-x:auto;'
             f'scroll-snap-type:x mandatory;-webkit-overflow-scrolling:touch">{images}</div>')
 

@@ -70,10 +70,18 @@ class LotView:
     history: list[HistoryView]
 
 
+def seen_as(bidder: int | None, lot_id: int, viewer: int | None) -> str | None:
+    """The one rule for naming a bidder on a board: the viewer is "you", anyone else the lot's pseudonym
+    (a viewer of None, the shared copy every watcher gets, sees only pseudonyms); no bidder, None."""
+    if bidder is None:
+        return None
+    return "you" if bidder == viewer else handle(bidder, lot_id)
+
+
 def board_seen_by(board: LotBoard, viewer: int) -> LotView:
     """The shared snapshot (cached for every viewer) told from one viewer's side."""
     def who(user_id: int | None) -> str | None:
-        return None if user_id is None else "you" if user_id == viewer else handle(user_id, board.lot_id)
+        return seen_as(user_id, board.lot_id, viewer)
 
     history = [HistoryView(line.bid_id, who(line.bidder) or "", line.placed_at, line.price_after,
                            line.status, line.reason) for line in board.history]

@@ -23,7 +23,7 @@ DEFAULT_LADDER = ((Decimal(0), Decimal(500)), (Decimal(10_000), Decimal(1_000)),
                   (Decimal(100_000), Decimal(2_000)), (Decimal(500_000), Decimal(5_000)),
                   (Decimal(1_000_000), Decimal(10_000)), (Decimal(2_500_000), Decimal(25_000)),
                   (Decimal(5_000_000), Decimal(50_000)))
-MAX_BID = MAX_PRICE - Decimal("0.01")  # the largest maximum a bid may name (auction_rules.money)
+MAX_BID = MAX_PRICE - Decimal("0.01")  # the largest maximum a bid may name (formatting.parse_amount)
 
 
 class BidTooLow(DomainError):

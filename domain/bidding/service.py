@@ -27,7 +27,6 @@ from data.models import Auction, AuctionParticipant, Bid, Dealer, Lot, LotBidder
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.auctions.lifecycle import lot_is_open
-from domain.auctions.rules import money
 from domain.bidding import hooks
 from domain.bidding.closing_notices import tell_buy_now
 from domain.bidding.combiner import Combiner
@@ -35,6 +34,7 @@ from domain.bidding.resubmission import check_same_submission, fingerprint, twin
 from domain.bidding.rules import Decision, Ladder, LotState, Outcome, apply_bid, minimum_bid, soft_close
 from domain.bidding.settlement import book_sale
 from domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from domain.formatting import parse_amount
 from domain.notifications import About, Kind, after_notice, outbid_message
 from domain.oversight import limits
 from domain.permissions import Action, Actor, require
@@ -79,7 +79,7 @@ class _BidRequest:
         return fingerprint("bid", self.lot_id, self.amount)
 
 
-def bid_place(actor: Actor, *, lot_id: int, maximum: object, key: str,
+def bid_place(actor: Actor, *, lot_id: int, maximum: Decimal, key: str,
               now: datetime | None = None) -> BidReceipt:
     """Place a bid of up to `maximum`; `now` defaults to the moment the lot's lock is granted.
 
@@ -127,13 +127,10 @@ def _in_one_transaction(requests: list[_BidRequest]) -> list[BidReceipt | BaseEx
 _lot_batches: Combiner[_BidRequest, BidReceipt] = Combiner(_place_batch, limit=BATCH_LIMIT)
 
 
-def _amount(value: object) -> Decimal:
-    try:
-        amount = money(value, label="Your maximum bid")
-    except ValueError as error:
-        raise ValidationFailed({"maximum": str(error)}) from None
-    assert amount is not None
-    return amount
+def _amount(maximum: Decimal) -> Decimal:
+    """The adapters parse what people type (`parse_amount`); the rule is checked again here, where the
+    store is written, so no caller can reach it with an amount the rule refuses."""
+    return parse_amount(maximum, label="Your maximum bid", field="maximum")
 
 
 def _key(key: str) -> str:

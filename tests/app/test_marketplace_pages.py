@@ -6,6 +6,7 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 import streamlit as st
 
 from data.types import utcnow
@@ -73,6 +74,20 @@ def test_lot_page_bids_and_shows_the_outcome_at_once() -> None:
     assert state.leader_id == bidder.id and state.bid_count == 1
     leader = next(m for m in at.metric if m.label == "Leader")
     assert leader.value == "you"
+
+
+@pytest.mark.parametrize(("typed", "reason"), [(0.0, "must be more than 0"),
+                                                (350000.555, "can have at most two decimals")])
+def test_an_amount_the_rule_refuses_is_named_and_places_nothing(typed: float, reason: str) -> None:
+    """The form reads the box through the domain's one reading (`parse_amount`): no rounding, no bid."""
+    lot = live_lot()
+    at = page_as(make_user(), "pages/lot.py", id=lot.id)
+    at.number_input(key="bid_amount").set_value(typed)
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    assert "Your maximum bid" in at.error[0].value and reason in at.error[0].value
+    assert lot_now(lot.id).bid_count == 0
 
 
 def test_a_too_low_bid_is_refused_with_the_minimum() -> None:

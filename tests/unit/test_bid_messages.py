@@ -8,9 +8,10 @@ from decimal import Decimal as D
 
 import pytest
 
-from domain.auctions.rules import MAX_PRICE, money
+from domain.auctions.rules import MAX_PRICE
 from domain.bidding.rules import MAX_BID, BidTooLow, Ladder, LotState, Outcome, apply_bid, minimum_bid
 from domain.formatting import money as money_text
+from domain.formatting import parse_amount
 
 LADDER = Ladder()  # the default: ₹10,000 steps from ₹10 lakh, ₹50,000 from ₹50 lakh
 
@@ -38,7 +39,7 @@ def test_near_the_cap_the_advertised_minimum_can_be_bid(price: D) -> None:
     state = LotState(D(1_000_000), price=price, leader=1, leader_max=price)
     minimum = minimum_bid(state, LADDER)
     assert price < minimum <= MAX_BID < MAX_PRICE
-    assert money(minimum, label="Your maximum bid") == minimum  # what bid_place and the API accept
+    assert parse_amount(minimum, label="Your maximum bid") == minimum  # what bid_place and the API accept
     decision = apply_bid(state, 2, minimum, LADDER)
     assert decision.outcome == Outcome.LEADING and decision.state.price == minimum
 
