@@ -4,6 +4,8 @@ skipped, and a sheet spanning a huge rectangle refused before it is parsed."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import date, datetime
 
 import pytest
@@ -45,3 +47,16 @@ def test_a_value_far_right_in_a_long_sheet_is_refused_before_parsing() -> None:
     far[-1] += [None] * (16_384 - len(HEADERS) - 1) + ["far"]  # column XFD, row 401
     with pytest.raises(WorkbookRejected, match=r"span 401 rows by 16,384 columns"):
         read_car_rows(workbook(far, headers=HEADERS))
+
+
+def test_a_sheet_claiming_the_widest_size_is_read_by_the_cells_it_stores() -> None:
+    """calamine must not size its grid by the sheet's stated dimension, which anyone can write."""
+    source = zipfile.ZipFile(io.BytesIO(cars_workbook(CARS)))
+    claimed = io.BytesIO()
+    with zipfile.ZipFile(claimed, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part in source.infolist():
+            xml = source.read(part.filename)
+            if part.filename.startswith("xl/worksheets/"):
+                xml = xml.replace(b"<sheetViews>", b'<dimension ref="A1:XFD20001"/><sheetViews>', 1)
+            archive.writestr(part, xml)
+    assert [row.values["vin"] for row in read_car_rows(claimed.getvalue())] == [car["vin"] for car in CARS]
