@@ -3,8 +3,9 @@
 Both sides are derived from `CAR_FIELDS`, so the template, the reader and the car form never disagree.
 The reader treats every upload as hostile: it checks the size and the file type here, then reads in a
 sandboxed child process (`data/sandbox.py`) that measures the zip, the shared strings and the sheet
-before openpyxl parses them (`data/workbook_limits.py`) and reads in streaming mode with formulas
-left as formulas (`data/excel_reader.py`). A file it cannot use as a whole raises `WorkbookRejected`;
+before calamine parses them (`data/workbook_limits.py`), and finds the formulas and errors calamine
+does not show in the sheet's XML (`data/excel_reader.py`, `data/workbook_parts.py`). A file it cannot
+use as a whole raises `WorkbookRejected`;
 a bad cell is a problem of its row, reported with every other problem of the upload.
 """
 

@@ -1,9 +1,9 @@
-"""How much work an uploaded workbook may cause, checked before openpyxl parses any of it.
+"""How much work an uploaded workbook may cause, checked before calamine parses any of it.
 
 A real 10,000-row workbook unpacks to about 9 MB, with a few hundred thousand cells and strings. A
 crafted one can be a fraction of a megabyte and unpack to a hundred: millions of tiny shared strings
-or of empty styled cells, each of which openpyxl turns into Python objects. These checks read only
-the zip directory and byte patterns of the parts openpyxl would load, so a hostile file is refused in
+or of empty styled cells, each of which the reader turns into cells. These checks read only
+the zip directory and byte patterns of the parts the reader would load, so a hostile file is refused in
 milliseconds with a reason; the sandbox (`data/sandbox.py`) bounds whatever slips past them.
 """
 
@@ -13,6 +13,8 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
+
+from openpyxl.utils import column_index_from_string
 
 from data.errors import DomainError
 
@@ -35,6 +37,11 @@ ROW = re.compile(rb"<(?:\w+:)?row[\s/>]")
 SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s/>]")
 ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d{1,9})\"")
 DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]{0,3}\d*:?[A-Z]{0,3}(\d{1,9})\"")
+WIDE_CELL = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{2,3})\d")  # columns past Z: rare in a real upload
+# The reader (calamine) holds the sheet as one rectangle from A1 to the last row and the widest column:
+# 20,001 rows of the template's 18 columns are 360,000 cells; a stray value in column XFD of row 300
+# is 4.9 million, still fine; one in a 10,000-row sheet would be 164 million, refused before parsing.
+MAX_GRID = 5_000_000
 
 
 class WorkbookRejected(DomainError):
@@ -79,7 +86,7 @@ def _check_part(part: zipfile.ZipInfo) -> None:
 
 
 def check_shared_strings(archive: zipfile.ZipFile) -> None:
-    """openpyxl loads every shared string when it opens a workbook: count them first."""
+    """The reader loads every shared string when it opens a workbook: count them first."""
     if SHARED_STRINGS not in archive.namelist():
         return
     count = _count(archive.read(SHARED_STRINGS), SHARED_STRING, MAX_SHARED_STRINGS)
@@ -100,6 +107,11 @@ def check_sheet(archive: zipfile.ZipFile, part: str) -> int:
     last = max((int(number) for number in ROW_NUMBER.findall(xml)), default=0)
     if last > LAST_ROW:
         raise too_complex(f"its sheet reaches row {last:,}; delete the empty rows below your cars")
+    width = max((column_index_from_string(letters.decode()) for letters in WIDE_CELL.findall(xml)),
+                default=26)  # column Z
+    if last * width > MAX_GRID:
+        raise too_complex(f"its cells span {last:,} rows by {width:,} columns; delete the cells far to "
+                          "the right of your cars")
     return last
 
 
