@@ -29,8 +29,9 @@ def test_an_admin_takes_down_a_lot_and_reads_it_in_the_audit_log(page: Page, app
     entry = page.get_by_text(f"lot_takedown · lots {lot_id}")
     expect(entry).to_be_visible()
     entry.click()
-    expect(page.get_by_text("Before", exact=True)).to_be_visible()
-    expect(page.get_by_text("Browser drill: disputed papers").first).to_be_visible()
+    opened = page.get_by_test_id("stExpander").filter(has=entry)  # the lot's other entries stay closed
+    expect(opened.get_by_text("Before", exact=True)).to_be_visible()
+    expect(opened.get_by_text("Browser drill: disputed papers").first).to_be_visible()
     page.get_by_role("link", name=f"Open lot #{lot_id}").click()
     expect(page).to_have_url(f"{app_url}/lot?id={lot_id}")
     expect(page.get_by_text("Taken down by an admin").first).to_be_visible()
