@@ -31,6 +31,7 @@ fi
 .venv/bin/mypy .
 # Every benchmark's tiny size runs here, so none rots (the full sizes: see bench/README.md).
 .venv/bin/python -m bench.inventory_bench --smoke
+.venv/bin/python -m bench.workbook_read_bench --smoke  # the upload's sandboxed workbook read
 .venv/bin/python -m bench.demo_seed_bench --smoke
 .venv/bin/python -m bench.board_bench --smoke  # a real app server on an embedded store
 .venv/bin/python -m bench.restore_drill --store sqlite --smoke

@@ -77,6 +77,14 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 @pytest.fixture(autouse=True)
+def settings_as_the_environment_says() -> Iterator[None]:
+    """A test that changed the environment and read the settings leaves them cached: the next test
+    would run with its limits (monkeypatch restores the variables, not the cache)."""
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def no_background_refresher() -> Iterator[None]:
     """A page that read analytics started this process's refresher thread: stop it with the test, so
     it never refreshes the next test's store behind its back."""
