@@ -4,6 +4,7 @@ store or in Redis: refused past the limit with nothing written, shared by proces
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import uuid
 from datetime import timedelta
@@ -95,13 +96,15 @@ def _hits_in_child(url: str, env: dict[str, str], user_id: int, start: Any, resu
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_processes_share_one_exact_count(store: str, backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Four processes, six hits each, released together against a limit of nine: exactly nine pass."""
+    # The forkserver starts before the tight limit is set: it keeps its environment for every later
+    # test's children (these get the limit explicitly).
+    multiprocessing.get_context("forkserver")
+    multiprocessing.forkserver.ensure_running()
     tight_limits(monkeypatch, bids_per_user_per_minute=LIMIT, redis=backend == "redis")
     bidder = make_user()
     env = {name: os.environ.get(name, "")
            for name in ("BIDS_PER_USER_PER_MINUTE", "REDIS_URL", "REDIS_PREFIX")}
-    # Spawned, not forked from the forkserver: a forkserver started here would keep this test's tight
-    # limit in its environment for every later test's children.
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
     start, results = context.Event(), context.Queue()
     children = [context.Process(target=_hits_in_child,
                                 args=(get_settings().url, env, bidder.id, start, results))
