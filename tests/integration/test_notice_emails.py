@@ -6,7 +6,6 @@ forged or expired; and the mailer delivers an outbid email through a real SMTP s
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
@@ -31,7 +30,7 @@ from domain.errors import EmailNotVerified, ValidationFailed
 from domain.permissions import Actor
 from ops import mailer
 from tests.support.factories import live_lot, make_dealer, make_user
-from tests.support.smtp import Inbox, smtp_server
+from tests.support.smtp import Inbox
 
 
 def bid(actor: Actor, lot_id: int | None, amount: int) -> service.BidReceipt:
@@ -205,17 +204,6 @@ def test_the_unsubscribe_link_turns_its_topic_off_and_is_refused_forged_or_expir
     bid(keen, lot.id, 400_000)
     bid(rival, lot.id, 450_000)
     assert len(emails(keen)) == 1 and notices(keen) == 2
-
-
-@pytest.fixture
-def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
-    with smtp_server() as server:
-        monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
-        monkeypatch.setenv("SMTP_PORT", str(server.port))
-        monkeypatch.setenv("SMTP_TLS", "false")
-        get_settings.cache_clear()
-        yield server
-    get_settings.cache_clear()
 
 
 def test_the_mailer_delivers_an_outbid_email_whose_links_work(store: str, inbox: Inbox) -> None:

@@ -4,7 +4,6 @@ link works once and expires, and the mailer delivers through a real SMTP server,
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
@@ -20,7 +19,7 @@ from domain.accounts import auth, email_links, password_reset
 from domain.errors import InvalidCredentials, SessionExpired, ValidationFailed
 from ops import mailer
 from tests.support.factories import PASSWORD, make_user
-from tests.support.smtp import Inbox, smtp_server
+from tests.support.smtp import Inbox
 
 NEW_PASSWORD = "Brand-New-Pass-42"
 
@@ -39,17 +38,6 @@ def token_in(body: str) -> str:
 def ask(email: str) -> str:
     password_reset.password_reset_request(email)
     return token_in(outbox()[-1].body)
-
-
-@pytest.fixture
-def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
-    with smtp_server() as server:
-        monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
-        monkeypatch.setenv("SMTP_PORT", str(server.port))
-        monkeypatch.setenv("SMTP_TLS", "false")
-        get_settings.cache_clear()
-        yield server
-    get_settings.cache_clear()
 
 
 def test_request_queues_one_email_with_a_link_to_the_reset_page(store: str) -> None:
