@@ -73,7 +73,10 @@ class Hub:
         return self._latest.get(lot_id, -1)
 
     def subscribe(self, lot_ids: Iterable[int], user_id: int | None = None) -> Watcher | None:
-        self._loop = asyncio.get_running_loop()  # the server's: a restarted one's too
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # a (re)started server loop: the streams of an ended one ended with it
+            self._forget_everything()
+            self._loop = loop
         start_feed(self.publish, self.resync_all)  # cheap once running; (re)started for this store
         if self.stopping or len(self._watchers) >= self.max_watchers:
             return None
@@ -99,8 +102,10 @@ class Hub:
 
     def resync_all(self) -> None:
         loop = self._loop
-        if loop is not None and not loop.is_closed():
+        if loop is not None and loop.is_running():
             loop.call_soon_threadsafe(self._resync)
+        else:  # no server loop (yet, or any more): no stream to tell, only the versions to forget, or a
+            self._latest.clear()  # lot's new events would look heard already and change nothing
 
     def _fan_out(self, events: list[Event]) -> None:
         changed = False
@@ -117,6 +122,12 @@ class Hub:
                 offer(watcher, event)
         for callback in self._on_lot_change if changed else ():
             callback()
+
+    def _forget_everything(self) -> None:
+        self._watchers.clear()
+        self._by_lot.clear()
+        self._by_user.clear()
+        self._latest.clear()
 
     def _resync(self) -> None:
         self._latest.clear()

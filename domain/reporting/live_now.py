@@ -82,8 +82,11 @@ class LiveNowFeed:
         """Run on this loop (the server's; a restarted one's too): called as each stream opens."""
         loop = asyncio.get_running_loop()
         if self._task is None or self._task.done() or self._task.get_loop() is not loop:
+            if self._task is not None and self._task.get_loop() is not loop:
+                self._followers.clear()  # an ended loop's streams ended with it
+                self._sent = None
             self._wake = asyncio.Event()
-            self._task = loop.create_task(self._run(), name="live-now")
+            self._task = loop.create_task(self._run(self._wake), name="live-now")
 
     async def follow(self, watcher: Watcher, actor: Actor) -> Figures:
         """Push the figures to this watcher from now on; the current ones are returned to send first.
@@ -101,12 +104,13 @@ class LiveNowFeed:
         if self._followers:
             self._wake.set()
 
-    async def _run(self) -> None:
+    async def _run(self, wake: asyncio.Event) -> None:
+        """`wake` is this loop's: a later loop's task gets its own (an Event belongs to one loop)."""
         reported: tuple[int, datetime] | None = None
         while not self.hub.stopping:
             # Cleared before the read, never after: a lot that changes while this round reads or rests
             # wakes the next round at once (cleared after the rest, such a change waited for the tick).
-            self._wake.clear()
+            wake.clear()
             try:
                 reported = await self._report(reported)
                 if self._followers:
@@ -115,7 +119,7 @@ class LiveNowFeed:
                 log.warning("live-now figures could not be read or reported", exc_info=True)
             await asyncio.sleep(MIN_GAP)
             with suppress(TimeoutError):  # a lot changed, or it is time to look again anyway
-                await asyncio.wait_for(self._wake.wait(), TICK - MIN_GAP)
+                await asyncio.wait_for(wake.wait(), TICK - MIN_GAP)
 
     async def _report(self, reported: tuple[int, datetime] | None) -> tuple[int, datetime]:
         count, now = self.hub.watching, utcnow()

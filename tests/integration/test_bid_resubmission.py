@@ -23,7 +23,8 @@ from data.db import get_engine, use_database, writer
 from data.models import Bid
 from domain.bidding.service import bid_place, lot_buy_now
 from domain.permissions import Actor
-from tests.integration.test_bid_storm import count, plain_main, storm_context
+from tests.integration.test_bid_storm import count, storm_context
+from tests.support.children import start_all
 from tests.support.factories import live_lot, make_user
 
 WAIT_S = 60
@@ -81,9 +82,7 @@ def both_copies_wait_then_run(actor: Actor, lot_id: int, maximum: Decimal | None
     job = Copy(os.environ["DATABASE_URL"], actor, lot_id, uuid.uuid4().hex, maximum)
     children = [context.Process(target=send_copy, args=(job, out)) for _ in range(2)]  # type: ignore[attr-defined]
     with lot_locked(lot_id) as waiting:
-        with plain_main():
-            for child in children:
-                child.start()
+        start_all(children)
         assert [out.get(timeout=WAIT_S)[0] for _ in children] == ["ready", "ready"]
         deadline = time.monotonic() + WAIT_S
         while waiting() not in (-1, 2) and time.monotonic() < deadline:

@@ -1,7 +1,6 @@
 """Storms: 32 bidder processes on one lot, and 8 settler processes on the same ended lots, on both stores.
 
-Every child is a real process with its own engine and connections (the forkserver context: children
-fork from a clean server that never made an engine, so no connection or pool is shared). A barrier
+Every child is a real process with its own engine and connections (tests/support/children.py). A barrier
 releases them together. Each bidder bids the minimum it last saw, so bids genuinely collide: the loser
 of a collision is refused because the minimum moved under it. The store must then hold exactly the
 accepted bids, and the lot must be exactly what replaying them in commit order gives.
@@ -9,19 +8,15 @@ accepted bids, and the lot must be exactly what replaying them in commit order g
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import queue
 import random
-import sys
 import threading
 import traceback
-import types
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -43,6 +38,7 @@ from domain.bidding.service import BidReceipt, bid_place
 from domain.bidding.settlement import settle_due, settle_lot
 from domain.permissions import Actor
 from domain.types import LotOutcome
+from tests.support.children import forkserver, start_all
 from tests.support.factories import live_lot, lot_now, make_auction, make_dealer, make_user, move_auction
 from tests.support.limits import tight_limits
 
@@ -166,32 +162,14 @@ def settle_everything(lot_ids: list[int], now: datetime, rng: random.Random) -> 
 
 
 def storm_context() -> BaseContext:
-    """Forkserver: fast children that never inherit an engine or a pooled connection from pytest."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])  # children fork with the app already imported
-    return context
-
-
-@contextmanager
-def plain_main() -> Iterator[None]:
-    """multiprocessing re-imports the parent's `__main__` in each child (and in the forkserver). Streamlit's
-    AppTest, run earlier in this process by page tests, leaves a page script there, which a child would
-    execute; a bare module keeps the children to what they were given."""
-    saved = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        sys.modules["__main__"] = saved
+    return forkserver(preload=[__name__])  # children fork with the app already imported
 
 
 def run_children(context: BaseContext, target: Callable[..., None], jobs: list[Any], barrier: Barrier,
                  out: Any) -> list[tuple[Any, Any]]:
     """Start every child, collect one answer each, and fail loudly on an error or a hang."""
     children = [context.Process(target=target, args=(job, barrier, out)) for job in jobs]  # type: ignore[attr-defined]
-    with plain_main():
-        for child in children:
-            child.start()
+    start_all(children)
     answers: list[tuple[Any, Any]] = []
     errors: list[str] = []
     try:

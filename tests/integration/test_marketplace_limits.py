@@ -3,8 +3,6 @@ store or in Redis: refused past the limit with nothing written, shared by proces
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.forkserver
 import os
 import uuid
 from datetime import timedelta
@@ -22,6 +20,7 @@ from domain.bidding.service import bid_place, lot_buy_now
 from domain.errors import RateLimited
 from domain.oversight import limits
 from domain.permissions import Actor
+from tests.support.children import forkserver, start_all
 from tests.support.factories import PASSWORD, live_lot, lot_now, make_user
 from tests.support.limits import tight_limits
 
@@ -96,21 +95,16 @@ def _hits_in_child(url: str, env: dict[str, str], user_id: int, start: Any, resu
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_processes_share_one_exact_count(store: str, backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Four processes, six hits each, released together against a limit of nine: exactly nine pass."""
-    # The forkserver starts before the tight limit is set: it keeps its environment for every later
-    # test's children (these get the limit explicitly).
-    multiprocessing.get_context("forkserver")
-    multiprocessing.forkserver.ensure_running()
+    context = forkserver()  # before the tight limit is set: later tests' children must not inherit it
     tight_limits(monkeypatch, bids_per_user_per_minute=LIMIT, redis=backend == "redis")
     bidder = make_user()
     env = {name: os.environ.get(name, "")
            for name in ("BIDS_PER_USER_PER_MINUTE", "REDIS_URL", "REDIS_PREFIX")}
-    context = multiprocessing.get_context("forkserver")
     start, results = context.Event(), context.Queue()
     children = [context.Process(target=_hits_in_child,
                                 args=(get_settings().url, env, bidder.id, start, results))
                 for _ in range(CHILDREN)]
-    for child in children:
-        child.start()
+    start_all(children)
     start.set()
     passed = [results.get(timeout=120) for _ in children]
     for child in children:
