@@ -127,8 +127,9 @@ async def _events(watcher: Watcher, tab: _Tab, first: list[PublicBoard | Figures
         for alert in await _alerts(tab):  # what a reconnecting tab missed
             yield alert
         while not watcher.dropped:
-            try:
-                item = await asyncio.wait_for(watcher.queue.get(), HEARTBEAT_SECONDS)
+            try:  # a timeout scope, not wait_for: that wraps each wait in a task of its own
+                async with asyncio.timeout(HEARTBEAT_SECONDS):
+                    item = await watcher.queue.get()
             except TimeoutError:
                 yield _hello()
                 continue

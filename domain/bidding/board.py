@@ -22,7 +22,7 @@ from data.uow import UnitOfWork
 from domain.auctions.decisions import decision_on_read
 from domain.auctions.lifecycle import Phase, auction_phase
 from domain.auctions.queries import reserve_met
-from domain.bidding.fee_schedule import premium_in_force
+from domain.bidding.fee_schedule import premium_as_text, premium_from_text
 from domain.bidding.fees import FeeSchedule
 from domain.bidding.rules import Ladder, LotState, minimum_bid
 from domain.bidding.service import buy_now_available
@@ -117,7 +117,7 @@ _BOARD = (sa_select(*Lot.__table__.c,  # type: ignore[attr-defined]
                     col(Auction.cancel_reason), col(Dealer.user_id).label("dealer_user_id"),
                     col(Auction.latest_end_at).label("auction_latest_end_at"),
                     col(Car.year), col(Car.make), col(Car.model), col(Car.variant), col(Car.photos),
-                    ladder_as_text().label("ladder"))
+                    ladder_as_text().label("ladder"), premium_as_text(Lot.ends_at).label("premium"))
           .join(Auction, col(Auction.id) == Lot.auction_id)
           .join(Car, col(Car.id) == Lot.car_id).join(Dealer, col(Dealer.id) == Auction.dealer_id)
           .where(col(Lot.id) == bindparam("lot_id")))
@@ -142,7 +142,7 @@ def _read_board(lot_id: int, now: datetime) -> LotBoard:
             decision_on_read(lot.decision, lot.decision_due_at, now), lot.buy_now_price,
             buy_now_available(lot),
             minimum_bid(state, Ladder.stored(ladder_from_text(lot.ladder))),
-            premium_in_force(uow, lot.ends_at),
+            premium_from_text(lot.premium),
             lot.changed_after_bids_at is not None, lot.cancel_reason,
             history, lot.version, lot.auction_latest_end_at)
 
