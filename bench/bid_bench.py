@@ -60,6 +60,7 @@ from typing import Any
 from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 
+from bench.api_bench import DEFAULT_REDIS
 from data.bulk import copy_rows
 from data.db import use_database
 from data.scratch import scratch_postgres
@@ -710,7 +711,10 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = arguments(argv)
     server = os.environ.get("DATABASE_URL") or DEFAULT_SERVER
+    # Each bid counts against the per-user limit (set out of reach) where production counts it: in Redis
+    # (ops.up runs one). Without REDIS_URL the store would count it, a transaction of its own per bid.
     os.environ.update({"DEMO_MODE": "false", "BCRYPT_ROUNDS": "4", "BIDS_PER_USER_PER_MINUTE": "1000000",
+                       "REDIS_URL": os.environ.get("REDIS_URL", DEFAULT_REDIS),
                        "JWT_SECRET": os.environ.get("JWT_SECRET") or secrets.token_urlsafe(48),
                        "COOKIE_KEY": os.environ.get("COOKIE_KEY") or secrets.token_urlsafe(48)})
     with scratch_database(server) as url:

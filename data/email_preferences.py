@@ -5,9 +5,10 @@ notice asks it while the bid holds the lot's lock."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_
+from sqlalchemy import and_, bindparam, exists, func, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
@@ -34,6 +35,16 @@ def notice_recipient(session: Session, *, user_id: int, topic: str, default: boo
     """(address, name) if this user gets `topic` by email: they chose it (or its default is on) and
     their address is verified. With `coalesce_on_lot`, not if this topic was already emailed to them
     about that lot since their own last bid on it."""
+    query = _recipient_query(topic, default, coalesce_on_lot is not None)
+    row = session.execute(query, {"user_id": user_id, "lot_id": coalesce_on_lot}).first()
+    return None if row is None else (row[0], row[1])
+
+
+@lru_cache(maxsize=32)
+def _recipient_query(topic: str, default: bool, coalesce: bool) -> Any:
+    """Built once per kind of question, with the user and lot bound at run time: the outbid notice asks
+    while the bid holds the lot's lock, and building the statement on each call cost more than running it."""
+    user_id: Any = bindparam("user_id")
     chosen = col(EmailPreference.enabled)
     wanted = or_(chosen.is_(None), chosen) if default else chosen
     query = (select(User.email, User.name)
@@ -41,13 +52,10 @@ def notice_recipient(session: Session, *, user_id: int, topic: str, default: boo
                                               col(EmailPreference.topic) == topic))
              .where(col(User.id) == user_id, col(User.email_verified_at).is_not(None),
                     col(User.deleted_at).is_(None), wanted))
-    if coalesce_on_lot is not None:
-        query = query.where(~_emailed_since_last_bid(user_id, coalesce_on_lot, topic))
-    row = session.execute(query).first()
-    return None if row is None else (row[0], row[1])
+    return query.where(~_emailed_since_last_bid(user_id, bindparam("lot_id"), topic)) if coalesce else query
 
 
-def _emailed_since_last_bid(user_id: int, lot_id: int, topic: str) -> Any:
+def _emailed_since_last_bid(user_id: Any, lot_id: Any, topic: str) -> Any:
     last_bid = (select(func.max(Bid.placed_at))
                 .where(col(Bid.bidder_id) == user_id, col(Bid.lot_id) == lot_id).scalar_subquery())
     return exists().where(col(EmailOutbox.user_id) == user_id, col(EmailOutbox.lot_id) == lot_id,
