@@ -30,29 +30,31 @@ def preference_store(session: Session, *, user_id: int, topic: str, enabled: boo
         index_elements=["user_id", "topic"], set_={"enabled": enabled, "updated_at": now}))
 
 
-def notice_recipient(session: Session, *, user_id: int, topic: str, default: bool,
-                     coalesce_on_lot: int | None = None) -> tuple[str, str] | None:
-    """(address, name) if this user gets `topic` by email: they chose it (or its default is on) and
-    their address is verified. With `coalesce_on_lot`, not if this topic was already emailed to them
-    about that lot since their own last bid on it."""
-    query = _recipient_query(topic, default, coalesce_on_lot is not None)
-    row = session.execute(query, {"user_id": user_id, "lot_id": coalesce_on_lot}).first()
-    return None if row is None else (row[0], row[1])
+def notice_recipients(session: Session, *, user_ids: list[int], topic: str, default: bool,
+                      coalesce_on_lot: int | None = None) -> dict[int, tuple[str, str]]:
+    """{user id: (address, name)} of those of `user_ids` who get `topic` by email: they chose it (or its
+    default is on) and their address is verified. With `coalesce_on_lot`, not those this topic was
+    already emailed to about that lot since their own last bid on it."""
+    query = _recipients_query(topic, default, coalesce_on_lot is not None)
+    rows = session.execute(query, {"user_ids": sorted(set(user_ids)), "lot_id": coalesce_on_lot})
+    return {row[0]: (row[1], row[2]) for row in rows}
 
 
 @lru_cache(maxsize=32)
-def _recipient_query(topic: str, default: bool, coalesce: bool) -> Any:
-    """Built once per kind of question, with the user and lot bound at run time: the outbid notice asks
-    while the bid holds the lot's lock, and building the statement on each call cost more than running it."""
-    user_id: Any = bindparam("user_id")
+def _recipients_query(topic: str, default: bool, coalesce: bool) -> Any:
+    """Built once per kind of question, the users and lot bound at run time, and asked once for all of a
+    bid batch's outbid bidders: it runs while the batch holds the lot's lock, and building it on each
+    call cost more than running it."""
     chosen = col(EmailPreference.enabled)
     wanted = or_(chosen.is_(None), chosen) if default else chosen
-    query = (select(User.email, User.name)
+    query = (select(User.id, User.email, User.name)
              .outerjoin(EmailPreference, and_(col(EmailPreference.user_id) == User.id,
                                               col(EmailPreference.topic) == topic))
-             .where(col(User.id) == user_id, col(User.email_verified_at).is_not(None),
-                    col(User.deleted_at).is_(None), wanted))
-    return query.where(~_emailed_since_last_bid(user_id, bindparam("lot_id"), topic)) if coalesce else query
+             .where(col(User.id).in_(bindparam("user_ids", expanding=True)),
+                    col(User.email_verified_at).is_not(None), col(User.deleted_at).is_(None), wanted))
+    if not coalesce:
+        return query
+    return query.where(~_emailed_since_last_bid(col(User.id), bindparam("lot_id"), topic))
 
 
 def _emailed_since_last_bid(user_id: Any, lot_id: Any, topic: str) -> Any:

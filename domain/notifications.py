@@ -3,8 +3,8 @@ first. Their wording lives here, in one place: each names the car, the lot and t
 and writes money in the app's format (domain.formatting.money).
 
 This is also the one place that decides on email: every notice, however written, passes through
-`after_notice`, which queues an email in the same transaction when the recipient chose that kind by
-email (domain/accounts/notice_email.py; docs/EMAIL.md)."""
+`after_notice` (`after_notices` for a bid batch's), which queues an email in the same transaction when
+the recipient chose that kind by email (domain/accounts/notice_email.py; docs/EMAIL.md)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from data.events import touch_users
 from data.models import Auction, Bid, Car, Lot, Notification, WatchItem
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.accounts.notice_email import notice_email_queue, notice_email_recipient
+from domain.accounts.notice_email import notice_email_queue, notice_email_recipients
 from domain.formatting import money
 from domain.permissions import Actor
 
@@ -64,12 +64,20 @@ def after_notice(session: Session, user_id: int, kind: Kind, message: str, lot_i
     """What follows every notice written, here or by the bid's own statement (the outbid note): after
     commit the user's open tabs hear of it (data/events.py), and an email goes with it if they chose
     that kind by email. The caller's transaction carries both: a rollback sends nothing."""
-    touch_users(session, [user_id])
-    recipient = notice_email_recipient(session, user_id, kind, lot_id)
-    if recipient is not None:
+    after_notices(session, kind, lot_id, {user_id: message}, now=now)
+
+
+def after_notices(session: Session, kind: Kind, lot_id: int | None, messages: dict[int, str], *,
+                  now: datetime | None = None) -> None:
+    """`after_notice` for notices of one kind about one lot, `messages` by user (a bid batch outbids
+    several bidders): one email question for all of them, and an email each with their latest words."""
+    touch_users(session, list(messages))
+    recipients = notice_email_recipients(session, list(messages), kind, lot_id)
+    if recipients:
         about = str(_about(session, lot_id)) if lot_id is not None else None
-        notice_email_queue(session, recipient, message=message, about=about, lot_id=lot_id,
-                           now=now or utcnow())
+        for recipient in recipients:
+            notice_email_queue(session, recipient, message=messages[recipient.user_id], about=about,
+                               lot_id=lot_id, now=now or utcnow())
 
 
 def unread_count(actor: Actor) -> int:

@@ -14,7 +14,7 @@ from html import escape
 
 from sqlalchemy.orm import Session
 
-from data.email_preferences import notice_recipient
+from data.email_preferences import notice_recipients
 from data.outbox import outbox_add
 from domain.accounts.email_links import app_url
 from domain.accounts.email_preferences import DEFAULTS, LABELS, TOPIC_NAMES, Topic, unsubscribe_url
@@ -32,15 +32,16 @@ class Recipient:
     topic: Topic
 
 
-def notice_email_recipient(session: Session, user_id: int, kind: str, lot_id: int | None) -> Recipient | None:
-    """Who gets this notice by email too, if anyone: one query (the outbid notice asks it while the
-    bid holds the lot's lock)."""
+def notice_email_recipients(session: Session, user_ids: list[int], kind: str,
+                            lot_id: int | None) -> list[Recipient]:
+    """Who of `user_ids` gets this kind of notice by email too: one query for all of them (a bid batch
+    asks it for every bidder it outbid, while it holds the lot's lock)."""
     if kind not in TOPIC_NAMES:
-        return None
+        return []
     topic = Topic(kind)
-    found = notice_recipient(session, user_id=user_id, topic=topic, default=DEFAULTS[topic],
-                             coalesce_on_lot=lot_id if topic in COALESCED else None)
-    return None if found is None else Recipient(user_id, found[0], found[1], topic)
+    found = notice_recipients(session, user_ids=user_ids, topic=topic, default=DEFAULTS[topic],
+                              coalesce_on_lot=lot_id if topic in COALESCED else None)
+    return [Recipient(user_id, address, name, topic) for user_id, (address, name) in sorted(found.items())]
 
 
 def notice_email_queue(session: Session, recipient: Recipient, *, message: str, about: str | None,

@@ -12,7 +12,7 @@ resubmission.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -35,7 +35,7 @@ from domain.bidding.rules import Decision, Ladder, LotState, Outcome, apply_bid,
 from domain.bidding.settlement import book_sale
 from domain.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from domain.formatting import parse_amount
-from domain.notifications import About, Kind, after_notice, outbid_message
+from domain.notifications import About, Kind, after_notices, outbid_message
 from domain.oversight import limits
 from domain.permissions import Action, Actor, require
 from domain.types import LotPrices, UserStatus
@@ -113,12 +113,15 @@ def _in_one_transaction(requests: list[_BidRequest]) -> list[BidReceipt | BaseEx
     """Each bid in turn, under one lock and one commit. A refused bid writes nothing, so the others
     stand; a store error (the bids' unique key included) rolls the whole batch back."""
     answers: list[BidReceipt | BaseException] = []
+    outbid = _Outbid()
     with UnitOfWork() as uow:
         for request in requests:
             try:
-                answers.append(_place(uow.session, request))
+                answers.append(_place(uow.session, request, outbid))
             except DomainError as refusal:
                 answers.append(refusal)
+        if outbid.messages:  # the notes are raw SQL (the bids' own statements): their push and email follow
+            after_notices(uow.session, Kind.OUTBID, requests[0].lot_id, outbid.messages, now=outbid.now)
         hooks.inside_bid_transaction(requests[0].lot_id)
         uow.commit()
     return answers
@@ -139,7 +142,16 @@ def _key(key: str) -> str:
     return key
 
 
-def _place(session: Session, request: _BidRequest) -> BidReceipt:
+@dataclass
+class _Outbid:
+    """The bidders a batch displaced and what each was told last: told together before it commits, so
+    the batch asks about their emails once while it holds the lot's lock, not once a bid."""
+
+    messages: dict[int, str] = field(default_factory=dict)
+    now: datetime | None = None
+
+
+def _place(session: Session, request: _BidRequest, outbid: _Outbid) -> BidReceipt:
     """One bid, inside the caller's transaction: the lot is locked by the first of the batch."""
     actor, conn = request.actor, session.connection()
     lot = _locked_lot(conn, actor, request.lot_id, request.key, request.fingerprint)
@@ -155,9 +167,9 @@ def _place(session: Session, request: _BidRequest) -> BidReceipt:
             raise
         return _repeated(twin, actor.id)
     bid_id = bid_write(session, write)
-    if write.outbid_user is not None:  # the note is raw SQL: its push and email follow here
-        after_notice(session, write.outbid_user, Kind.OUTBID, write.outbid_message or "", write.lot_id,
-                     now=write.now)
+    if write.outbid_user is not None:
+        outbid.messages[write.outbid_user] = write.outbid_message or ""
+        outbid.now = write.now
     return BidReceipt(bid_id, decision.outcome, write.price, write.leader_id == actor.id,
                       minimum_bid(decision.state, _ladder(lot)), write.ends_at, write.ends_at > lot.ends_at)
 

@@ -5,14 +5,19 @@ forged or expired; and the mailer delivers an outbid email through a real SMTP s
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 from sqlmodel import col, select
 
+from data.db import get_engine
 from data.models import Bid, EmailOutbox, Lot, Notification, User
 from data.settings import get_settings
 from data.types import utcnow
@@ -30,6 +35,7 @@ from domain.errors import EmailNotVerified, ValidationFailed
 from domain.permissions import Actor
 from ops import mailer
 from tests.support.factories import live_lot, make_dealer, make_user
+from tests.support.limits import tight_limits
 from tests.support.smtp import Inbox
 
 
@@ -132,6 +138,46 @@ def test_a_bidding_war_sends_one_outbid_email_per_lot_until_the_user_bids_again(
     bid(keen, lot.id, 400_000)  # back in the war on the first lot ...
     bid(rival, lot.id, 450_000)  # ... so the next outbid there is emailed again
     assert [mail.lot_id for mail in emails(keen)] == [lot.id, other_lot.id, lot.id]
+
+
+def test_a_batch_that_outbids_several_asks_about_their_emails_once(store: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bids queued behind a held batch are placed together: each displaced bidder gets their notice and
+    email, and the batch asks about emails in one statement while it holds the lot's lock. (The bid
+    limit counts in Redis: counted in an SQLite store, each count would wait for the held batch.)"""
+    tight_limits(monkeypatch, redis=True, bids_per_user_per_minute=100)
+    lot = live_lot()
+    first, second, third, last = (opted_in(Topic.OUTBID) for _ in range(4))
+    held, batches, questions = threading.Event(), [], []
+
+    def hold_the_first_batch(_lot_id: int) -> None:
+        batches.append(_lot_id)
+        if len(batches) == 1:
+            held.wait(30)
+
+    def count_questions(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if "email_preferences" in statement:
+            questions.append(statement)
+
+    hooks.set_inside_bid(hold_the_first_batch)
+    event.listen(get_engine(), "after_cursor_execute", count_questions)
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            placed = [pool.submit(bid, first, lot.id, 310_000)]
+            while not batches:
+                time.sleep(0.01)
+            for actor, amount in ((second, 320_000), (third, 330_000), (last, 340_000)):
+                placed.append(pool.submit(bid, actor, lot.id, amount))
+                time.sleep(0.2)  # queued in this order behind the held batch
+            held.set()
+            assert [future.result(30).leading for future in placed] == [True, True, True, True]
+    finally:
+        hooks.set_inside_bid(None)
+        event.remove(get_engine(), "after_cursor_execute", count_questions)
+    assert len(batches) == 2 and len(questions) == 1
+    for outbid in (first, second, third):
+        assert notices(outbid) == 1 and len(emails(outbid)) == 1
+    assert notices(last) == 0 and emails(last) == []
 
 
 def test_won_is_emailed_by_default_and_other_topics_when_chosen(store: str) -> None:
