@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -17,14 +18,16 @@ def no_feed(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def hear_on_a_server_loop(hub: Hub, event: LotEvent) -> None:
-    """A server loop that opens one stream, hears `event`, and ends (a restarted server, a new test)."""
+    """A server loop that opens one stream, hears `event`, and ends (a restarted server, a new test).
+    In a thread of its own, as a server's loop runs (this thread may hold a loop already: Playwright's)."""
 
     async def serve() -> None:
         hub.subscribe([event.lot_id])
         hub.publish([event])
         await asyncio.sleep(0.01)  # the fan-out hops onto this loop
 
-    asyncio.run(serve())
+    with ThreadPoolExecutor(1) as server_thread:
+        server_thread.submit(asyncio.run, serve()).result(timeout=10)
 
 
 def test_a_resync_with_no_server_loop_forgets_the_versions_heard() -> None:
