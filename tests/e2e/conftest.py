@@ -152,6 +152,6 @@ def sign_in(page: Page, app_url: str, email: str, password: str) -> None:
     page.get_by_text("Welcome,").wait_for()
 
 
-def a_live_lot(data_dir: Path, nth: int = 0) -> int:
+def a_live_lot(data_dir: Path, nth: int = 0, untouched_by: tuple[str, ...] = ()) -> int:
     """A demo lot that stays open for the whole test (read from the app's own store)."""
-    return live_demo_lot(data_dir, open_for=timedelta(minutes=20), nth=nth)
+    return live_demo_lot(data_dir, open_for=timedelta(minutes=20), nth=nth, untouched_by=untouched_by)
