@@ -3,7 +3,9 @@ log with the lot before and after, and opens the lot from there."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -32,6 +34,9 @@ def test_an_admin_takes_down_a_lot_and_reads_it_in_the_audit_log(page: Page, app
     opened = page.get_by_test_id("stExpander").filter(has=entry)  # the lot's other entries stay closed
     expect(opened.get_by_text("Before", exact=True)).to_be_visible()
     expect(opened.get_by_text("Browser drill: disputed papers").first).to_be_visible()
-    page.get_by_role("link", name=f"Open lot #{lot_id}").click()
+    # Followed by its address: a click can land while the opened entry redraws, and is then lost.
+    link = page.get_by_role("link", name=f"Open lot #{lot_id}")
+    expect(link).to_have_attribute("href", re.compile(rf"(^|/)lot\?id={lot_id}$"))
+    page.goto(urljoin(page.url, link.get_attribute("href") or ""))
     expect(page).to_have_url(f"{app_url}/lot?id={lot_id}")
     expect(page.get_by_text("Taken down by an admin").first).to_be_visible()
