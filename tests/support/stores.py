@@ -8,8 +8,10 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 import data.models  # noqa: F401
@@ -66,11 +68,10 @@ def wipe(engine: Engine) -> None:
     """Empty every table, so each test starts from a known, empty store. The audit log refuses
     deletes (migration 0010): tests, and only tests, lift its triggers for the wipe."""
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    if engine.dialect.name == "postgresql":
+        _truncate(engine, tables)
+        return
     with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text("SET LOCAL session_replication_role = replica"))  # superuser: no triggers
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            return
         guards = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
                                    "AND tbl_name = 'audit_log'")).all()
         for name, _ in guards:
@@ -79,3 +80,18 @@ def wipe(engine: Engine) -> None:
             conn.execute(text(f"DELETE FROM {table}"))
         for _, sql in guards:
             conn.execute(text(sql))
+
+
+def _truncate(engine: Engine, tables: list[str], attempts: int = 5) -> None:
+    """TRUNCATE locks its tables one after another, while a server a test module keeps running (the live
+    stream's) may still read or report in the background: PostgreSQL then breaks the deadlock by
+    failing one side. When that side is the wipe, it runs again."""
+    for attempt in range(attempts):
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("SET LOCAL session_replication_role = replica"))  # superuser: no triggers
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            return
+        except OperationalError as error:
+            if not isinstance(error.orig, psycopg.errors.DeadlockDetected) or attempt == attempts - 1:
+                raise
