@@ -4,8 +4,8 @@ registrations per address per hour, reports per user per hour.
 Each is a moving window, exact: a hit is let through when fewer than `limit` hits were let through in
 the `window` before it (see `admit` for hits dated after it). The window's hits are kept where every
 process sees them (data/rate_windows.py: Redis, else one locked row in the store), at most `limit` of
-them, so the record stays small. A refused hit is not counted and changes nothing; the error says when
-the next one will be let through.
+them and none older than two windows, so the record stays small. A refused hit is not counted and
+changes nothing; the error says when the next one will be let through.
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ def admit(hits: Hits, now: float, limit: int, window: float) -> Hits | None:
     refused for the hits of another day."""
     if len(_near(hits, now, window)) >= limit:
         return None
-    return sorted([*hits, now])[-limit:]
+    # Hits more than two windows old matter to no one (one window, plus one for a clock running behind):
+    # dropped, so a generous limit keeps a few minutes of hits, not `limit` of them forever.
+    return sorted([hit for hit in hits if hit > now - 2 * window] + [now])[-limit:]
 
 
 def retry_after(hits: Hits, now: float, limit: int, window: float) -> int:

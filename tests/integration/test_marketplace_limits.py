@@ -3,6 +3,7 @@ store or in Redis: refused past the limit with nothing written, shared by proces
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from datetime import timedelta
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from sqlmodel import col, func, select
 
+from data import rate_windows
 from data.models import Bid, RateWindow, User
 from data.settings import get_settings
 from data.types import utcnow
@@ -148,3 +150,48 @@ def test_an_unreachable_redis_falls_back_to_the_store(store: str, monkeypatch: p
     with pytest.raises(RateLimited):
         limits.check_bid(bidder)
     assert windows_in_store() == 1
+
+
+class _RoundTrips:
+    """Counts the commands this process sends to Redis's rate-window client."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        client = rate_windows._redis(get_settings().redis_url)
+        assert client is not None
+        self.count, send = 0, client.execute_command
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return send(*args, **kwargs)
+
+        monkeypatch.setattr(client, "execute_command", counted)
+
+
+def test_a_bid_costs_one_redis_round_trip_once_its_window_is_known(
+        store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    tight_limits(monkeypatch, bids_per_user_per_minute=5, redis=True)
+    bidder, trips = make_user(), _RoundTrips(monkeypatch)
+    limits.check_bid(bidder)
+    first = trips.count  # a read, then the compare-and-set (and loading the script, once)
+    limits.check_bid(bidder)
+    assert first >= 2 and trips.count - first == 1
+
+
+def test_a_stale_guess_never_decides_the_count(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process hits the window between this one's hits, or the window expires: this process's
+    memory of it is then wrong in either direction, and the count stays exact."""
+    tight_limits(monkeypatch, bids_per_user_per_minute=2, redis=True)
+    bidder, elsewhere = make_user(), make_user()
+    client = rate_windows._redis(get_settings().redis_url)
+    assert client is not None
+    name = f"{get_settings().redis_prefix}:limit:bids:{bidder.id}"
+    limits.check_bid(bidder)  # this process remembers one hit
+    moment = str(utcnow().timestamp())
+    client.set(name, f"[{moment}, {moment}]")  # another process made it two meanwhile
+    with pytest.raises(RateLimited):
+        limits.check_bid(bidder)
+    limits.check_bid(elsewhere)
+    limits.check_bid(elsewhere)  # this process remembers a full window for `elsewhere` ...
+    client.delete(f"{get_settings().redis_prefix}:limit:bids:{elsewhere.id}")  # ... which expired
+    limits.check_bid(elsewhere)  # refused on the memory, let through on what Redis holds
+    assert json.loads(client.get(f"{get_settings().redis_prefix}:limit:bids:{elsewhere.id}") or "[]") != []

@@ -32,6 +32,16 @@ def test_the_record_keeps_at_most_limit_hits() -> None:
     assert len(hits) == 3
 
 
+def test_a_generous_limit_keeps_only_recent_hits() -> None:
+    """Hits more than two windows old are dropped, so a limit of a million does not keep a million."""
+    hits: list[float] = []
+    for second in range(0, 600):
+        kept = admit(hits, T + second, 1_000_000, 60)
+        assert kept is not None
+        hits = kept
+    assert hits == [T + second for second in range(480, 600)]  # the last two minutes
+
+
 def test_hits_a_little_later_count_and_another_days_do_not() -> None:
     """A process whose clock is behind still sees the others' hits; seeding that replays the past
     (`now` days back) is not refused for the hits of another day."""
