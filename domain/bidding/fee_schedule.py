@@ -111,7 +111,10 @@ def premium_as_text(at: Any) -> Any:
     latest = (sa_select(version.id)
               .where(version.kind == FeeKind.BUYER_PREMIUM, version.dealer_id.is_(None),
                      version.effective_from <= at)
-              .order_by(version.effective_from.desc(), version.id.desc()).limit(1).scalar_subquery())
+              .order_by(version.effective_from.desc(), version.id.desc()).limit(1)
+              # Two levels down from `at`'s query: left to itself, SQLAlchemy correlates a subquery
+              # with its immediate enclosing one only, and would scan every lot here, not the one read.
+              .correlate_except(version.id.table).scalar_subquery())
     fields = [cast(band.schedule_id, String), cast(band.from_price, String), cast(band.percent, String),
               cast(band.flat, String), cast(band.minimum, String),
               func.coalesce(cast(band.maximum, String), "")]

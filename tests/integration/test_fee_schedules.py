@@ -84,6 +84,16 @@ def test_the_board_shows_the_premium_at_the_price_now(store: str) -> None:
     assert board.premium_for(D(500_000)) == D(20_000) and board.premium_for(D(499_999)) == D("49999.90")
 
 
+def test_each_board_shows_the_premium_in_force_at_its_own_close(store: str) -> None:
+    """A schedule that starts tomorrow prices the lots that close after it starts, and only those."""
+    admin = make_admin()
+    premium_schedule_set(admin, [FeeBand(D(0), percent=D(5))])
+    premium_schedule_set(admin, [FeeBand(D(0), percent=D(10))], effective_from=utcnow() + timedelta(days=1))
+    sooner, later = live_lot(closes_in=timedelta(hours=3)), live_lot(closes_in=timedelta(days=2))
+    assert lot_board_snapshot(sooner.id or 0).premium_for(D(400_000)) == D(20_000)
+    assert lot_board_snapshot(later.id or 0).premium_for(D(400_000)) == D(40_000)
+
+
 def test_only_admins_set_fees_and_a_refusal_writes_nothing(store: str) -> None:
     dealer, bidder = make_dealer(), make_user()
     for actor in (dealer, bidder, make_user(Role.ANALYST)):
