@@ -59,6 +59,9 @@ def _recipients_query(topic: str, default: bool, coalesce: bool) -> Any:
 
 def _emailed_since_last_bid(user_id: Any, lot_id: Any, topic: str) -> Any:
     last_bid = (select(func.max(Bid.placed_at))
-                .where(col(Bid.bidder_id) == user_id, col(Bid.lot_id) == lot_id).scalar_subquery())
+                .where(col(Bid.bidder_id) == user_id, col(Bid.lot_id) == lot_id)
+                # `user_id` is the outer query's, two levels up: SQLAlchemy correlates only with the
+                # enclosing query unless told, and would take the lot's last bid by anyone.
+                .correlate_except(Bid).scalar_subquery())
     return exists().where(col(EmailOutbox.user_id) == user_id, col(EmailOutbox.lot_id) == lot_id,
                           col(EmailOutbox.kind) == topic, col(EmailOutbox.created_at) >= last_bid)

@@ -30,11 +30,12 @@ from domain.accounts.email_preferences import (
 )
 from domain.auctions import watchlist
 from domain.bidding import hooks, service
+from domain.bidding.retraction import bid_void
 from domain.bidding.settlement import lot_decide, settle_lot
 from domain.errors import EmailNotVerified, ValidationFailed
 from domain.permissions import Actor
 from ops import mailer
-from tests.support.factories import live_lot, make_dealer, make_user
+from tests.support.factories import live_lot, lot_now, make_admin, make_dealer, make_user
 from tests.support.limits import tight_limits
 from tests.support.smtp import Inbox
 
@@ -138,6 +139,19 @@ def test_a_bidding_war_sends_one_outbid_email_per_lot_until_the_user_bids_again(
     bid(keen, lot.id, 400_000)  # back in the war on the first lot ...
     bid(rival, lot.id, 450_000)  # ... so the next outbid there is emailed again
     assert [mail.lot_id for mail in emails(keen)] == [lot.id, other_lot.id, lot.id]
+
+
+def test_outbid_again_without_bidding_again_is_not_emailed_again(store: str) -> None:
+    """A void puts keen back in the lead without a bid of theirs: the next outbid is a notice, and no
+    second email (the first still stands until they bid again)."""
+    lot = live_lot()
+    keen = opted_in(Topic.OUTBID)
+    bid(keen, lot.id, 310_000)
+    wrong = bid(make_user(), lot.id, 320_000)
+    bid_void(make_admin(), wrong.bid_id, reason="Shill bidding suspected")
+    assert lot_now(lot.id).leader_id == keen.id
+    bid(make_user(), lot.id, 330_000)
+    assert notices(keen) == 2 and len(emails(keen)) == 1
 
 
 def test_a_batch_that_outbids_several_asks_about_their_emails_once(store: str,
