@@ -87,4 +87,13 @@ SELECT users.email, users.name
                                                         WHERE bids.bidder_id = :l_leader_now
                                                           AND bids.lot_id = :lot)));
 \endif
+-- 4. The boards' event: the lot's new version and the displaced leader's alert, for every server's
+--    watchers (data/events.py, one statement before the commit; PostgreSQL delivers it after). NOTIFY
+--    serializes the commits of every notifying transaction in the database: part of a bid's cost since
+--    the boards are pushed (issue #12), so part of this baseline too.
+WITH p AS (SELECT concat_ws(',', (SELECT string_agg(id::text || ':' || version::text, ',') FROM lots
+                                   WHERE id = ANY(ARRAY[(:lot)::int])),
+                            NULLIF(CASE WHEN (:l_leader_now)::int NOT IN (0, :bidder)
+                                        THEN 'u' || (:l_leader_now)::text ELSE '' END, '')) AS payload)
+SELECT payload FROM p, LATERAL (SELECT pg_notify('lot_events', payload)) AS sent WHERE payload <> '';
 COMMIT;
