@@ -19,7 +19,7 @@ from data.uow import UnitOfWork
 from domain.accounts.email_links import RESET, link_send, link_user
 from domain.accounts.security import hash_password
 from domain.accounts.users import sessions_revoke
-from domain.accounts.validation import check_password_strength, collect
+from domain.accounts.validation import check_password_strength, clean_email, collect
 from domain.errors import ValidationFailed
 from domain.types import UserStatus
 
@@ -29,9 +29,10 @@ ASKED = "If an account uses this email, a reset link is on its way. It works for
 
 
 def password_reset_request(email: str, *, now: datetime | None = None) -> str:
-    """Queue a reset email for an active account (at most N an hour); the answer never tells which."""
+    """Queue a reset email for an active account (at most N an hour); the answer never tells which.
+    An address that is not one at all (empty, mistyped) is refused: "on its way" would be a lie."""
     now, settings = now or utcnow(), get_settings()
-    key = (email or "").strip().lower()[:254]
+    key = collect({"email": lambda: clean_email(email)})["email"]
     with UnitOfWork() as uow:
         user = uow.session.exec(select(User).where(User.email == key)).first()
         if user is None or user.status != UserStatus.ACTIVE or outbox_count_since(

@@ -46,6 +46,14 @@ def test_a_visitor_asks_for_a_link_and_gets_the_same_answer_for_any_address() ->
     assert token_of("password_reset", user.email)
 
 
+def test_a_request_without_an_address_says_what_to_type() -> None:
+    at = page_as(None, "pages/reset_password.py")
+    at.button[0].click()  # nothing typed
+    at.run()
+    assert not at.exception and not at.success
+    assert any("Email is required" in e.value for e in at.error)
+
+
 def test_the_link_sets_a_new_password_once() -> None:
     user = make_user()
     ask_for_link(user.email)

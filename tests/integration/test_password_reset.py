@@ -50,6 +50,16 @@ def test_request_queues_one_email_with_a_link_to_the_reset_page(store: str) -> N
     assert len(outbox()) == 1  # an unknown address queues nothing
 
 
+@pytest.mark.parametrize("typed", ["", "   ", "forgetful.example.com"])
+def test_a_request_without_an_address_is_refused_and_queues_nothing(store: str, typed: str) -> None:
+    """An empty or mistyped address is told so: "a link is on its way" would send them to wait for it."""
+    make_user(email="forgetful@example.com")
+    with pytest.raises(ValidationFailed) as refused:
+        password_reset.password_reset_request(typed)
+    assert "Email" in refused.value.problems["email"]
+    assert outbox() == []
+
+
 def test_a_rolled_back_request_writes_no_email(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
     make_user(email="rollback@example.com")
 
