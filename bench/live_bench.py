@@ -53,11 +53,16 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from bench.api_bench import DEFAULT_REDIS
+
 os.environ.setdefault("JWT_SECRET", "bench-jwt-secret-0123456789-abcdefghijklmnop")
 os.environ.setdefault("COOKIE_KEY", "bench-cookie-key-0123456789-abcdefghijklmnop")
 os.environ.setdefault("BCRYPT_ROUNDS", "4")
 os.environ["DEMO_MODE"] = "false"
 os.environ.setdefault("BIDS_PER_USER_PER_MINUTE", "1000000")  # measuring bidding, not the per-user limit
+# Each bid counts against that limit where production counts it: in Redis (ops.up runs one). Without
+# REDIS_URL the store would count it, a transaction of its own per bid: a third of a driver's CPU.
+os.environ.setdefault("REDIS_URL", DEFAULT_REDIS)
 
 from bench.streamlit_client import ROOT, Tab, hold_tab, launch_app, rss_mb, wait_healthy
 from data.scratch import scratch_postgres
@@ -342,8 +347,11 @@ def measure(args: argparse.Namespace, url: str, servers: Servers, *, lots: list[
         out["baseline_cpu_pct"] = asyncio.run(cpu_over(servers, args.idle_seconds))
         rss_before = servers.rss_mb()
         hot, spread = lots[0], lots[1:]
-        specs = [(servers.ports[n % args.servers], [hot] if n % 2 == 0 else [spread[(n // 2) % len(spread)]])
-                 for n in range(args.watchers)]
+        out["hot_lot"] = hot
+        # Watcher n: hot or spread by n's parity, its server by n // 2, so each server has both kinds
+        # (by n alone, with two servers, every hot watcher was on the first, every spread one on the other).
+        specs = [(servers.ports[(n // 2) % args.servers],
+                  [hot] if n % 2 == 0 else [spread[(n // 2) % len(spread)]]) for n in range(args.watchers)]
         clients = start_processes(watch_main, [(specs[n::args.clients], token)
                                                  for n in range(args.clients)])
         drivers = start_processes(drive_main, [(Driver(url, bidders[n::args.drivers], lots, n,
@@ -443,6 +451,11 @@ def latencies(seen: list[Any], commits: dict[tuple[int, int], float]) -> list[fl
     return found
 
 
+def watching_only(seen: list[Any], lots: set[int]) -> list[Any]:
+    """What each watcher saw, as if it had watched only `lots`."""
+    return [(port, [lot for lot in watched if lot in lots], *rest) for port, watched, *rest in seen]
+
+
 def lost_and_disordered(seen: list[Any], final: dict[int, int]) -> dict[int, tuple[int, int]]:
     """Per server port: watchers whose last board is not the store's final count, and boards that came
     with a version not above the one before."""
@@ -468,6 +481,9 @@ def summarise(out: dict[str, Any]) -> None:
         commits = {ranks[bid]: committed for bid, committed in out["placed"][rate]}
         found = latencies(out["seen"], commits)
         out[f"lat_{rate}"] = (pct(found, 50), pct(found, 95), pct(found, 99), len(found))
+        for part, lots in (("hot", {out["hot_lot"]}), ("spread", set(final) - {out["hot_lot"]})):
+            part_found = latencies(watching_only(out["seen"], lots), commits)
+            out[f"lat_{rate}_{part}"] = (pct(part_found, 50), pct(part_found, 95))
     out["by_server"] = lost_and_disordered(out["seen"], final)
     out["lost"] = sum(lost for lost, _ in out["by_server"].values())
     out["disordered"] = sum(disordered for _, disordered in out["by_server"].values())
@@ -533,7 +549,10 @@ def report(args: argparse.Namespace, out: dict[str, Any], polling_cpu: float) ->
         print(f"bids {rate}/s ({rate / hot_lot_every(rate):.0f}/s on the hot lot; achieved "
               f"{out[f'rate_{rate}']:.0f}/s accepted, {out[f'refused_{rate}']} refused as outbid by a racing "
               f"driver): commit->watcher p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
-              f"p99 {p99:.0f} ms over {count} deliveries; servers' cpu {out[f'cpu_pct_{rate}']:.1f}% = "
+              f"p99 {p99:.0f} ms over {count} deliveries (p50/p95 on the hot lot "
+              f"{'/'.join(f'{ms:.0f}' for ms in out[f'lat_{rate}_hot'])} ms, on the others "
+              f"{'/'.join(f'{ms:.0f}' for ms in out[f'lat_{rate}_spread'])} ms); "
+              f"servers' cpu {out[f'cpu_pct_{rate}']:.1f}% = "
               f"{out[f'cpu_pct_{rate}'] * 1000 / n:.1f}% per 1,000 watchers; the bench's watcher and bidding "
               f"processes {out[f'bench_cpu_pct_{rate}']:.0f}%; load average {out[f'load_{rate}']}")
     print(f"polling (same run): {polling_cpu * 1000:.0f} ms cpu per lot page rerun (after-run gc off) -> "

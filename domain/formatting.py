@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel.numbers import format_compact_currency, format_currency, format_decimal
 
@@ -53,9 +54,12 @@ def amount_or_none(value: object, *, label: str) -> Decimal | None:
 
 
 def money(amount: Decimal | int | None) -> str:
-    if amount is None:
-        return "—"
-    code = get_settings().currency
+    return "—" if amount is None else _money(amount, get_settings().currency)
+
+
+@lru_cache(maxsize=8192)  # a live board formats its price and last bids on every version: ~1 ms in babel
+def _money(amount: Decimal | int, code: str) -> str:
+    """Equal amounts (350000, 350000.00) are one key and spell the same."""
     whole = Decimal(amount) == Decimal(amount).to_integral_value()
     pattern = "¤#,##,##0" if code == "INR" else "¤#,##0"
     return str(format_currency(amount, code, locale=LOCALES[code], format=None if not whole else pattern,

@@ -1,8 +1,8 @@
 """What an app server process runs beside Streamlit, started from its lifespan (app.py wraps
 `prepare_on_start` with this): the settlement loop where no worker runs (the embedded default, so
 `streamlit run app.py` alone closes lots, expires decisions and reminds), the mailer once SMTP_HOST
-is set, and, under the stack, its
-Prometheus metrics on METRICS_PORT."""
+is set, and, under the stack, its Prometheus metrics on METRICS_PORT. It also sets the garbage
+collector for a server (ops/collector.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 
 from data.settings import get_settings
 from domain.bidding.worker import settlement_loop
+from ops.collector import tune_for_server
 from ops.mailer import mail_loop
 
 Lifespan = Callable[[Any], AbstractAsyncContextManager[None]]
@@ -23,6 +24,7 @@ def with_ops(lifespan: Lifespan) -> Lifespan:
 
     @asynccontextmanager
     async def wrapped(app: Any) -> AsyncIterator[None]:
+        tune_for_server()
         async with lifespan(app):
             if os.environ.get("METRICS_PORT"):
                 from ops.app_metrics import serve_app_metrics

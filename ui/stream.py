@@ -33,7 +33,7 @@ from data.events import LotEvent, UserEvent, decode, encode, lot_events
 from data.types import utcnow
 from domain.accounts import auth
 from domain.bidding.board import lot_board_snapshot
-from domain.bidding.live import RESYNC, Boards, Figures, Hub, Watcher
+from domain.bidding.live import HEARTBEAT, RESYNC, Boards, Figures, Hub, Item, Watcher
 from domain.bidding.settlement import settled_first
 from domain.errors import Forbidden, NotFound, SessionExpired
 from domain.notifications import NotificationView, alerts_after
@@ -42,7 +42,6 @@ from domain.reporting.live_now import LiveNowFeed
 from ui.live_view import PublicBoard, public_board
 from ui.session import COOKIE_NAME
 
-HEARTBEAT_SECONDS = 15.0
 MAX_LOTS = 60  # an auction page's lots; more is not a page anyone reads
 # Past this many open streams a process answers 503 and pages fall back to polling.
 MAX_STREAMS = int(os.environ.get("LIVE_MAX_STREAMS", "5000"))
@@ -121,33 +120,41 @@ class _Tab:
 
 async def _events(watcher: Watcher, tab: _Tab, first: list[PublicBoard | Figures]) -> AsyncIterator[str]:
     try:
-        yield _hello()
-        for said in _first_events(first, tab):
-            yield said
-        for alert in await _alerts(tab):  # what a reconnecting tab missed
-            yield alert
+        yield _hello() + "".join(_first_events(first, tab)) + "".join(await _alerts(tab))  # + what it missed
         while not watcher.dropped:
-            try:  # a timeout scope, not wait_for: that wraps each wait in a task of its own
-                async with asyncio.timeout(HEARTBEAT_SECONDS):
-                    item = await watcher.queue.get()
-            except TimeoutError:
-                yield _hello()
-                continue
+            items = [await watcher.queue.get()]
+            while not watcher.queue.empty():
+                items.append(watcher.queue.get_nowait())
             if watcher.dropped:
                 break  # fell behind, or the server is stopping: the browser reconnects
-            if isinstance(item, Figures):
-                yield _figures_event(item)
-                continue
-            if item is RESYNC or isinstance(item, UserEvent):
-                for alert in await _alerts(tab):
-                    yield alert
-            if isinstance(item, UserEvent):
-                continue
-            for board in await _boards_for(watcher, item):
-                if board.version > tab.seen.get(board.lot_id, -1):
-                    yield _board_event(board, tab)
+            if said := await _said(watcher, tab, items):
+                yield said
     finally:
         _leave(watcher)  # a dropped watcher's stream ends; the browser reconnects with its ids
+
+
+async def _said(watcher: Watcher, tab: _Tab, items: list[Item]) -> str:
+    """Everything queued since the stream last wrote, in one write: a tab that fell behind gets each
+    lot's newest board (versions only grow: a newer board includes every bid of the ones it skips), its
+    new alerts once, the newest figures."""
+    resync = RESYNC in items
+    said = [_hello()] if HEARTBEAT in items else []
+    said += [_figures_event(figures) for figures in
+             {item.name: item for item in items if isinstance(item, Figures)}.values()]
+    if resync or any(isinstance(item, UserEvent) for item in items):
+        said += await _alerts(tab)
+    wanted = None if resync else _newest_by_lot(items)
+    said += [_board_event(board, tab) for board in await _boards_for(watcher, wanted)
+             if board.version > tab.seen.get(board.lot_id, -1)]
+    return "".join(said)
+
+
+def _newest_by_lot(items: list[Item]) -> dict[int, int]:
+    newest: dict[int, int] = {}
+    for item in items:
+        if isinstance(item, LotEvent) and item.version > newest.get(item.lot_id, -1):
+            newest[item.lot_id] = item.version
+    return newest
 
 
 def _first_events(first: list[PublicBoard | Figures], tab: _Tab) -> list[str]:
@@ -171,12 +178,13 @@ def _alert_json(view: NotificationView, unread: int) -> str:
                        "unread": unread})
 
 
-async def _boards_for(watcher: Watcher, item: LotEvent | None) -> list[PublicBoard]:
-    if item is RESYNC:
+async def _boards_for(watcher: Watcher, wanted: dict[int, int] | None) -> list[PublicBoard]:
+    """Each wanted lot's board at that version or newer; `None` after a resync: every lot, read afresh."""
+    if wanted is None:
         boards.forget()
-    wanted = [(lot_id, 0) for lot_id in watcher.lot_ids] if item is None else [(item.lot_id, item.version)]
+        wanted = dict.fromkeys(watcher.lot_ids, 0)
     found = []
-    for lot_id, version in wanted:
+    for lot_id, version in wanted.items():
         try:
             found.append(await boards.at_least(lot_id, version))
         except NotFound:  # a draft again, or gone: nothing public to show

@@ -20,6 +20,16 @@ from data.events import Event, UserEvent
 
 QUEUE_SIZE = 64  # events a watcher may lag behind before it is dropped (it reconnects and resyncs)
 RESYNC = None  # queued instead of an event: "re-read every lot you show", after a lost subscription
+HEARTBEAT_SECONDS = 15.0  # keeps proxies from closing an idle stream
+
+
+class Heartbeat:
+    """Queued to every watcher every HEARTBEAT_SECONDS: "say you are alive". One timer for the
+    process, not one per stream: a timeout around each stream's wait armed and cancelled a timer per
+    event per watcher, and was a third of a server's CPU at 200 bids a second."""
+
+
+HEARTBEAT = Heartbeat()
 
 
 @dataclass(frozen=True)
@@ -31,7 +41,7 @@ class Figures:
     values: dict[str, int]
 
 
-Item = Event | Figures | None
+Item = Event | Figures | Heartbeat | None
 
 
 @dataclass(eq=False)
@@ -45,9 +55,11 @@ class Watcher:
 class Hub:
     """The process's watchers, by lot. `subscribe` refuses past `max_watchers` (the caller answers 503)."""
 
-    def __init__(self, max_watchers: int) -> None:
+    def __init__(self, max_watchers: int, heartbeat_seconds: float = HEARTBEAT_SECONDS) -> None:
         self.max_watchers = max_watchers
+        self.heartbeat_seconds = heartbeat_seconds
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._beating: asyncio.Task[None] | None = None  # held: a loop keeps only weak references to tasks
         self._by_lot: dict[int, set[Watcher]] = {}
         self._by_user: dict[int, set[Watcher]] = {}
         self._watchers: set[Watcher] = set()
@@ -77,6 +89,7 @@ class Hub:
         if loop is not self._loop:  # a (re)started server loop: the streams of an ended one ended with it
             self._forget_everything()
             self._loop = loop
+            self._beating = loop.create_task(self._beat())
         start_feed(self.publish, self.resync_all)  # cheap once running; (re)started for this store
         if self.stopping or len(self._watchers) >= self.max_watchers:
             return None
@@ -122,6 +135,12 @@ class Hub:
                 offer(watcher, event)
         for callback in self._on_lot_change if changed else ():
             callback()
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(self.heartbeat_seconds)
+            for watcher in list(self._watchers):
+                offer(watcher, HEARTBEAT)
 
     def _forget_everything(self) -> None:
         self._watchers.clear()
@@ -201,7 +220,7 @@ class Boards(Generic[T]):
 
     async def _read_shared(self, lot_id: int) -> T:
         pending = self._reading.get(lot_id)
-        if pending is None:
+        if pending is None or pending.get_loop() is not asyncio.get_running_loop():  # or an ended loop's
             pending = asyncio.ensure_future(asyncio.to_thread(self._read, lot_id))
             self._reading[lot_id] = pending
             pending.add_done_callback(lambda _: self._reading.pop(lot_id, None))

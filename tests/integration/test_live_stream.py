@@ -30,7 +30,7 @@ from data.uow import UnitOfWork
 from domain.accounts import auth
 from domain.accounts.security import issue_token
 from domain.bidding import service
-from domain.bidding.live import Hub
+from domain.bidding.live import HEARTBEAT, Boards, Hub
 from domain.permissions import Actor
 from tests.support.factories import live_lot, lot_now, make_user
 from ui import stream
@@ -222,6 +222,29 @@ def test_a_slow_watcher_is_dropped_without_slowing_the_others(store: str) -> Non
         assert slow.dropped and slow.queue.full()
 
     asyncio.run(scenario())
+
+
+def test_a_watcher_behind_by_several_bids_gets_the_newest_board_once_in_one_write(
+        store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stream, "boards", Boards(stream._settled_board))  # reads on this test's own loop
+    lot = live_lot()
+    versions = []
+    for amount in ("350000", "360000", "380000"):
+        place(lot.id, amount)
+        versions.append(lot_now(lot.id).version)
+
+    async def scenario() -> str:
+        hub = Hub(max_watchers=10)
+        hub._loop = asyncio.get_running_loop()  # no store feed: events are published by hand
+        watcher = hub.subscribe([lot.id], user_id=None)
+        assert watcher is not None
+        queued = [LotEvent(lot.id, version) for version in versions] + [HEARTBEAT]
+        return await stream._said(watcher, stream._Tab(0, f"{lot.id}:{versions[0] - 1}", [lot.id]), queued)
+
+    said = asyncio.run(scenario())
+    assert said.count("event: board") == 1 and said.count("event: hello") == 1
+    assert f'"version": {versions[-1]},' in said and '"bid_count": 3,' in said
+    assert said.index("event: hello") < said.index("event: board")
 
 
 def test_a_bid_placed_by_another_process_reaches_this_processs_watchers(store: str, server: str) -> None:

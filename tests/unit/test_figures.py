@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 import pandas as pd
 import pytest
 
 from analytics import figures
-from domain.formatting import money_short, period_label
+from data.settings import get_settings
+from domain.formatting import money, money_short, period_label
 
 
 def weekly_earnings() -> pd.DataFrame:
@@ -67,3 +69,17 @@ def test_period_labels() -> None:
     assert period_label(monday, "day") == "12 Oct"
     assert period_label(monday, "week", with_year=True) == "Week of 12 Oct 2026"
     assert period_label(monday, "month") == "Oct 2026"
+
+
+def test_money_spells_equal_amounts_alike_in_each_currency(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`money` is cached by amount and currency: equal amounts are one key, currencies are not."""
+    assert money(350000) == money(Decimal("350000")) == money(Decimal("350000.00")) == "₹3,50,000"
+    assert money(Decimal("1.5")) == money(Decimal("1.50")) == "₹1.50"
+    monkeypatch.setenv("CURRENCY", "USD")
+    get_settings.cache_clear()
+    try:
+        assert money(Decimal("350000")) == "$350,000"
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert money(Decimal("350000")) == "₹3,50,000"

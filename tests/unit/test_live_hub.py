@@ -40,3 +40,16 @@ def test_a_resync_with_no_server_loop_forgets_the_versions_heard() -> None:
     assert hub.latest(1) == -1
     hear_on_a_server_loop(hub, LotEvent(lot_id=1, version=2))
     assert changes == ["changed", "changed"]
+
+
+def test_every_watcher_hears_a_heartbeat_from_one_timer_for_the_process() -> None:
+    async def scenario() -> None:
+        hub = Hub(max_watchers=10, heartbeat_seconds=0.05)
+        first, second = hub.subscribe([1]), hub.subscribe([], user_id=7)
+        assert first is not None and second is not None
+        for watcher in (first, second):
+            assert await asyncio.wait_for(watcher.queue.get(), 1) is live.HEARTBEAT
+        assert len([task for task in asyncio.all_tasks() if task is not asyncio.current_task()]) == 1
+
+    with ThreadPoolExecutor(1) as server_thread:  # this thread may hold a loop already (Playwright's)
+        server_thread.submit(asyncio.run, scenario()).result(timeout=10)
