@@ -124,6 +124,13 @@ def get_engine() -> Engine:
         return _engine
 
 
+def serves(engine: Engine) -> bool:
+    """Whether `engine` is still this process's store (tests and benches switch stores; a server's
+    never changes). Never builds one, so a background thread may ask."""
+    current = _engine
+    return current is not None and current.url == engine.url
+
+
 def reset_engine() -> None:
     """Close the pool and forget the engine (tests and benches switch stores)."""
     global _engine  # noqa: PLW0603

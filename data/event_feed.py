@@ -8,7 +8,9 @@
   empty) and publishes their current versions. Commits in this process arrive at once anyway through
   the in-process sink; the poll only adds what other processes committed.
 
-Started on first use, never at server start (start-up must not need the store).
+Started on first use, never at server start (start-up must not need the store). A feed ends when the
+process moves to another store (tests do): a late event from the old one would carry lot ids that mean
+other lots in the new one, and its hub would take them as heard already.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Callable
 import psycopg
 from sqlalchemy import Connection, Engine, text
 
-from data.db import get_engine
+from data.db import get_engine, serves
 from data.events import CHANNEL, Event, LotEvent, UserEvent, add_sink, decode
 from data.settings import get_settings
 
@@ -56,8 +58,12 @@ def _listen(engine: Engine, on_events: Callable[[list[Event]], None], on_lost: C
                 failures = 0
                 on_lost()  # whatever was committed before LISTEN took effect: resync from the store
                 for note in conn.notifies():
+                    if not serves(engine):
+                        return  # the process moved to another store: its lots are not these
                     on_events(decode(note.payload))
         except Exception as error:  # the server restarted or the network broke: reconnect, then resync
+            if not serves(engine):
+                return  # and not to a store the process has left (a test's, dropped)
             failures += 1
             # The first failure in a row with its traceback, later ones in a line: a store that stays
             # away (or a dropped database) must not flood the log; retries back off to 30 s.
@@ -82,13 +88,13 @@ def listen_url(engine: Engine) -> str:
 
 def _poll(engine: Engine, on_events: Callable[[list[Event]], None], _on_lost: Callable[[], None]) -> None:
     cursors: tuple[int, int] | None = None
-    while True:
+    while serves(engine):  # until the process moves to another store: its lot ids are not these
         try:
             with engine.connect() as conn:
                 tops = tuple(int(top) for top in conn.execute(_LAST_CHANGE).one())
                 events = [] if cursors is None else _new_since(conn, cursors, (tops[0], tops[1]))
             cursors = (tops[0], tops[1])  # below them at start, or an emptied store: from its end
-            if events:
+            if events and serves(engine):
                 on_events(events)
         except Exception:
             log.warning("board-event poll failed; retrying", exc_info=True)

@@ -3,12 +3,16 @@ PostgreSQL) to every listening connection."""
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 
 import psycopg
 import pytest
 
+from data import event_feed
+from data.db import get_engine, make_engine, use_database
 from data.events import CHANNEL, Event, LotEvent, UserEvent, add_sink, decode, remove_sink
 from data.settings import get_settings
 from data.uow import UnitOfWork
@@ -93,3 +97,25 @@ def test_postgres_notifies_other_connections_only_at_commit(store: str) -> None:
         payloads = [decode(n.payload) for n in listener.notifies(timeout=2, stop_after=1)]
     assert payloads == [[LotEvent(lot.id, lot_now(lot.id).version)]]
     assert lot_now(lot.id).bid_count == 1
+
+
+def test_a_feed_ends_once_the_process_serves_another_store(store: str) -> None:
+    """Tests move a process from store to store, and lot ids restart in each: a late event of the old
+    one would name another lot of the new one (and make the hub take its next version as heard)."""
+    engine, url = get_engine(), get_settings().url
+    heard: list[Event] = []
+    feed = threading.Thread(target=event_feed._listen if store == "postgresql" else event_feed._poll,
+                            args=(engine, heard.extend, lambda: None), daemon=True)
+    feed.start()
+    time.sleep(0.5)  # listening, or polling from the change log's end
+    use_database(None)  # the process leaves this store
+    old = make_engine(url)
+    try:
+        if store == "postgresql":
+            with old.connect() as conn:  # wakes the listener with an event of the store it left
+                conn.exec_driver_sql(f"SELECT pg_notify('{CHANNEL}', '1:99')")
+                conn.commit()
+        feed.join(5)
+    finally:
+        old.dispose()
+    assert not feed.is_alive() and heard == []
