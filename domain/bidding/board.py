@@ -6,9 +6,11 @@ API's board, the live stream) asks for settlement by name first (`settlement.set
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
@@ -133,7 +135,8 @@ def _read_board(lot_id: int, now: datetime) -> LotBoard:
         if lot is None or lot.auction_status == AuctionStatus.DRAFT:
             raise NotFound("No such lot.")
         state = LotState(lot.starting_price, lot.reserve_price, lot.current_price, lot.leader_id)
-        history = [HistoryLine(*line) for line in store.execute(_HISTORY, {"lot_id": lot_id})]
+        lines: Iterable[Any] = store.execute(_HISTORY, {"lot_id": lot_id})  # ids typed optional: never None
+        history = [HistoryLine(*line) for line in lines]
         return LotBoard(
             lot.id, lot.lot_number, lot.auction_id, lot.auction_title, lot.dealer_id, lot.dealer_user_id,
             lot.car_id, f"{lot.year} {lot.make} {lot.model} {lot.variant}".strip(), list(lot.photos),
