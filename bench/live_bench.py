@@ -537,9 +537,10 @@ def report(args: argparse.Namespace, out: dict[str, Any], polling_cpu: float) ->
     push_per_core = n / (max(out["idle_cpu_pct"], floor) / 100)  # at most this many: never divide by 0
     busy_per_core = n / (max(out["cpu_pct_20"], floor) / 100)
     polling_per_core = 2.0 / polling_cpu
-    print(f"live_bench commit={commit()} watchers={n} on {args.servers} app servers (alternating), half on "
-          f"one hot lot, half over {args.lots - 1} lots; each holds a Streamlit session on the lot page and "
-          f"its /live stream; {args.clients} watcher processes, {args.drivers} bidding processes")
+    print(f"live_bench commit={commit()} watchers={n} on {args.servers} app servers, half on one hot lot, "
+          f"half over {args.lots - 1} lots, each server with half of each; each holds a Streamlit session "
+          f"on the lot page and its /live stream; {args.clients} watcher processes, {args.drivers} bidding "
+          "processes")
     print(f"connect: {out['connect_s']:.0f} s for every session's first page run and every stream")
     print(f"idle: servers' cpu {out['idle_cpu_pct']:.2f}% of a core = {idle_per_1000:.2f}% per 1,000 "
           f"watchers (the same servers with no watcher: {out['baseline_cpu_pct']:.2f}%); memory "
