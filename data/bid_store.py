@@ -17,6 +17,7 @@ their column types), and each bid only binds its values.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -124,6 +125,14 @@ def _bound(values: dict[str, Any]) -> dict[str, Any]:
 _PREFIX = "v_"
 _LOT, _BIDDER, _KEY = _param("lot_id", Integer), _param("bidder_id", Integer), _param("key", String)
 _earlier = _bids.alias("earlier")
+# An earlier submission with the same key, as LotForBid names its columns.
+_EARLIER_FIELDS = {"earlier_bid_id": "id", "earlier_lot_id": "lot_id", "earlier_price": "price_after",
+                   "earlier_leader": "leader_after", "earlier_fingerprint": "fingerprint"}
+_NO_EARLIER: dict[str, Any] = dict.fromkeys(_EARLIER_FIELDS)
+
+
+def _earlier_columns(bids: Any) -> list[Any]:
+    return [bids.c[column].label(field) for field, column in _EARLIER_FIELDS.items()]
 
 
 def ladder_as_text() -> Any:
@@ -149,10 +158,8 @@ _LOCK_QUERY = (
            _auctions.c.status.label("auction_status"), _auctions.c.starts_at, _auctions.c.latest_end_at,
            _auctions.c.soft_close_window_s, _auctions.c.soft_close_extension_s,
            _dealers.c.id.label("dealer_id"), _dealers.c.user_id.label("dealer_user_id"),
-           _users.c.status.label("bidder_status"), _earlier.c.id.label("earlier_bid_id"),
-           _earlier.c.lot_id.label("earlier_lot_id"), _earlier.c.price_after.label("earlier_price"),
-           _earlier.c.leader_after.label("earlier_leader"),
-           _earlier.c.fingerprint.label("earlier_fingerprint"), ladder_as_text().label("ladder"))
+           _users.c.status.label("bidder_status"), *_earlier_columns(_earlier),
+           ladder_as_text().label("ladder"))
     .select_from(
         _lots.join(_auctions, _auctions.c.id == _lots.c.auction_id)
         .join(_cars, _cars.c.id == _lots.c.car_id)
@@ -181,9 +188,7 @@ def lot_for_bid(conn: Connection, lot_id: int, bidder_id: int, key: str) -> LotF
 
 
 _EARLIER_QUERY = (
-    select(_bids.c.id.label("earlier_bid_id"), _bids.c.lot_id.label("earlier_lot_id"),
-           _bids.c.price_after.label("earlier_price"), _bids.c.leader_after.label("earlier_leader"),
-           _bids.c.fingerprint.label("earlier_fingerprint"))
+    select(*_earlier_columns(_bids))
     .where(_bids.c.bidder_id == _BIDDER, _bids.c.idempotency_key == _KEY))
 
 
@@ -193,6 +198,31 @@ def earlier_submission(conn: Connection, bidder_id: int, key: str) -> dict[str, 
     transaction waited for it, which the lock query's snapshot cannot."""
     row = conn.execute(_EARLIER_QUERY, _bound({"bidder_id": bidder_id, "key": key})).first()
     return None if row is None else row._asdict()
+
+
+_BIDDERS_QUERY = (
+    select(_users.c.id.label("bidder_id"), _users.c.status.label("bidder_status"),
+           _earlier.c.idempotency_key.label("key"), *_earlier_columns(_earlier))
+    .select_from(_users.outerjoin(_earlier, and_(
+        _earlier.c.bidder_id == _users.c.id,
+        _earlier.c.idempotency_key.in_(bindparam(f"{_PREFIX}keys", expanding=True)))))
+    .where(_users.c.id.in_(bindparam(f"{_PREFIX}bidders", expanding=True))))
+
+
+Ask = tuple[int, str]  # (bidder, submission key)
+
+
+def bidders_for_bids(conn: Connection, asks: Sequence[Ask]) -> dict[Ask, dict[str, Any]]:
+    """For each (bidder, key): the bidder's status and their earlier submission with that key, in
+    LotForBid's field names. One query for a whole batch, made with the lot already locked: on
+    PostgreSQL it sees every submission committed before the lock was granted."""
+    rows = conn.execute(_BIDDERS_QUERY, _bound({"bidders": sorted({bidder for bidder, _ in asks}),
+                                                "keys": sorted({key for _, key in asks})})).all()
+    status = {row.bidder_id: row.bidder_status for row in rows}
+    earlier = {(row.bidder_id, row.key): row._asdict() for row in rows if row.earlier_bid_id is not None}
+    return {ask: {"bidder_status": status.get(ask[0]),
+                  **{field: earlier.get(ask, _NO_EARLIER)[field] for field in _EARLIER_FIELDS}}
+            for ask in asks}
 
 
 def lock_lot(session: Session, lot_id: int) -> tuple[Lot, Auction, Dealer] | None:
@@ -355,6 +385,7 @@ def bid_statements_warm(engine: Engine) -> None:
                                                   _AUDIT_ENTRY]
     with engine.connect() as conn:
         conn.execute(_LOCK_QUERY, params)
+        conn.execute(_BIDDERS_QUERY, _bound({"bidders": [0], "keys": ["warm-up"]}))
         for statement in writes:
             try:
                 conn.execute(statement, params)
