@@ -7,9 +7,10 @@ bumped (the live boards' compare-and-set and event id), a change-log row is appe
 follows the store) and the lot is noted, so its `{lot_id, version}` is announced at commit
 (data/events.py). A rule added there (a notification hook, say) reaches every path.
 
-The bid itself is the one exception to "one statement per call": on PostgreSQL it is a single statement
-of chained CTEs (data/bid_store.py), which takes its lot update from `bid_applied` here and writes the
-lot's change-log row in the same statement; it then calls `lots_changed(..., logged=True)`.
+The bids are the one exception to "one statement per call": on PostgreSQL a batch of bids on one lot is
+a single statement of chained CTEs (data/bid_store.py), which takes its lot update from `bid_applied`
+here and writes the lot's change-log row in the same statement; it then calls
+`lots_changed(..., logged=True)`.
 
 All writes are Core UPDATEs (never ORM attribute changes), each bumping `version` once; a `Lot` the
 session has loaded is expired, so whoever holds it reads the new state on next access.
@@ -66,12 +67,12 @@ def _write(session: Session, *where: Any, **values: Any) -> list[int]:
 
 
 def bid_applied(*, lot: Any, price: Any, leader: Any, leader_max: Any, ends_at: Any, extended: Any,
-                bidders_added: Any) -> Any:
-    """The lot after an accepted bid, as a statement of bound parameters (built once, at import, by the
-    bid path, which runs it inside its single statement)."""
+                bids_added: Any, bidders_added: Any) -> Any:
+    """The lot after a batch of accepted bids, as a statement of bound parameters (built once, at import,
+    by the bid path, which runs it inside its single statement)."""
     return (update(_lots).where(_lots.c.id == lot)
             .values(current_price=price, leader_id=leader, leader_max=leader_max, ends_at=ends_at,
-                    extended=extended, bid_count=_lots.c.bid_count + 1,
+                    extended=extended, bid_count=_lots.c.bid_count + bids_added,
                     bidder_count=_lots.c.bidder_count + bidders_added, **_NEXT_VERSION))
 
 

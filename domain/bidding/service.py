@@ -4,30 +4,30 @@
 PostgreSQL, an immediate transaction on SQLite: data/bid_store.py), checks the bidder and the clock, asks
 the pure rules what happens, and writes the lot, the bid, the counters, the notification, the audit entry
 and the change log together (one statement on PostgreSQL), then commits: the lot stays locked for three
-round trips. A resubmitted form (the same idempotency key) returns the first answer and places nothing
-twice: the lock query finds the earlier bid, and the bids' unique key catches a double click that
-commits while the second copy waits for the lock (or, if the rules refuse the copy, a fresh look does:
-resubmission.py).
+round trips. Bids on one lot that arrive together share one transaction (combiner.py, `_LockedBatch`):
+the lot is read once, each bid is decided in turn against the lot as the bids before it left it, and the
+accepted ones are written together. A resubmitted form (the same idempotency key) returns the first
+answer and places nothing twice: the lock query finds the earlier bid, and the bids' unique key catches a
+double click that commits while the second copy waits for the lock (or, if the rules refuse the copy, a
+fresh look does: resubmission.py); a copy in the same batch as its twin is answered as the twin.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from data.bid_store import (
     Ask,
     BidWrite,
     LotForBid,
-    bid_write,
+    bid_writes,
     bidders_for_bids,
-    earlier_submission,
     insert_once,
     lot_for_bid,
 )
@@ -119,22 +119,28 @@ def _alone(request: _BidRequest) -> BidReceipt | BaseException:
 
 
 def _in_one_transaction(requests: list[_BidRequest]) -> list[BidReceipt | BaseException]:
-    """Each bid in turn, under one lock and one commit. A refused bid writes nothing, so the others
-    stand; a store error (the bids' unique key included) rolls the whole batch back."""
-    answers: list[BidReceipt | BaseException] = []
-    outbid = _Outbid()
+    """Each bid decided in turn under one lock, the accepted ones written together, one commit. A refused
+    bid writes nothing, so the others stand; a store error (the bids' unique key included) rolls the
+    whole batch back."""
     with UnitOfWork() as uow:
         batch = _LockedBatch(uow.session.connection(), requests)
-        for request in requests:
-            try:
-                answers.append(_place(uow.session, request, batch, outbid))
-            except DomainError as refusal:
-                answers.append(refusal)
-        if outbid.messages:  # the notes are raw SQL (the bids' own statements): their push and email follow
-            after_notices(uow.session, Kind.OUTBID, requests[0].lot_id, outbid.messages, now=outbid.now)
+        answers = [_answer(batch, request) for request in requests]
+        writes = list(batch.written.values())
+        ids = dict(zip(batch.written, bid_writes(uow.session, writes), strict=True)) if writes else {}
+        displaced, now = batch.displaced()
+        if displaced:  # the notes are raw SQL (the bids' own statement): their push and email follow
+            after_notices(uow.session, Kind.OUTBID, requests[0].lot_id, displaced, now=now)
         hooks.inside_bid_transaction(requests[0].lot_id)
         uow.commit()
-    return answers
+    return [replace(answer.receipt, bid_id=ids[answer.ask]) if isinstance(answer, _Placed) else answer
+            for answer in answers]
+
+
+def _answer(batch: _LockedBatch, request: _BidRequest) -> _Placed | BidReceipt | BaseException:
+    try:
+        return _place(batch, request)
+    except DomainError as refusal:
+        return refusal
 
 
 _lot_batches: Combiner[_BidRequest, BidReceipt] = Combiner(_place_batch, limit=BATCH_LIMIT)
@@ -152,71 +158,81 @@ def _key(key: str) -> str:
     return key
 
 
-@dataclass
-class _Outbid:
-    """The bidders a batch displaced and what each was told last: told together before it commits, so
-    the batch asks about their emails once while it holds the lot's lock, not once a bid."""
+@dataclass(frozen=True)
+class _Placed:
+    """An accepted bid's answer (or its double click's, in the same batch), until the batch's write gives
+    the bid its id."""
 
-    messages: dict[int, str] = field(default_factory=dict)
-    now: datetime | None = None
+    ask: Ask
+    receipt: BidReceipt  # bid_id: 0 until then
 
 
 class _LockedBatch:
     """A batch's lot, read and locked by its first bid and then carried forward in Python as each bid
-    writes, so the bids after it cost no read of the lot: one query, made once the lock is held, reads
-    their bidders' status and earlier submissions instead."""
+    is decided, so the bids after it cost no read of the lot: one query, made once the lock is held,
+    reads their bidders' status and earlier submissions instead. The accepted bids wait in `written`,
+    in order, for one write."""
 
     def __init__(self, conn: Connection, requests: list[_BidRequest]) -> None:
-        self._conn, self._requests = conn, requests
+        self.conn, self._requests = conn, requests
         self._lot: LotForBid | None = None
         self._bidders: dict[Ask, dict[str, Any]] = {}
-        self._asked: set[Ask] = set()
+        self.written: dict[Ask, BidWrite] = {}
 
     def lot_for(self, request: _BidRequest) -> tuple[LotForBid | None, bool]:
         """The lot as this bid finds it, and whether its earlier submission was read before the lock
         was granted (then a refusal must look again: resubmission.py)."""
         ask = (request.actor.id, request.key)
-        again, self._asked = ask in self._asked, self._asked | {ask}
         if self._lot is None:
-            self._lot = lot_for_bid(self._conn, request.lot_id, *ask)
+            self._lot = lot_for_bid(self.conn, request.lot_id, *ask)
             others = [(later.actor.id, later.key) for later in self._requests[1:]]
-            self._bidders = bidders_for_bids(self._conn, others) if self._lot and others else {}
+            self._bidders = bidders_for_bids(self.conn, others) if self._lot and others else {}
             return self._lot, True
-        if again:  # sent twice in one batch: its twin may have been written a moment ago
-            earlier = earlier_submission(self._conn, *ask) or {}
-            return replace(self._lot, **{**self._bidders[ask], **earlier}), False
-        return replace(self._lot, **self._bidders[ask]), False
+        lot = replace(self._lot, **self._bidders[ask])
+        twin = self.written.get(ask)  # sent twice in one batch: answered as its twin, whose id is to come
+        if twin is not None:
+            lot = replace(lot, earlier_bid_id=0, earlier_lot_id=twin.lot_id, earlier_price=twin.price,
+                          earlier_leader=twin.leader_id, earlier_fingerprint=twin.fingerprint)
+        return lot, False
 
-    def wrote(self, write: BidWrite) -> None:
+    def write(self, ask: Ask, write: BidWrite) -> None:
         assert self._lot is not None
+        self.written[ask] = write
         self._lot = replace(self._lot, current_price=write.price, leader_id=write.leader_id,
                             leader_max=write.leader_max, ends_at=write.ends_at, extended=write.extended)
 
+    def displaced(self) -> tuple[dict[int, str], datetime | None]:
+        """The bidders the batch displaced and what each was told last: told together before it commits,
+        so the batch asks about their emails once while it holds the lot's lock, not once a bid."""
+        told, now = {}, None
+        for write in self.written.values():
+            if write.outbid_user is not None:
+                told[write.outbid_user], now = write.outbid_message or "", write.now
+        return told, now
 
-def _place(session: Session, request: _BidRequest, batch: _LockedBatch, outbid: _Outbid) -> BidReceipt:
-    """One bid, inside the caller's transaction: the lot is locked by the first of the batch."""
-    actor, conn = request.actor, session.connection()
+
+def _place(batch: _LockedBatch, request: _BidRequest) -> _Placed | BidReceipt:
+    """One bid, inside the batch's transaction: the lot is locked by the first of the batch."""
+    actor, ask = request.actor, (request.actor.id, request.key)
     lot, read_before_lock = batch.lot_for(request)
     lot = _checked_bidder(lot, actor, request.fingerprint)
     if lot.earlier_bid_id is not None:
-        return _repeated(lot, actor.id)
+        repeated = _repeated(lot, actor.id)
+        return _Placed(ask, repeated) if ask in batch.written else repeated
     now = request.now or utcnow()
     try:
         _check_open(lot, now)
         decision, write = _decide(lot, request, now)
     except DomainError:
-        twin = (twin_committed_meanwhile(conn, lot, actor.id, request.key, request.fingerprint)
+        twin = (twin_committed_meanwhile(batch.conn, lot, actor.id, request.key, request.fingerprint)
                 if read_before_lock else None)
         if twin is None:
             raise
         return _repeated(twin, actor.id)
-    bid_id = bid_write(session, write)
-    batch.wrote(write)
-    if write.outbid_user is not None:
-        outbid.messages[write.outbid_user] = write.outbid_message or ""
-        outbid.now = write.now
-    return BidReceipt(bid_id, decision.outcome, write.price, write.leader_id == actor.id,
-                      minimum_bid(decision.state, _ladder(lot)), write.ends_at, write.ends_at > lot.ends_at)
+    batch.write(ask, write)
+    return _Placed(ask, BidReceipt(0, decision.outcome, write.price, write.leader_id == actor.id,
+                                   minimum_bid(decision.state, _ladder(lot)), write.ends_at,
+                                   write.ends_at > lot.ends_at))
 
 
 def _decide(lot: LotForBid, request: _BidRequest, now: datetime) -> tuple[Decision, BidWrite]:

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
-from sqlmodel import select
+from sqlmodel import col, select
 
 from data.db import get_engine
-from data.models import Bid
+from data.models import AuditLog, Bid, Notification
 from data.uow import UnitOfWork
 from domain.bidding import hooks, service
 from domain.bidding.rules import BidTooLow, Outcome
@@ -98,10 +98,19 @@ def test_a_batch_reads_its_lot_once_and_each_bid_sees_the_bids_before_it(
     assert again.repeated and again.bid_id == first.bid_id and again.price == first.price
     assert isinstance(too_low, BidTooLow) and too_low.minimum == Decimal(344_000)
     now = lot_now(lot.id)
-    assert (now.current_price, now.leader_id, now.bid_count) == (Decimal(342_000), asha.id, 3)
+    assert (now.current_price, now.leader_id, now.bid_count, now.bidder_count) == (
+        Decimal(342_000), asha.id, 3, 3)
     with UnitOfWork(write=False) as uow:
-        assert len(uow.session.exec(select(Bid).where(Bid.lot_id == lot.id)).all()) == 3
+        placed = uow.session.exec(select(Bid).where(Bid.lot_id == lot.id).order_by(col(Bid.id))).all()
+        told = uow.session.exec(select(Notification.user_id).where(Notification.lot_id == lot.id)).all()
+        audited = uow.session.exec(select(AuditLog.actor_id).where(AuditLog.action == "bid_place",
+                                                                    AuditLog.entity_id == lot.id)).all()
+    assert [(bid.bidder_id, bid.price_after) for bid in placed] == [
+        (opener.id, Decimal(300_000)), (asha.id, Decimal(302_000)), (ben.id, Decimal(342_000))]
+    assert told == [opener.id] and sorted(audited) == sorted([opener.id, asha.id, ben.id])
 
     lot_reads = [sql for sql in statements if " AS ladder" in sql]  # the lock query (data/bid_store.py)
     bidder_reads = [sql for sql in statements if "idempotency_key IN" in sql]
+    bid_writes = [sql for sql in statements if "INSERT INTO bids" in sql]
     assert len(lot_reads) == 1 and len(bidder_reads) == 1
+    assert len(bid_writes) == (1 if store == "postgresql" else 2)  # PostgreSQL: the batch in one statement
