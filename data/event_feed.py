@@ -1,9 +1,8 @@
 """This process's one subscription to board events committed by ANY process on the store.
 
-- PostgreSQL: one thread holds one connection that LISTENs (data/events.py sends NOTIFY after each
-  commit). When the connection drops, the thread reconnects and reports `lost`: events sent meanwhile
-  are gone, so watchers must resync from the store. Every two seconds it also sweeps the change log for
-  changes whose NOTIFY never came (`_Sweep`).
+- PostgreSQL: one thread holds one connection that LISTENs (data/events.py sends NOTIFY in the
+  committing transaction). When the connection drops, the thread reconnects and reports `lost`:
+  events sent meanwhile are gone, so watchers must resync from the store.
 - SQLite: several Streamlit processes may share one file and there is no NOTIFY, so one thread per
   process reads the change log's new `lots` rows every 250 ms (an indexed primary-key range, usually
   empty) and publishes their current versions. Commits in this process arrive at once anyway through
@@ -30,7 +29,6 @@ from data.settings import get_settings
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.25
-SWEEP_SECONDS = 2.0  # PostgreSQL: how often the listener sweeps the change log (`_Sweep`)
 _started: dict[str, threading.Thread] = {}
 _start_lock = threading.Lock()
 
@@ -51,7 +49,7 @@ def start_feed(on_events: Callable[[list[Event]], None], on_lost: Callable[[], N
 
 
 def _listen(engine: Engine, on_events: Callable[[list[Event]], None], on_lost: Callable[[], None]) -> None:
-    url, sweep = listen_url(engine), _Sweep()
+    url = listen_url(engine)
     failures = 0
     while True:
         try:
@@ -59,13 +57,10 @@ def _listen(engine: Engine, on_events: Callable[[list[Event]], None], on_lost: C
                 conn.execute(f"LISTEN {CHANNEL}")
                 failures = 0
                 on_lost()  # whatever was committed before LISTEN took effect: resync from the store
-                while serves(engine):  # else the process moved to another store: its lots are not these
-                    for note in conn.notifies(timeout=SWEEP_SECONDS):
-                        if not serves(engine):
-                            return
-                        on_events(decode(note.payload))
-                    sweep(engine, on_events)
-                return
+                for note in conn.notifies():
+                    if not serves(engine):
+                        return  # the process moved to another store: its lots are not these
+                    on_events(decode(note.payload))
         except Exception as error:  # the server restarted or the network broke: reconnect, then resync
             if not serves(engine):
                 return  # and not to a store the process has left (a test's, dropped)
@@ -106,37 +101,11 @@ def _poll(engine: Engine, on_events: Callable[[list[Event]], None], _on_lost: Ca
         time.sleep(POLL_SECONDS)
 
 
-class _Sweep:
-    """The listener's safety net. NOTIFY follows each commit (data/events.py), so a process that dies in
-    between leaves a change no event announced. Every SWEEP_SECONDS the listener reads the lots of the
-    change log's rows written between its last two sweeps (at least one sweep old: their transactions,
-    milliseconds long, have committed) and publishes their versions; those it heard of already change
-    nothing (the hub keeps the newest version per lot). Lots only: a lost alert's notification is still
-    in the user's list, where their next page shows it."""
-
-    def __init__(self) -> None:
-        self._older: int | None = None  # the change log's top at the sweep before last, and at the last
-        self._newer: int | None = None
-
-    def __call__(self, engine: Engine, on_events: Callable[[list[Event]], None]) -> None:
-        with engine.connect() as conn:
-            top = int(conn.execute(_LAST_CHANGE).one()[0])
-            older, newer = self._older, self._newer
-            events = [] if older is None or newer is None else _lot_changes(conn, older, newer)
-        self._older, self._newer = newer, top
-        if events and serves(engine):
-            on_events(events)
-
-
-def _lot_changes(conn: Connection, after: int, upto: int) -> list[Event]:
-    if upto <= after:
-        return []
-    rows = conn.execute(_NEW_LOT_CHANGES, {"cursor": after, "top": upto}).all()
-    return [LotEvent(int(lot), int(version)) for lot, version in rows]
-
-
 def _new_since(conn: Connection, cursors: tuple[int, int], tops: tuple[int, int]) -> list[Event]:
-    events = _lot_changes(conn, cursors[0], tops[0])
+    events: list[Event] = []
+    if tops[0] > cursors[0]:
+        rows = conn.execute(_NEW_LOT_CHANGES, {"cursor": cursors[0], "top": tops[0]}).all()
+        events += [LotEvent(int(lot), int(version)) for lot, version in rows]
     if tops[1] > cursors[1]:
         users = conn.execute(_NEW_NOTIFIED, {"cursor": cursors[1], "top": tops[1]}).scalars()
         events += [UserEvent(int(user)) for user in users]

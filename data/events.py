@@ -5,11 +5,9 @@ flush and `record_change`; the bid fast path, which writes its change-log rows i
 itself). Just before commit the touched lots' versions are read inside the transaction (the rows are
 locked by our own writes, so these are the versions being committed), and:
 
-- in this process the events go to the local sinks after commit (on rollback they are dropped);
-- on PostgreSQL a `pg_notify` follows the commit, in a statement of its own, for every other process
-  (`notify_other_processes` says why not inside the transaction). Listeners order a lot's events by
-  version, not by arrival, and sweep the change log for what a process that died before its NOTIFY
-  could not send (data/event_feed.py).
+- on PostgreSQL a `pg_notify` is sent in the same transaction: the server delivers it to every
+  listener at commit and never on rollback, in commit order;
+- in this process the events go to the local sinks after commit (on rollback they are dropped).
 
 Payloads are ids and versions only ("12:40,13:7,u5"): NOTIFY caps a payload at 8,000 bytes and a board
 is always read from the store, never from the event. "u5" says user 5 got a notification in this
@@ -25,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, event, select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session as SASession
 from sqlmodel import col
 
@@ -100,44 +98,40 @@ def lot_events(events: Iterable[Event]) -> list[LotEvent]:
 
 
 @event.listens_for(SASession, "before_commit")
-def _versions_in_transaction(session: SASession) -> None:
+def _announce_in_transaction(session: SASession) -> None:
     session.flush()  # flushed ORM changes note their lots (data/uow.py) before we read versions
     ids = sorted(session.info.pop(_TOUCHED, None) or ())
     users = [UserEvent(user) for user in sorted(session.info.pop(_USERS, None) or ())]
     if not ids and not users:
         return
-    rows = session.execute(select(col(Lot.id), col(Lot.version)).where(col(Lot.id).in_(ids))) if ids else ()
-    session.info[_PENDING] = [*(LotEvent(int(lot_id or 0), int(version)) for lot_id, version in rows), *users]
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres and len(ids) + len(users) <= _PER_NOTIFY:
+        payload = session.execute(_READ_AND_NOTIFY, {"ids": ids, "users": encode(users),
+                                                     "channel": CHANNEL}).scalar()  # one trip
+        session.info[_PENDING] = decode(payload or "")
+        return
+    query = select(col(Lot.id), col(Lot.version)).where(col(Lot.id).in_(ids))
+    rows = session.execute(query)
+    events: list[Event] = [*(LotEvent(int(lot_id or 0), int(version)) for lot_id, version in rows), *users]
+    if postgres:
+        for start in range(0, len(events), _PER_NOTIFY):
+            session.execute(text("SELECT pg_notify(:channel, :payload)"),
+                            {"channel": CHANNEL, "payload": encode(events[start:start + _PER_NOTIFY])})
+    session.info[_PENDING] = events
+
+
+# The bid path's commit pays one round trip for this, not two: read the versions and notify at once.
+_READ_AND_NOTIFY = text(
+    "WITH p AS (SELECT concat_ws(',', (SELECT string_agg(id::text || ':' || version::text, ',') FROM lots "
+    "WHERE id = ANY(CAST(:ids AS integer[]))), NULLIF(:users, '')) AS payload) "
+    "SELECT payload FROM p, LATERAL (SELECT pg_notify(:channel, payload)) AS sent WHERE payload <> ''")
 
 
 @event.listens_for(SASession, "after_commit")
 def _deliver_after_commit(session: SASession) -> None:
     events = session.info.pop(_PENDING, None)
-    if not events:
-        return
-    publish_locally(events)
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        notify_other_processes(bind.engine, events)
-
-
-def notify_other_processes(engine: Engine, events: list[Event]) -> None:
-    """NOTIFY, sent after the commit in a statement of its own. Sent inside the transaction, it would be
-    delivered at commit and never on rollback, but PostgreSQL then holds a database-wide lock from it to
-    the end of the commit, WAL flush included: every notifying commit waits for the one before it
-    (pgbench, a one-row update: 4,000 commits a second with NOTIFY inside, 8,500 with it after, 11,600
-    with none). A process that dies between its commit and this loses only the push: the listeners'
-    sweep (data/event_feed.py) finds the change in the change log a few seconds later."""
-    try:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for start in range(0, len(events), _PER_NOTIFY):
-                payload = encode(events[start:start + _PER_NOTIFY])
-                conn.execute(_NOTIFY, {"channel": CHANNEL, "payload": payload})
-    except Exception as error:  # the commit stands; the sweep delivers what this could not
-        log.warning("board events not sent (%s); the listeners' sweep will find them", error)
-
-
-_NOTIFY = text("SELECT pg_notify(:channel, :payload)")
+    if events:
+        publish_locally(events)
 
 
 @event.listens_for(SASession, "after_rollback")

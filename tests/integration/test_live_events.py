@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from data import event_feed, events
+from data import event_feed
 from data.db import get_engine, make_engine, use_database
 from data.events import CHANNEL, Event, LotEvent, UserEvent, add_sink, decode, remove_sink
 from data.settings import get_settings
@@ -119,27 +119,3 @@ def test_a_feed_ends_once_the_process_serves_another_store(store: str) -> None:
     finally:
         old.dispose()
     assert not feed.is_alive() and heard == []
-
-
-def test_a_change_whose_notify_never_came_reaches_listeners_through_the_sweep(
-        store: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """NOTIFY follows the commit: a process that dies in between leaves the change in the store only.
-    The listener's sweep of the change log announces it a sweep or two later."""
-    if store != "postgresql":
-        pytest.skip("the SQLite feed polls the change log itself")
-    lot = live_lot()
-    monkeypatch.setattr(event_feed, "SWEEP_SECONDS", 0.2)
-    heard: list[Event] = []
-    feed = threading.Thread(target=event_feed._listen, args=(get_engine(), heard.extend, lambda: None),
-                            daemon=True)
-    feed.start()
-    time.sleep(0.5)  # listening, and swept once at least: the sweep starts from the change log's end
-    monkeypatch.setattr(events, "notify_other_processes", lambda *_: None)  # died right after commit
-    bid(lot.id, "350000")
-    announced = LotEvent(lot.id, lot_now(lot.id).version)
-    deadline = time.monotonic() + 5
-    while announced not in heard and time.monotonic() < deadline:
-        time.sleep(0.05)
-    use_database(None)  # ends the feed (it serves this store no more)
-    feed.join(5)
-    assert announced in heard
