@@ -43,6 +43,7 @@ from sqlalchemy import (
     insert,
     literal,
     select,
+    true,
     union_all,
     update,
 )
@@ -53,6 +54,7 @@ from sqlalchemy.orm import Session as SASession
 from sqlmodel import Session, SQLModel, col
 from sqlmodel import select as orm_select
 
+from data.events import CHANNEL, LotEvent, UserEvent, announced, encode
 from data.lot_store import bid_applied, lots_changed
 from data.models import (
     Auction,
@@ -371,9 +373,16 @@ def _postgres_write(bids: Any) -> Any:
                   change("bids", bid.c.id, "insert").select_from(bid),
                   change("auctions", auction.c.id, "update").select_from(auction)))
     added = select(func.count()).select_from(first).scalar_subquery()
-    return select(bid.c.id, bid.c.bidder_id, bid.c.idempotency_key).add_cte(
-        first, joined, _lot_update(added).cte("lot"), _car_update().cte("car"), auction, notes.cte("note"),
-        audit.cte("audit"), changes.cte("changes"))
+    lot = _lot_update(added).returning(_lots.c.version).cte("lot")
+    # The boards' event, sent by this statement rather than one of its own before the commit
+    # (data/events.py `announced`): PostgreSQL delivers it at commit, never on rollback.
+    event = func.concat_ws(",", cast(_LOT, String) + ":" + cast(lot.c.version, String),
+                           func.nullif(_param("displaced", String), ""))
+    announced = select(lot.c.version, func.pg_notify(literal(CHANNEL), event).label("sent")).cte("announced")
+    return (select(bid.c.id, bid.c.bidder_id, bid.c.idempotency_key, announced.c.version)
+            .select_from(bid.join(announced, true()))
+            .add_cte(first, joined, _car_update().cte("car"), auction, notes.cte("note"), audit.cte("audit"),
+                     changes.cte("changes")))
 
 
 _POSTGRES_WRITE_ONE, _POSTGRES_WRITE_MANY = _postgres_write(_one_bid()), _postgres_write(_many_bids())
@@ -398,8 +407,12 @@ def bid_writes(session: SASession, writes: Sequence[BidWrite]) -> list[int]:
             params.update(_bound({f"each_{name}": [_each(write, name) for write in writes]
                                   for name in _EACH_BID}))
             statement = _POSTGRES_WRITE_MANY
-        placed = {(bidder, key): id_ for id_, bidder, key in conn.execute(statement, params)}
+        displaced = [UserEvent(user) for user in sorted({w.outbid_user for w in writes if w.outbid_user})]
+        params[f"{_PREFIX}displaced"] = encode(displaced)
+        rows = conn.execute(statement, params).all()
+        placed = {(bidder, key): id_ for id_, bidder, key, _ in rows}
         ids = [placed[(write.bidder_id, write.key)] for write in writes]
+        announced(session, [LotEvent(last.lot_id, int(rows[0][3])), *displaced])
     else:
         ids = _sqlite_writes(conn, writes, params)
     lots_changed(session, [last.lot_id], logged=True)  # its change-log row went with the statement

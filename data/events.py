@@ -32,6 +32,7 @@ from data.models import Lot
 log = logging.getLogger(__name__)
 CHANNEL = "lot_events"
 _TOUCHED, _USERS, _PENDING = "touched_lots", "touched_users", "lot_events"
+_ANNOUNCED = "lot_events_sent"
 _PER_NOTIFY = 400  # "id:version," is under 20 bytes: 400 of them stay far below NOTIFY's 8,000
 
 
@@ -97,18 +98,28 @@ def lot_events(events: Iterable[Event]) -> list[LotEvent]:
     return [e for e in events if isinstance(e, LotEvent)]
 
 
+def announced(session: SASession, events: list[Event]) -> None:
+    """These events went out with one of the transaction's own statements (the bid's write sends its
+    NOTIFY itself, a round trip fewer under the lot's lock): at commit they are delivered in this
+    process, not read or sent again. Called after the transaction's last change of those lots."""
+    session.info.setdefault(_ANNOUNCED, []).extend(events)
+
+
 @event.listens_for(SASession, "before_commit")
 def _announce_in_transaction(session: SASession) -> None:
     session.flush()  # flushed ORM changes note their lots (data/uow.py) before we read versions
-    ids = sorted(session.info.pop(_TOUCHED, None) or ())
-    users = [UserEvent(user) for user in sorted(session.info.pop(_USERS, None) or ())]
+    sent: list[Event] = session.info.pop(_ANNOUNCED, None) or []
+    ids = sorted(set(session.info.pop(_TOUCHED, None) or ()) - {e.lot_id for e in lot_events(sent)})
+    users = [UserEvent(user) for user in sorted(session.info.pop(_USERS, None) or ())
+             if UserEvent(user) not in sent]
     if not ids and not users:
+        session.info[_PENDING] = sent
         return
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres and len(ids) + len(users) <= _PER_NOTIFY:
         payload = session.execute(_READ_AND_NOTIFY, {"ids": ids, "users": encode(users),
                                                      "channel": CHANNEL}).scalar()  # one trip
-        session.info[_PENDING] = decode(payload or "")
+        session.info[_PENDING] = [*sent, *decode(payload or "")]
         return
     query = select(col(Lot.id), col(Lot.version)).where(col(Lot.id).in_(ids))
     rows = session.execute(query)
@@ -117,7 +128,7 @@ def _announce_in_transaction(session: SASession) -> None:
         for start in range(0, len(events), _PER_NOTIFY):
             session.execute(text("SELECT pg_notify(:channel, :payload)"),
                             {"channel": CHANNEL, "payload": encode(events[start:start + _PER_NOTIFY])})
-    session.info[_PENDING] = events
+    session.info[_PENDING] = [*sent, *events]
 
 
 # The bid path's commit pays one round trip for this, not two: read the versions and notify at once.
@@ -137,9 +148,8 @@ def _deliver_after_commit(session: SASession) -> None:
 @event.listens_for(SASession, "after_rollback")
 @event.listens_for(SASession, "after_soft_rollback")
 def _forget_on_rollback(session: SASession, *_: Any) -> None:
-    session.info.pop(_TOUCHED, None)
-    session.info.pop(_USERS, None)
-    session.info.pop(_PENDING, None)
+    for key in (_TOUCHED, _USERS, _PENDING, _ANNOUNCED):
+        session.info.pop(key, None)
 
 
 def publish_locally(events: list[Event]) -> None:

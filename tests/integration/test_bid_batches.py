@@ -114,3 +114,5 @@ def test_a_batch_reads_its_lot_once_and_each_bid_sees_the_bids_before_it(
     bid_writes = [sql for sql in statements if "INSERT INTO bids" in sql]
     assert len(lot_reads) == 1 and len(bidder_reads) == 1
     assert len(bid_writes) == (1 if store == "postgresql" else 2)  # PostgreSQL: the batch in one statement
+    # ... which sends the boards' event itself: no statement of its own before the commit.
+    assert [sql for sql in statements if "pg_notify" in sql] == (bid_writes if store == "postgresql" else [])
