@@ -9,6 +9,9 @@ locked by our own writes, so these are the versions being committed), and:
   listener at commit and never on rollback, in commit order;
 - in this process the events go to the local sinks after commit (on rollback they are dropped).
 
+The bid's write on PostgreSQL sends its own NOTIFY from inside its statement (data/bid_store.py) and
+says so with `announced`: at commit those events are only delivered locally.
+
 Payloads are ids and versions only ("12:40,13:7,u5"): NOTIFY caps a payload at 8,000 bytes and a board
 is always read from the store, never from the event. "u5" says user 5 got a notification in this
 transaction (`touch_users`, noted by `domain/notifications.notify`): their own stream reads it from the
