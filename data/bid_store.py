@@ -6,8 +6,9 @@ possible, because on a busy lot the round trips made while the row is locked set
 - PostgreSQL: one query locks the lot (SELECT ... FOR UPDATE OF lots) and reads all a bid needs (the
   auction's soft-close settings, the selling store, the bidder's status, an earlier submission with the
   same key, the increment ladder); one statement then writes everything (the lot, its counters, the bid,
-  the car's listing, the outbid notification, the audit entry, the change log) as a chain of
-  data-modifying CTEs; then COMMIT. Three round trips under the lock, however many tables a bid touches.
+  the car's listing, the outbid notification, the audit entry, the change log, the boards' NOTIFY) as a
+  chain of data-modifying CTEs; then COMMIT. Three round trips under the lock, however many tables a bid
+  touches.
   A batch of bids on one lot (domain/bidding/service.py) adds one query for its other bidders and still
   writes in one statement: its bids go as arrays, unnested into rows, and the lot, car and auction are
   written once, as the batch's last bid left them.
