@@ -24,6 +24,10 @@ ROOT = Path(__file__).resolve().parents[2]
 # The machine running the suite may be loaded (two cores, other suites): every wait is on a condition,
 # with limits far above what an idle machine needs, never a fixed sleep.
 WAIT_MS = 30_000
+# What a failing browser test shows besides its own assertion (`pytest_runtest_makereport`): the tail
+# of each running app server's log and each open tab's requests that never finished or failed.
+_SERVER_LOGS: list[Path] = []
+_TAB_REQUESTS: dict[Page, dict[str, str]] = {}
 expect.set_options(timeout=WAIT_MS)
 
 
@@ -77,10 +81,12 @@ def app_server(data_dir: Path, log_path: Path, extra_env: dict[str, str] | None 
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
+        _SERVER_LOGS.append(log_path)
         try:
             _wait_healthy(url, server)
             yield url
         finally:
+            _SERVER_LOGS.remove(log_path)
             server.terminate()
             server.wait(20)
 
@@ -128,8 +134,34 @@ def _tab(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     tab.set_default_timeout(WAIT_MS)
+    _TAB_REQUESTS[tab] = _track_requests(tab)
     yield tab
+    del _TAB_REQUESTS[tab]
     context.close()
+
+
+def _track_requests(tab: Page) -> dict[str, str]:
+    """URL -> "pending" or why it failed, for the tab's requests not (yet) answered."""
+    unanswered: dict[str, str] = {}
+    tab.on("request", lambda request: unanswered.__setitem__(request.url, "pending"))
+    tab.on("requestfinished", lambda request: unanswered.pop(request.url, None))
+    tab.on("requestfailed", lambda request: unanswered.__setitem__(request.url, f"failed: {request.failure}"))
+    return unanswered
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A browser test that fails says what the servers logged and what the browser still waited for:
+    a flake on a loaded CI machine is then diagnosable from its report alone."""
+    report = yield
+    if report.when == "call" and report.failed:
+        for log in _SERVER_LOGS:
+            lines = log.read_text(errors="replace").splitlines()[-40:]
+            report.sections.append((f"app server log {log.name} (last 40 lines)", "\n".join(lines)))
+        for number, unanswered in enumerate(_TAB_REQUESTS.values()):
+            listed = "\n".join(f"{state}: {url}" for url, state in unanswered.items()) or "none"
+            report.sections.append((f"tab {number}: requests not answered", listed))
+    return report
 
 
 def demo_accounts(page: Page, app_url: str) -> dict[str, tuple[str, str]]:

@@ -23,7 +23,7 @@ def test_live_now_changes_after_a_bid_without_reloading(page: Page, second_page:
     sign_in(page, app_url, *accounts["admin"])
     page.goto(f"{app_url}/admin_metrics")
     panel = page.get_by_test_id("live-now")
-    expect(panel.get_by_text("Live", exact=True)).to_be_visible(timeout=15_000)
+    expect(panel.get_by_text("Live", exact=True)).to_be_visible()
     expect(panel.locator("[data-f='live_lots']")).not_to_have_text("0")
     watchers, bids = panel.locator("[data-f='watchers']"), panel.locator("[data-f='bids_last_minute']")
     page.evaluate("window.__sameDocument = true")  # gone if the page reloaded
@@ -31,8 +31,7 @@ def test_live_now_changes_after_a_bid_without_reloading(page: Page, second_page:
 
     sign_in(second_page, app_url, *accounts["bidder"])
     second_page.goto(f"{app_url}/lot?id={lot_id}")
-    expect(second_page.get_by_test_id("live-board").get_by_text("Live", exact=True)).to_be_visible(
-        timeout=15_000)
+    expect(second_page.get_by_test_id("live-board").get_by_text("Live", exact=True)).to_be_visible()
     expect(watchers).not_to_have_text("0")  # the bidder's tab watches a lot
     before = bids.inner_text()
     place_bid(second_page, 7_000)

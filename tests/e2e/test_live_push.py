@@ -39,12 +39,12 @@ def test_a_bid_is_pushed_to_another_watcher_within_a_second(page: Page, second_p
     sign_in(page, app_url, *accounts["bidder"])
     page.goto(f"{app_url}/lot?id={lot_id}")
     board = page.get_by_test_id("live-board")
-    expect(board.get_by_text("Live", exact=True)).to_be_visible(timeout=15_000)
+    expect(board.get_by_text("Live", exact=True)).to_be_visible()
 
     sign_in(second_page, app_url, *accounts["admin"])
     second_page.goto(f"{app_url}/lot?id={lot_id}")
     bid_box = second_page.get_by_label("Your maximum bid")
-    expect(bid_box).to_be_visible(timeout=15_000)
+    expect(bid_box).to_be_visible()
     minimum = int(float(bid_box.input_value()))
     sent.clear()
     bid_box.fill(str(minimum + 7000))
@@ -77,7 +77,7 @@ def test_the_countdown_is_right_with_the_browsers_clock_an_hour_wrong(browser: B
     sign_in(page, app_url, *accounts["bidder"])
     page.goto(f"{app_url}/lot?id={lot_id}")
     board = page.get_by_test_id("live-board")
-    expect(board.get_by_text("Live", exact=True)).to_be_visible(timeout=15_000)
+    expect(board.get_by_text("Live", exact=True)).to_be_visible()
     shown = board.locator("[data-f='countdown']").inner_text()
     expected = (ends_at(app_data_dir, lot_id) - datetime.now(UTC)).total_seconds()
     assert abs(seconds(shown) - expected) < 5, (shown, expected)  # not an hour off
@@ -98,7 +98,7 @@ def seconds(countdown: str) -> int:
 
 def place_bid(page: Page, above_minimum: int) -> None:
     bid_box = page.get_by_label("Your maximum bid")
-    expect(bid_box).to_be_visible(timeout=15_000)
+    expect(bid_box).to_be_visible()
     bid_box.fill(str(int(float(bid_box.input_value())) + above_minimum))
     page.get_by_role("button", name="Place bid").click()
     expect(page.get_by_text(re.compile("You lead at|You have been outbid|Tick the box"))).to_be_visible()
@@ -116,8 +116,8 @@ def test_the_outbid_leader_gets_a_toast_without_doing_anything(page: Page, secon
     page.goto(f"{app_url}/lot?id={lot_id}")
     place_bid(page, 300_000)  # above any demo bidder's hidden maximum
     board = page.get_by_test_id("live-board")
-    expect(board.locator("[data-f='leader']")).to_have_text("you", timeout=15_000)
-    expect(board.get_by_text("Live", exact=True)).to_be_visible(timeout=15_000)
+    expect(board.locator("[data-f='leader']")).to_have_text("you")
+    expect(board.get_by_text("Live", exact=True)).to_be_visible()
 
     sign_in(second_page, app_url, *accounts["admin"])
     second_page.goto(f"{app_url}/lot?id={lot_id}")
@@ -137,7 +137,7 @@ def test_a_server_with_open_live_boards_stops_at_once(page: Page, app_url: str, 
         url = running.enter_context(app_server(app_data_dir, tmp_path / "stopping.log"))
         page.goto(f"{url}/lot?id={lot_id}")
         live = page.get_by_test_id("live-board").get_by_text("Live", exact=True)
-        expect(live).to_be_visible(timeout=15_000)
+        expect(live).to_be_visible()
         began = time.monotonic()
     assert time.monotonic() - began < 10, "the server waited on the open live stream"
 
@@ -150,7 +150,7 @@ def test_an_outbid_toast_reaches_the_leader_on_another_page(page: Page, second_p
     page.goto(f"{app_url}/lot?id={lot_id}")
     place_bid(page, 3_000_000)  # above every earlier test's maximums on this lot
     page.goto(f"{app_url}/auctions")  # A leaves the lot: only the frame's alerts stream is open
-    expect(page.get_by_role("heading", name="Auctions")).to_be_visible(timeout=15_000)
+    expect(page.get_by_role("heading", name="Auctions")).to_be_visible()
     before = page.get_by_role("link", name=re.compile("Notifications")).inner_text()
     time.sleep(1.5)  # the alerts stream connects
 
@@ -171,8 +171,7 @@ def test_an_auction_pages_cards_show_a_bid_within_a_second(page: Page, second_pa
     sign_in(page, app_url, *accounts["bidder"])
     page.goto(f"{app_url}/auction?id={auction_id}")
     card = page.locator(f".lot-ticker[data-lot='{lot_id}']")
-    expect(card.locator("[data-f='countdown']")).to_have_text(re.compile(r"closes in (\d+h )?\d+m \d\ds"),
-                                                              timeout=15_000)
+    expect(card.locator("[data-f='countdown']")).to_have_text(re.compile(r"closes in (\d+h )?\d+m \d\ds"))
     first = card.locator("[data-f='countdown']").inner_text()
     expect(card.locator("[data-f='countdown']")).not_to_have_text(first, timeout=3_000)  # it ticks
 

@@ -35,8 +35,8 @@ def test_a_board_cut_off_by_a_restart_catches_up(page: Page, second_page: Page, 
         board = page.get_by_test_id("live-board")
         expect(board).to_be_visible()  # a server just started draws its first page slowly on a busy host
         place_bid(page, 300_000)  # above any demo bidder's hidden maximum: A leads
-        expect(board.locator("[data-f='leader']")).to_have_text("you", timeout=15_000)
-        expect(board.get_by_text("Live", exact=True)).to_be_visible(timeout=15_000)
+        expect(board.locator("[data-f='leader']")).to_have_text("you")
+        expect(board.get_by_text("Live", exact=True)).to_be_visible()
         price_before = board.locator("[data-f='price']").inner_text()
         seen_before = prices_listed(board)
         assert seen_before, "the board lists no bids"
@@ -83,7 +83,7 @@ def test_a_refused_board_polls_then_comes_back_by_itself(page: Page, app_url: st
     page.route(is_stream, refuse)
     page.goto(f"{app_url}/lot?id={lot_id}")
     polling = page.get_by_text("Live updates could not connect")
-    expect(polling).to_be_visible(timeout=15_000)
+    expect(polling).to_be_visible()
     asked: list[str] = []
     page.on("request", lambda request: asked.append(request.url) if is_stream(request.url) else None)
     page.wait_for_timeout(10_000)  # refused all along: the tab backs off, it does not hammer
