@@ -43,6 +43,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     select,
     true,
     union_all,
@@ -132,6 +133,17 @@ def _bound(values: dict[str, Any]) -> dict[str, Any]:
 
 
 _PREFIX = "v_"
+
+
+def _constant(value: str | int) -> Any:
+    """A constant of this module, written into the statement's text rather than sent as a parameter.
+    psycopg caches its parsing of a statement only under 4 KB (`MAX_CACHED_STATEMENT_LENGTH`): each
+    bound constant of the bid's write lengthened it by about 30 bytes, and past the cap every bid paid
+    ~0.3 ms of CPU to parse it again."""
+    if isinstance(value, int):
+        return literal_column(str(value), Integer)
+    assert "'" not in value, value  # never a user's value: those are always bound
+    return literal_column(f"'{value}'", String)
 _LOT, _BIDDER, _KEY = _param("lot_id", Integer), _param("bidder_id", Integer), _param("key", String)
 _earlier = _bids.alias("earlier")
 # An earlier submission with the same key, as LotForBid names its columns.
@@ -300,23 +312,32 @@ def _auction_extend() -> Any:
             .values(ends_at=_ENDS).returning(_auctions.c.id))
 
 
-def _bid_insert() -> Any:
-    return insert(_bids).values(
-        lot_id=_LOT, auction_id=_AUCTION, bidder_id=_BIDDER, max_amount=_param("max_amount", Money()),
-        price_after=_PRICE, leader_after=_param("leader_id", Integer), placed_at=_NOW, status="active",
-        idempotency_key=_KEY, fingerprint=_param("fingerprint", String)).returning(_bids.c.id)
+def _bid_rows(rows: Any) -> Any:
+    """The bids' own rows, from `rows` (`_EACH_BID`'s columns and their order `n`): a batch's unnested
+    arrays on PostgreSQL, one bid's parameters on SQLite. So are their notices and audit entries."""
+    return insert(_bids).from_select(
+        ["lot_id", "auction_id", "bidder_id", "max_amount", "price_after", "leader_after", "placed_at",
+         "status", "idempotency_key", "fingerprint"],
+        select(_LOT, _AUCTION, rows.c.bidder_id, rows.c.max_amount, rows.c.price, rows.c.leader_id,
+               rows.c.now, _constant("active"), rows.c.key, rows.c.fingerprint).order_by(rows.c.n))
 
 
-def _outbid_note() -> Any:
-    message = cast(_param("outbid_message", String), String)
+def _notice_rows(rows: Any) -> Any:
+    """The displaced leader's "you were outbid", for each bid that displaced one."""
     return insert(_notes).from_select(
         ["user_id", "kind", "lot_id", "message", "created_at"],
-        select(_OUTBID_USER, literal("outbid"), _LOT, message, _NOW).where(_OUTBID_USER.is_not(None)))
+        select(rows.c.outbid_user, _constant("outbid"), _LOT, rows.c.outbid_message, rows.c.now)
+        .where(rows.c.outbid_user.is_not(None)).order_by(rows.c.n))
 
 
-def _audit_entry() -> Any:
-    return insert(_audit).values(at=_NOW, actor_id=_BIDDER, action="bid_place", entity="lots", entity_id=_LOT,
-                                 after=_param("audit_after", JSON()))
+def _audit_rows(rows: Any, *, cast_after: bool = True) -> Any:
+    """`cast_after`: the audit's JSON arrives as text, which PostgreSQL must be told is JSON; SQLite
+    must not be (CAST(... AS JSON) has numeric affinity there: it would store 0)."""
+    after = cast(rows.c.audit_after, JSON) if cast_after else rows.c.audit_after
+    return insert(_audit).from_select(
+        ["at", "actor_id", "action", "entity", "entity_id", "after"],
+        select(rows.c.now, rows.c.bidder_id, _constant("bid_place"), _constant("lots"), _LOT, after)
+        .order_by(rows.c.n))
 
 
 def _insert_once(dialect: Any, table: Any, **values: Any) -> Any:
@@ -325,15 +346,20 @@ def _insert_once(dialect: Any, table: Any, **values: Any) -> Any:
 
 def _many_bids() -> Any:
     """A batch's bids as arrays, one element a bid, unnested into rows in order."""
-    arrays = (_param(f"each_{name}", postgresql.ARRAY(type_)) for name, type_ in _EACH_BID.items())
+    arrays = (_param(_plural(name), postgresql.ARRAY(type_)) for name, type_ in _EACH_BID.items())
     columns = (column(name, type_) for name, type_ in _EACH_BID.items())
-    return select(func.unnest(*arrays).table_valued(*columns, with_ordinality="n").render_derived())
+    return select(func.unnest(*arrays).table_valued(*columns, with_ordinality="n").render_derived(name="u"))
+
+
+def _plural(name: str) -> str:
+    """A batch's array of `name`, one element a bid (short: the statement must stay under 4 KB)."""
+    return f"{name}s"
 
 
 def _one_bid() -> Any:
     """A lone bid as one row of plain parameters: arrays cost a lone bid ~0.5 ms of Python to send."""
     return select(*(_param(name, type_).label(name) for name, type_ in _EACH_BID.items()),
-                  literal(1).label("n"))
+                  _constant(1).label("n"))
 
 
 def _postgres_write(bids: Any) -> Any:
@@ -343,46 +369,36 @@ def _postgres_write(bids: Any) -> Any:
     rows = bids.cte("each_bid")
     first = (postgresql.insert(_lot_bidders).from_select(["lot_id", "bidder_id"],
                                                          select(_LOT, rows.c.bidder_id).distinct())
-             .on_conflict_do_nothing().returning(literal(1)).cte("first_on_lot"))
+             .on_conflict_do_nothing().returning(_constant(1)).cte("first_on_lot"))
     joined = (postgresql.insert(_participants).from_select(
         ["auction_id", "bidder_id", "joined_at"],
         select(_AUCTION, rows.c.bidder_id, func.min(rows.c.now)).group_by(rows.c.bidder_id))
         .on_conflict_do_nothing().cte("joined"))
-    bid = (insert(_bids).from_select(
-        ["lot_id", "auction_id", "bidder_id", "max_amount", "price_after", "leader_after", "placed_at",
-         "status", "idempotency_key", "fingerprint"],
-        select(_LOT, _AUCTION, rows.c.bidder_id, rows.c.max_amount, rows.c.price, rows.c.leader_id,
-               rows.c.now, literal("active"), rows.c.key, rows.c.fingerprint).order_by(rows.c.n))
-        .returning(_bids.c.id, _bids.c.bidder_id, _bids.c.idempotency_key).cte("bid"))
-    notes = insert(_notes).from_select(
-        ["user_id", "kind", "lot_id", "message", "created_at"],
-        select(rows.c.outbid_user, literal("outbid"), _LOT, rows.c.outbid_message, rows.c.now)
-        .where(rows.c.outbid_user.is_not(None)).order_by(rows.c.n))
-    audit = insert(_audit).from_select(
-        ["at", "actor_id", "action", "entity", "entity_id", "after"],
-        select(rows.c.now, rows.c.bidder_id, literal("bid_place"), literal("lots"), _LOT,
-               cast(rows.c.audit_after, JSON)).order_by(rows.c.n))
+    bid = _bid_rows(rows).returning(_bids.c.id, _bids.c.bidder_id, _bids.c.idempotency_key).cte("bid")
     auction = _auction_extend().cte("auction")
     txid = cast(cast(func.pg_current_xact_id(), String), BigInteger)
 
     def change(entity: str, entity_id: Any, op: str) -> Any:
-        return select(txid, _NOW, literal(entity), entity_id, literal(op))
+        return select(_constant(entity).label("entity"), entity_id.label("entity_id"),
+                      _constant(op).label("op"))
 
-    changes = insert(_changes).from_select(
-        ["txid", "at", "entity", "entity_id", "op"],
-        union_all(change("lots", _LOT, "update"), change("cars", _CAR, "update"),
-                  change("bids", bid.c.id, "insert").select_from(bid),
-                  change("auctions", auction.c.id, "update").select_from(auction)))
+    changed = union_all(change("lots", _LOT, "update"), change("cars", _CAR, "update"),
+                        change("bids", bid.c.id, "insert").select_from(bid),
+                        change("auctions", auction.c.id, "update").select_from(auction)).subquery("changed")
+    changes = insert(_changes).from_select(["txid", "at", "entity", "entity_id", "op"],
+                                           select(txid, _NOW, *changed.c))
     added = select(func.count()).select_from(first).scalar_subquery()
     lot = _lot_update(added).returning(_lots.c.version).cte("lot")
     # The boards' event, sent by this statement rather than one of its own before the commit
     # (data/events.py `announced`): PostgreSQL delivers it at commit, never on rollback.
-    event = func.concat_ws(",", cast(_LOT, String) + ":" + cast(lot.c.version, String),
-                           func.nullif(_param("displaced", String), ""))
-    announced = select(lot.c.version, func.pg_notify(literal(CHANNEL), event).label("sent")).cte("announced")
+    event = func.concat_ws(_constant(","), cast(_LOT, String) + _constant(":") + cast(lot.c.version, String),
+                           func.nullif(_param("displaced", String), _constant("")))
+    notify = func.pg_notify(_constant(CHANNEL), event).label("sent")
+    announced = select(lot.c.version, notify).cte("announced")
     return (select(bid.c.id, bid.c.bidder_id, bid.c.idempotency_key, announced.c.version)
             .select_from(bid.join(announced, true()))
-            .add_cte(first, joined, _car_update().cte("car"), auction, notes.cte("note"), audit.cte("audit"),
+            .add_cte(first, joined, _car_update().cte("car"), auction, _notice_rows(rows).cte("note"),
+                     _audit_rows(rows).cte("audit"),
                      changes.cte("changes")))
 
 
@@ -391,8 +407,10 @@ _SQLITE_FIRST_ON_LOT = (_insert_once(sqlite, _lot_bidders, lot_id=_LOT, bidder_i
                         .returning(literal(1)))
 _SQLITE_JOINED = _insert_once(sqlite, _participants, auction_id=_AUCTION, bidder_id=_BIDDER, joined_at=_NOW)
 _SQLITE_LOT_UPDATE = _lot_update(_param("bidders_added", Integer))
-_CAR_UPDATE, _AUCTION_EXTEND, _BID_INSERT = _car_update(), _auction_extend(), _bid_insert()
-_OUTBID_NOTE, _AUDIT_ENTRY = _outbid_note(), _audit_entry()
+_CAR_UPDATE, _AUCTION_EXTEND = _car_update(), _auction_extend()
+_SQLITE_BID = _one_bid().subquery("each_bid")
+_SQLITE_BID_ROWS = (_bid_rows(_SQLITE_BID).returning(_bids.c.id), _notice_rows(_SQLITE_BID),
+                    _audit_rows(_SQLITE_BID, cast_after=False))
 
 
 def bid_writes(session: SASession, writes: Sequence[BidWrite]) -> list[int]:
@@ -400,40 +418,47 @@ def bid_writes(session: SASession, writes: Sequence[BidWrite]) -> list[int]:
     notice and audit entry; the lot, its car and auction once, as the last bid left them. The new bids'
     ids, in the same order. The caller commits."""
     conn, last = session.connection(), writes[-1]
-    params = _bound({**vars(last), "bids_added": len(writes)})  # vars: asdict would deep-copy the audit
+    params = _one_bid_params(last, bids_added=len(writes))
     if conn.dialect.name == "postgresql":
-        if len(writes) == 1:
-            params[f"{_PREFIX}audit_after"], statement = _each(last, "audit_after"), _POSTGRES_WRITE_ONE
-        else:
-            params.update(_bound({f"each_{name}": [_each(write, name) for write in writes]
+        statement = _POSTGRES_WRITE_ONE
+        if len(writes) > 1:
+            params.update(_bound({_plural(name): [_each(write, name) for write in writes]
                                   for name in _EACH_BID}))
             statement = _POSTGRES_WRITE_MANY
         displaced = [UserEvent(user) for user in sorted({w.outbid_user for w in writes if w.outbid_user})]
         params[f"{_PREFIX}displaced"] = encode(displaced)
         rows = conn.execute(statement, params).all()
-        placed = {(bidder, key): id_ for id_, bidder, key, _ in rows}
+        placed = {(row.bidder_id, row.idempotency_key): row.id for row in rows}
         ids = [placed[(write.bidder_id, write.key)] for write in writes]
-        announced(session, [LotEvent(last.lot_id, int(rows[0][3])), *displaced])
+        announced(session, [LotEvent(last.lot_id, int(rows[0].version)), *displaced])
     else:
         ids = _sqlite_writes(conn, writes, params)
     lots_changed(session, [last.lot_id], logged=True)  # its change-log row went with the statement
     return ids
 
 
+def _one_bid_params(write: BidWrite, **more: Any) -> dict[str, Any]:
+    """One bid's values as `_one_bid()` and the lot, car and auction writes take them."""
+    return _bound({**vars(write), "audit_after": _each(write, "audit_after"), **more})  # vars: no deep copy
+
+
 def _each(write: BidWrite, name: str) -> Any:
     value = getattr(write, name)
-    return json.dumps(value) if name == "audit_after" else value  # an array of JSON goes as text
+    return json.dumps(value) if name == "audit_after" else value  # JSON goes as text, in arrays too
 
 
 def _sqlite_writes(conn: Connection, writes: Sequence[BidWrite], params: dict[str, Any]) -> list[int]:
+    """SQLite has no writes inside WITH: each bid's rows go one statement at a time (from the same row
+    definitions as PostgreSQL's), then the lot, car and auction once."""
     ids, bidders_added = [], 0
+    bid_row, notice_row, audit_row = _SQLITE_BID_ROWS
     for write in writes:
-        one = _bound(vars(write))
+        one = _one_bid_params(write)
         bidders_added += conn.execute(_SQLITE_FIRST_ON_LOT, one).first() is not None
         conn.execute(_SQLITE_JOINED, one)
-        ids.append(int(conn.execute(_BID_INSERT, one).scalar_one()))
-        conn.execute(_OUTBID_NOTE, one)
-        conn.execute(_AUDIT_ENTRY, one)
+        ids.append(int(conn.execute(bid_row, one).scalar_one()))
+        conn.execute(notice_row, one)
+        conn.execute(audit_row, one)
     params[f"{_PREFIX}bidders_added"] = bidders_added
     conn.execute(_SQLITE_LOT_UPDATE, params)
     conn.execute(_CAR_UPDATE, params)

@@ -24,7 +24,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, case, delete, or_, select, update
+from sqlalchemy import Integer, Table, case, delete, literal_column, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import SQLModel
@@ -39,7 +39,8 @@ def _table(model: type[SQLModel]) -> Table:
 
 
 _lots, _cars, _lot_bidders = _table(Lot), _table(Car), _table(LotBidder)
-_NEXT_VERSION = {"version": _lots.c.version + 1}
+# The 1 in the statement's text, not a parameter: the bid's write must stay short (data/bid_store._constant).
+_NEXT_VERSION = {"version": _lots.c.version + literal_column("1", Integer)}
 
 
 def lots_changed(session: Session, lot_ids: Iterable[int], *, logged: bool = False) -> None:
