@@ -495,7 +495,8 @@ def summarise(out: dict[str, Any]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--smoke", action="store_true")
-    parser.add_argument("--watchers", type=int, default=1000)
+    # The target: 1,000 watchers of one hot lot and 1,000 spread over 100 lots.
+    parser.add_argument("--watchers", type=int, default=2000, help="half on the hot lot, half spread")
     parser.add_argument("--servers", type=int, default=2)
     parser.add_argument("--drivers", type=int, default=4, help="bidding processes")
     parser.add_argument("--clients", type=int, default=4, help="watcher processes")
