@@ -36,8 +36,8 @@ def notice_recipients(session: Session, *, user_ids: list[int], topic: str, defa
     default is on) and their address is verified. With `coalesce_on_lot`, not those this topic was
     already emailed to about that lot since their own last bid on it."""
     query = _recipients_query(topic, default, coalesce_on_lot is not None)
-    # On the session's connection: a plain read needs none of the ORM's execution steps (they cost the
-    # bid that asks this more than the query's own round trip).
+    # On the session's connection: a plain read needs none of the ORM's execution steps (the bid asks
+    # this while it holds the lot's lock).
     rows = session.connection().execute(query, {"user_ids": sorted(set(user_ids)), "lot_id": coalesce_on_lot})
     return {row[0]: (row[1], row[2]) for row in rows}
 
