@@ -7,8 +7,9 @@ possible, because on a busy lot the round trips made while the row is locked set
   auction's soft-close settings, the selling store, the bidder's status, an earlier submission with the
   same key, the increment ladder); one statement then writes everything (the lot, its counters, the bid,
   the car's listing, the outbid notification, the audit entry, the change log, the boards' NOTIFY) as a
-  chain of data-modifying CTEs; then COMMIT. Three round trips under the lock, however many tables a bid
-  touches.
+  chain of data-modifying CTEs, and answers which displaced leaders get the outbid email too; then
+  COMMIT. Three round trips under the lock, however many tables a bid touches (four when an email is
+  queued: its outbox row).
   A batch of bids on one lot (domain/bidding/service.py) adds one query for its other bidders and still
   writes in one statement: its bids go as arrays, unnested into rows, and the lot, car and auction are
   written once, as the batch's last bid left them.
@@ -33,6 +34,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Integer,
     String,
     Table,
@@ -56,6 +58,7 @@ from sqlalchemy.orm import Session as SASession
 from sqlmodel import Session, SQLModel, col
 from sqlmodel import select as orm_select
 
+from data.email_preferences import notice_recipients, recipients_select
 from data.events import CHANNEL, LotEvent, UserEvent, announced, encode
 from data.lot_store import bid_applied, lots_changed
 from data.models import (
@@ -341,6 +344,15 @@ def _audit_rows(rows: Any, *, cast_after: bool = True) -> Any:
         .order_by(rows.c.n))
 
 
+def _outbid_emails(rows: Any) -> Any:
+    """Which of the leaders these bids displace get the outbid email too: asked by the write itself, so
+    the lot stays locked for no round trip of its own. The displaced who bid in this batch are not held
+    back by an earlier outbid email: the statement cannot see their new bids, which are newer than it."""
+    displaced = select(rows.c.outbid_user).where(rows.c.outbid_user.is_not(None))
+    return recipients_select(displaced, _constant("outbid"), _param("email_default", Boolean),
+                             coalesce_on_lot=_LOT, bidding_now=select(rows.c.bidder_id))
+
+
 def _insert_once(dialect: Any, table: Any, **values: Any) -> Any:
     return dialect.insert(table).values(**values).on_conflict_do_nothing()
 
@@ -396,7 +408,10 @@ def _postgres_write(bids: Any) -> Any:
                            func.nullif(_param("displaced", String), _constant("")))
     notify = func.pg_notify(_constant(CHANNEL), event).label("sent")
     announced = select(lot.c.version, notify).cte("announced")
-    return (select(bid.c.id, bid.c.bidder_id, bid.c.idempotency_key, announced.c.version)
+    emailed = _outbid_emails(rows).cte("emailed")
+    as_json = func.json_agg(func.json_build_array(*emailed.c))
+    return (select(bid.c.id, bid.c.bidder_id, bid.c.idempotency_key, announced.c.version,
+                   select(as_json).scalar_subquery().label("emailed"))
             .select_from(bid.join(announced, true()))
             .add_cte(first, joined, _car_update().cte("car"), auction, _notice_rows(rows).cte("note"),
                      _audit_rows(rows).cte("audit"),
@@ -414,28 +429,42 @@ _SQLITE_BID_ROWS = (_bid_rows(_SQLITE_BID).returning(_bids.c.id), _notice_rows(_
                     _audit_rows(_SQLITE_BID, cast_after=False))
 
 
-def bid_writes(session: SASession, writes: Sequence[BidWrite]) -> list[int]:
+@dataclass(frozen=True)
+class Written:
+    """What writing a batch gives back: the new bids' ids, in the batch's order, and which displaced
+    leaders get the outbid email too ({user id: (address, name)})."""
+
+    ids: list[int]
+    emailed: dict[int, tuple[str, str]]
+
+
+def bid_writes(session: SASession, writes: Sequence[BidWrite], *, outbid_email_default: bool) -> Written:
     """Write a batch of accepted bids of one lot, in order, and everything they change: each bid's row,
-    notice and audit entry; the lot, its car and auction once, as the last bid left them. The new bids'
-    ids, in the same order. The caller commits."""
+    notice and audit entry; the lot, its car and auction once, as the last bid left them. The caller
+    commits. `outbid_email_default`: whether a user who never chose gets outbid emails."""
     conn, last = session.connection(), writes[-1]
-    params = _one_bid_params(last, bids_added=len(writes))
+    params = _one_bid_params(last, bids_added=len(writes), email_default=outbid_email_default)
+    displaced = sorted({write.outbid_user for write in writes if write.outbid_user is not None})
     if conn.dialect.name == "postgresql":
         statement = _POSTGRES_WRITE_ONE
         if len(writes) > 1:
             params.update(_bound({_plural(name): [_each(write, name) for write in writes]
                                   for name in _EACH_BID}))
             statement = _POSTGRES_WRITE_MANY
-        displaced = [UserEvent(user) for user in sorted({w.outbid_user for w in writes if w.outbid_user})]
-        params[f"{_PREFIX}displaced"] = encode(displaced)
+        told = [UserEvent(user) for user in displaced]
+        params[f"{_PREFIX}displaced"] = encode(told)
         rows = conn.execute(statement, params).all()
         placed = {(row.bidder_id, row.idempotency_key): row.id for row in rows}
-        ids = [placed[(write.bidder_id, write.key)] for write in writes]
-        announced(session, [LotEvent(last.lot_id, int(rows[0].version)), *displaced])
+        written = Written([placed[(write.bidder_id, write.key)] for write in writes],
+                          {user: (address, name) for user, address, name in rows[0].emailed or ()})
+        announced(session, [LotEvent(last.lot_id, int(rows[0].version)), *told])
     else:
         ids = _sqlite_writes(conn, writes, params)
+        written = Written(ids, notice_recipients(session, user_ids=displaced, topic="outbid",
+                                                 default=outbid_email_default, coalesce_on_lot=last.lot_id)
+                          if displaced else {})
     lots_changed(session, [last.lot_id], logged=True)  # its change-log row went with the statement
-    return ids
+    return written
 
 
 def _one_bid_params(write: BidWrite, **more: Any) -> dict[str, Any]:
@@ -485,7 +514,7 @@ def bid_statements_warm(engine: Engine) -> None:
         # A lone bid, then a batch. Lot 0 does not exist: its foreign keys refuse the rows, as meant.
         for batch in ([nothing], [nothing, replace(nothing, key="warm-up-2")]):
             with SASession(bind=conn) as session, suppress(IntegrityError):
-                bid_writes(session, batch)
+                bid_writes(session, batch, outbid_email_default=False)
             conn.rollback()
 
 

@@ -13,6 +13,7 @@ import threading
 import time
 from typing import Any
 
+from psycopg import _queries as psycopg_queries  # the parse cache's cap has no public name
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DisconnectionError
@@ -26,6 +27,11 @@ PING_AFTER_IDLE_S = 2.0
 # Behind PgBouncer's transaction pooling (1.18 has no prepared-statement support), psycopg must not
 # prepare statements on a server connection the next transaction may not get.
 NO_SERVER_PREPARES: dict[str, Any] = {"connect_args": {"prepare_threshold": None}}
+# psycopg parses a statement's text for its placeholders on every execution unless the text is at most
+# `MAX_CACHED_STATEMENT_LENGTH` (4 KB) long; the cap only bounds its parse cache (128 entries). The bid's
+# write is one statement of ~5 KB (data/bid_store.py; tests/unit/test_bid_statement_size.py holds it to
+# this), sent with every bid: 8 KB keeps its parse cached, and the cache under 1 MB.
+PARSE_CACHED_UP_TO = 8192
 
 
 def make_engine(url: str, **kw: Any) -> Engine:
@@ -41,6 +47,8 @@ def _postgres_engine(url: str, **kw: Any) -> Engine:
     firewall dropped it) fails its ping and is replaced before anyone uses it; one that dies while
     busy fails its statement, and SQLAlchemy then discards the pool's older connections."""
     engine = create_engine(url, **{"pool_size": 10, "max_overflow": 20, **kw})
+    psycopg_queries.MAX_CACHED_STATEMENT_LENGTH = max(psycopg_queries.MAX_CACHED_STATEMENT_LENGTH,
+                                                      PARSE_CACHED_UP_TO)
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_conn: Any, record: Any) -> None:

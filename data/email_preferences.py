@@ -1,6 +1,7 @@
 """Email preferences in the store: one row per user and topic they chose; no row is the topic's
-default. The question a notice asks ("email this user about this?") is one query, because the outbid
-notice asks it while the bid holds the lot's lock."""
+default. The question a notice asks ("email this user about this?") has one definition
+(`recipients_select`): asked on its own by most notices, and inside the bid's write by the outbid notice,
+which must not pay a round trip of its own while the bid holds the lot's lock."""
 
 from __future__ import annotations
 
@@ -36,27 +37,37 @@ def notice_recipients(session: Session, *, user_ids: list[int], topic: str, defa
     default is on) and their address is verified. With `coalesce_on_lot`, not those this topic was
     already emailed to about that lot since their own last bid on it."""
     query = _recipients_query(topic, default, coalesce_on_lot is not None)
-    # On the session's connection: a plain read needs none of the ORM's execution steps (the bid asks
-    # this while it holds the lot's lock).
+    # On the session's connection: a plain read needs none of the ORM's execution steps.
     rows = session.connection().execute(query, {"user_ids": sorted(set(user_ids)), "lot_id": coalesce_on_lot})
     return {row[0]: (row[1], row[2]) for row in rows}
 
 
 @lru_cache(maxsize=32)
 def _recipients_query(topic: str, default: bool, coalesce: bool) -> Any:
-    """Built once per kind of question, the users and lot bound at run time, and asked once for all of a
-    bid batch's outbid bidders: it runs while the batch holds the lot's lock, and building it on each
-    call cost more than running it."""
-    chosen = col(EmailPreference.enabled)
-    wanted = or_(chosen.is_(None), chosen) if default else chosen
+    """Built once per kind of question, the users and lot bound at run time: building it on each call
+    cost more than running it."""
+    return recipients_select(bindparam("user_ids", expanding=True), topic, default,
+                             coalesce_on_lot=bindparam("lot_id") if coalesce else None)
+
+
+def recipients_select(user_ids: Any, topic: Any, default: Any, *, coalesce_on_lot: Any = None,
+                      bidding_now: Any = None) -> Any:
+    """The one definition of who gets `topic` by email: (id, email, name) of the users in `user_ids` (a
+    list parameter, or a subquery when a statement of the bid path asks it for the leaders it displaces)
+    who chose the topic (`default`, a value or a parameter, when they never said) and whose address is
+    verified. With `coalesce_on_lot`, not those already emailed about that lot since their last bid on
+    it, except `bidding_now`: the users whose bids the same statement writes. Its snapshot cannot see
+    those bids, and each is newer than any email."""
+    chosen = func.coalesce(col(EmailPreference.enabled), default)
     query = (select(User.id, User.email, User.name)
              .outerjoin(EmailPreference, and_(col(EmailPreference.user_id) == User.id,
                                               col(EmailPreference.topic) == topic))
-             .where(col(User.id).in_(bindparam("user_ids", expanding=True)),
-                    col(User.email_verified_at).is_not(None), col(User.deleted_at).is_(None), wanted))
-    if not coalesce:
+             .where(col(User.id).in_(user_ids), col(User.email_verified_at).is_not(None),
+                    col(User.deleted_at).is_(None), chosen.is_(True)))
+    if coalesce_on_lot is None:
         return query
-    return query.where(~_emailed_since_last_bid(col(User.id), bindparam("lot_id"), topic))
+    fresh = ~_emailed_since_last_bid(col(User.id), coalesce_on_lot, topic)
+    return query.where(fresh if bidding_now is None else or_(col(User.id).in_(bidding_now), fresh))
 
 
 def _emailed_since_last_bid(user_id: Any, lot_id: Any, topic: str) -> Any:

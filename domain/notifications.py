@@ -22,7 +22,7 @@ from data.events import touch_users
 from data.models import Auction, Bid, Car, Lot, Notification, WatchItem
 from data.types import utcnow
 from data.uow import UnitOfWork
-from domain.accounts.notice_email import notice_email_queue, notice_email_recipients
+from domain.accounts.notice_email import notice_email_queue, notice_email_recipients, recipients_found
 from domain.formatting import money
 from domain.permissions import Actor
 
@@ -68,16 +68,21 @@ def after_notice(session: Session, user_id: int, kind: Kind, message: str, lot_i
 
 
 def after_notices(session: Session, kind: Kind, lot_id: int | None, messages: dict[int, str], *,
-                  now: datetime | None = None) -> None:
+                  now: datetime | None = None, emailed: dict[int, tuple[str, str]] | None = None,
+                  about: About | None = None) -> None:
     """`after_notice` for notices of one kind about one lot, `messages` by user (a bid batch outbids
-    several bidders): one email question for all of them, and an email each with their latest words."""
+    several bidders): one email question for all of them, and an email each with their latest words.
+    A bid has already asked the question (`emailed`) and read the lot (`about`) while holding its lock:
+    neither is asked again."""
     touch_users(session, list(messages))
-    recipients = notice_email_recipients(session, list(messages), kind, lot_id)
+    recipients = (notice_email_recipients(session, list(messages), kind, lot_id) if emailed is None
+                  else recipients_found(emailed, kind))
     if recipients:
-        about = str(_about(session, lot_id)) if lot_id is not None else None
+        if about is None and lot_id is not None:
+            about = _about(session, lot_id)
         for recipient in recipients:
-            notice_email_queue(session, recipient, message=messages[recipient.user_id], about=about,
-                               lot_id=lot_id, now=now or utcnow())
+            notice_email_queue(session, recipient, message=messages[recipient.user_id],
+                               about=str(about) if about else None, lot_id=lot_id, now=now or utcnow())
 
 
 def unread_count(actor: Actor) -> int:

@@ -1,7 +1,8 @@
 """A notice's email: whether its recipient gets one, and what it says (plain text and simple HTML).
 
-Asked by domain/notifications.py each time a notice is written, inside that notice's transaction: a
-rolled-back bid sends nothing. Outbid emails are coalesced: after one outbid email about a lot, the
+Asked by domain/notifications.py each time a notice is written, inside that notice's transaction (the
+outbid notice's question rides in the bid's own write, data/bid_store.py): a rolled-back bid sends
+nothing. Outbid emails are coalesced: after one outbid email about a lot, the
 user gets no other about that lot until they bid on it again (a bidding war sends one email, and the
 next only once they are back in it).
 """
@@ -41,6 +42,13 @@ def notice_email_recipients(session: Session, user_ids: list[int], kind: str,
     topic = Topic(kind)
     found = notice_recipients(session, user_ids=user_ids, topic=topic, default=DEFAULTS[topic],
                               coalesce_on_lot=lot_id if topic in COALESCED else None)
+    return recipients_found(found, kind)
+
+
+def recipients_found(found: dict[int, tuple[str, str]], kind: str) -> list[Recipient]:
+    """The recipients a question about this kind of notice found ({user id: (address, name)}): asked
+    here, or by the bid's own write for the outbid notice (data/bid_store.py)."""
+    topic = Topic(kind)
     return [Recipient(user_id, address, name, topic) for user_id, (address, name) in sorted(found.items())]
 
 

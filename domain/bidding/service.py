@@ -35,6 +35,7 @@ from data.lot_store import lot_bought
 from data.models import Auction, AuctionParticipant, Bid, Dealer, Lot, LotBidder
 from data.types import utcnow
 from data.uow import UnitOfWork
+from domain.accounts.email_preferences import DEFAULTS, Topic
 from domain.auctions.lifecycle import lot_is_open
 from domain.bidding import hooks
 from domain.bidding.closing_notices import tell_buy_now
@@ -126,10 +127,12 @@ def _in_one_transaction(requests: list[_BidRequest]) -> list[BidReceipt | BaseEx
         batch = _LockedBatch(uow.session.connection(), requests)
         answers = [_answer(batch, request) for request in requests]
         writes = list(batch.written.values())
-        ids = dict(zip(batch.written, bid_writes(uow.session, writes), strict=True)) if writes else {}
+        written = bid_writes(uow.session, writes, outbid_email_default=_OUTBID_EMAILED) if writes else None
+        ids = dict(zip(batch.written, written.ids, strict=True)) if written else {}
         displaced, now = batch.displaced()
-        if displaced:  # the notes are raw SQL (the bids' own statement): their push and email follow
-            after_notices(uow.session, Kind.OUTBID, requests[0].lot_id, displaced, now=now)
+        if written and displaced:  # the notes were written by the bids' own statement: their push and email
+            after_notices(uow.session, Kind.OUTBID, requests[0].lot_id, displaced, now=now,
+                          emailed=written.emailed, about=batch.about())
         hooks.inside_bid_transaction(requests[0].lot_id)
         uow.commit()
     return [replace(answer.receipt, bid_id=ids[answer.ask]) if isinstance(answer, _Placed) else answer
@@ -143,6 +146,7 @@ def _answer(batch: _LockedBatch, request: _BidRequest) -> _Placed | BidReceipt |
         return refusal
 
 
+_OUTBID_EMAILED = DEFAULTS[Topic.OUTBID]  # for those who never chose
 _lot_batches: Combiner[_BidRequest, BidReceipt] = Combiner(_place_batch, limit=BATCH_LIMIT)
 
 
@@ -201,9 +205,14 @@ class _LockedBatch:
         self._lot = replace(self._lot, current_price=write.price, leader_id=write.leader_id,
                             leader_max=write.leader_max, ends_at=write.ends_at, extended=write.extended)
 
+    def about(self) -> About:
+        """The lot as its notices name it."""
+        assert self._lot is not None
+        return _about(self._lot)
+
     def displaced(self) -> tuple[dict[int, str], datetime | None]:
         """The bidders the batch displaced and what each was told last: told together before it commits,
-        so the batch asks about their emails once while it holds the lot's lock, not once a bid."""
+        their emails decided by the batch's write (one question for the batch, no round trip of its own)."""
         told, now = {}, None
         for write in self.written.values():
             if write.outbid_user is not None:
@@ -289,8 +298,11 @@ def _outbid_notice(lot: LotForBid, decision: Decision) -> dict[str, Any]:
     if previous is None or previous == decision.state.leader:
         return {}
     return {"outbid_user": previous,
-            "outbid_message": outbid_message(About(lot.lot_number, lot.car_title.strip(), lot.auction_title),
-                                             price)}
+            "outbid_message": outbid_message(_about(lot), price)}
+
+
+def _about(lot: LotForBid) -> About:
+    return About(lot.lot_number, lot.car_title.strip(), lot.auction_title)
 
 
 def _repeated(lot: LotForBid, bidder: int) -> BidReceipt:
