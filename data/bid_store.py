@@ -140,7 +140,7 @@ _PREFIX = "v_"
 
 def _constant(value: str | int) -> Any:
     """A constant of this module, written into the statement's text rather than sent as a parameter.
-    psycopg caches its parsing of a statement only under 4 KB (`MAX_CACHED_STATEMENT_LENGTH`): each
+    psycopg caches its parsing of a statement only up to a length (data/db.PARSE_CACHED_UP_TO): each
     bound constant of the bid's write lengthened it by about 30 bytes, and past the cap every bid parsed
     it again (measured: ~0.03 ms of CPU a bid; tests/unit/test_bid_statement_size.py keeps it under)."""
     if isinstance(value, int):
@@ -149,6 +149,7 @@ def _constant(value: str | int) -> Any:
     return literal_column(f"'{value}'", String)
 
 
+_OUTBID = "outbid"  # the displaced leader's notice kind, and the email topic it asks about
 _LOT, _BIDDER, _KEY = _param("lot_id", Integer), _param("bidder_id", Integer), _param("key", String)
 _earlier = _bids.alias("earlier")
 # An earlier submission with the same key, as LotForBid names its columns.
@@ -330,7 +331,7 @@ def _notice_rows(rows: Any) -> Any:
     """The displaced leader's "you were outbid", for each bid that displaced one."""
     return insert(_notes).from_select(
         ["user_id", "kind", "lot_id", "message", "created_at"],
-        select(rows.c.outbid_user, _constant("outbid"), _LOT, rows.c.outbid_message, rows.c.now)
+        select(rows.c.outbid_user, _constant(_OUTBID), _LOT, rows.c.outbid_message, rows.c.now)
         .where(rows.c.outbid_user.is_not(None)).order_by(rows.c.n))
 
 
@@ -349,7 +350,7 @@ def _outbid_emails(rows: Any) -> Any:
     the lot stays locked for no round trip of its own. The displaced who bid in this batch are not held
     back by an earlier outbid email: the statement cannot see their new bids, which are newer than it."""
     displaced = select(rows.c.outbid_user).where(rows.c.outbid_user.is_not(None))
-    return recipients_select(displaced, _constant("outbid"), _param("email_default", Boolean),
+    return recipients_select(displaced, _constant(_OUTBID), _param("email_default", Boolean),
                              coalesce_on_lot=_LOT, bidding_now=select(rows.c.bidder_id))
 
 
@@ -365,7 +366,8 @@ def _many_bids() -> Any:
 
 
 def _plural(name: str) -> str:
-    """A batch's array of `name`, one element a bid (short: the statement must stay under 4 KB)."""
+    """A batch's array of `name`, one element a bid (short: the statement must stay under
+    data/db.PARSE_CACHED_UP_TO)."""
     return f"{name}s"
 
 
@@ -460,7 +462,7 @@ def bid_writes(session: SASession, writes: Sequence[BidWrite], *, outbid_email_d
         announced(session, [LotEvent(last.lot_id, int(rows[0].version)), *told])
     else:
         ids = _sqlite_writes(conn, writes, params)
-        written = Written(ids, notice_recipients(session, user_ids=displaced, topic="outbid",
+        written = Written(ids, notice_recipients(session, user_ids=displaced, topic=_OUTBID,
                                                  default=outbid_email_default, coalesce_on_lot=last.lot_id)
                           if displaced else {})
     lots_changed(session, [last.lot_id], logged=True)  # its change-log row went with the statement

@@ -80,9 +80,10 @@ def after_notices(session: Session, kind: Kind, lot_id: int | None, messages: di
     if recipients:
         if about is None and lot_id is not None:
             about = _about(session, lot_id)
+        named = str(about) if about else None
         for recipient in recipients:
-            notice_email_queue(session, recipient, message=messages[recipient.user_id],
-                               about=str(about) if about else None, lot_id=lot_id, now=now or utcnow())
+            notice_email_queue(session, recipient, message=messages[recipient.user_id], about=named,
+                               lot_id=lot_id, now=now or utcnow())
 
 
 def unread_count(actor: Actor) -> int:
