@@ -58,6 +58,7 @@ from sqlalchemy.orm import Session as SASession
 from sqlmodel import Session, SQLModel, col
 from sqlmodel import select as orm_select
 
+from data.db import writer
 from data.email_preferences import notice_recipients, recipients_select
 from data.events import CHANNEL, LotEvent, UserEvent, announced, encode
 from data.lot_store import bid_applied, lots_changed
@@ -506,11 +507,14 @@ def _sqlite_writes(conn: Connection, writes: Sequence[BidWrite], params: dict[st
 
 def bid_statements_warm(engine: Engine) -> None:
     """Compile the bid path's statements into the engine's cache now (about 50 ms, once a process)
-    rather than in the first bidder's request: each runs once about nothing, and is rolled back."""
+    rather than in the first bidder's request: each runs once about nothing, and is rolled back.
+    It writes, so on SQLite it takes the write lock up front (`writer`), as every bid does: a
+    transaction that read first finds its snapshot stale once another process commits, and fails
+    with "database is locked" rather than waiting its turn."""
     nothing = BidWrite(lot_id=0, auction_id=0, car_id=0, bidder_id=0, max_amount=Decimal(1), price=Decimal(1),
                        leader_id=0, leader_max=Decimal(1), ends_at=utcnow(), extended=False, now=utcnow(),
                        key="warm-up", fingerprint="warm-up", audit_after={})
-    with engine.connect() as conn:
+    with writer(engine).connect() as conn:
         conn.execute(_LOCK_QUERY, _bound(vars(nothing)))
         conn.execute(_BIDDERS_QUERY, _bound({"bidders": [0], "keys": ["warm-up"]}))
         # A lone bid, then a batch. Lot 0 does not exist: its foreign keys refuse the rows, as meant.

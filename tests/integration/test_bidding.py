@@ -3,16 +3,18 @@ transaction, idempotent submissions, soft close, buy now, settlement exactly onc
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import col, func, select, update
 
 from data.bid_store import bid_statements_warm
-from data.db import get_engine
-from data.models import AuctionParticipant, AuditLog, Bid, Car, Lot, Notification, Sale
+from data.db import get_engine, writer
+from data.models import AuctionParticipant, AuditLog, Bid, Car, Lot, Notification, Sale, User
 from data.types import utcnow
 from data.uow import UnitOfWork
 from domain.bidding import service
@@ -255,3 +257,29 @@ def test_warming_the_bid_path_at_start_writes_nothing(store: str) -> None:
     assert [count(model) for model in tables] == before
     assert lot_now(lot.id).bid_count == 0
     assert bid(make_user(), lot.id, "300000").outcome == Outcome.LEADING  # and the path still works
+
+
+def test_warming_the_bid_path_waits_for_another_writer_instead_of_failing(store: str) -> None:
+    """The app's start-up warms the bid path while its settlement loop, its mailer and other processes
+    write. On SQLite, a warm-up that read before it wrote found its snapshot stale once another
+    writer committed, and failed with "database is locked" (no busy wait helps then): the first
+    page of a freshly started app showed that error. It must queue for the write lock instead."""
+    user, engine = make_user(), get_engine()
+    failed: list[BaseException] = []
+
+    def warm() -> None:
+        try:
+            bid_statements_warm(engine)
+        except BaseException as error:  # reported to the test's thread
+            failed.append(error)
+
+    with writer(engine).connect() as holder:
+        holder.begin()
+        holder.execute(update(User).where(col(User.id) == user.id).values(name="Renamed meanwhile"))
+        warming = threading.Thread(target=warm)
+        warming.start()
+        time.sleep(0.5)  # the warm-up has begun and waits for the write lock this connection holds
+        holder.commit()
+    warming.join(timeout=60)
+    assert not warming.is_alive()
+    assert failed == []
