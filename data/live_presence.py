@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col
 
-from data.db import get_engine
+from data.db import get_engine, writer
 from data.models import LivePresence
 
 REFRESH = timedelta(seconds=10)
@@ -31,7 +31,7 @@ def presence_report(process: str, watchers: int, now: datetime) -> None:
     upsert = insert(_TABLE).values(process=process, watchers=watchers, seen_at=now)
     upsert = upsert.on_conflict_do_update(index_elements=["process"],
                                           set_={"watchers": watchers, "seen_at": now})
-    with engine.begin() as conn:
+    with writer(engine).begin() as conn:  # SQLite: the write lock up front (docs/STORE.md)
         conn.execute(upsert)
         conn.execute(delete(_TABLE).where(col(LivePresence.seen_at) < now - EXPIRY))
 

@@ -28,7 +28,7 @@ import pyarrow as pa  # type: ignore[import-untyped]  # no stubs
 import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 from sqlalchemy import Engine, text
 
-from data.db import make_engine
+from data.db import make_engine, writer
 from data.settings import get_settings
 from data.types import utcnow
 from domain.bidding.fees import FeeBand, FeeSchedule, sale_amounts
@@ -240,7 +240,7 @@ def _sales(sold: np.ndarray, first: int, *, lot_ids: np.ndarray, car_ids: np.nda
 
 def load(engine: Engine, tables: dict[str, pa.Table]) -> None:
     """Bulk-load the tables and their change_log rows in one transaction."""
-    with engine.begin() as conn:
+    with writer(engine).begin() as conn:
         txid = None
         if engine.dialect.name == "postgresql":
             txid = int(conn.execute(text("SELECT pg_current_xact_id()::text::bigint")).scalar_one())
