@@ -28,6 +28,9 @@ os.environ.pop("DATABASE_URL", None)
 from data.settings import get_settings  # noqa: E402
 from tests.support import stores  # noqa: E402
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.support.sqlite_writes import check_sqlite_writes  # noqa: E402
+
+check_sqlite_writes()
 
 STORES = ["sqlite", "postgresql"]
 

@@ -12,7 +12,7 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from data.db import get_engine
+from data.db import get_engine, writer
 from data.migrate import alembic_config
 from domain.bidding.service import bid_place
 from domain.bidding.settlement import settle_lot
@@ -77,7 +77,7 @@ def test_existing_sales_take_their_car_and_hammer_time(fresh_store: str) -> None
 def test_a_car_sold_twice_stops_the_upgrade_with_its_id(fresh_store: str) -> None:
     first, second = sold_lots(2)
     migrate(BEFORE)
-    with get_engine().begin() as conn:  # what a cancelled-then-resold car left behind
+    with writer(get_engine()).begin() as conn:  # what a cancelled-then-resold car left behind
         car = conn.execute(text("SELECT car_id FROM lots WHERE id = :id"), {"id": first}).scalar_one()
         conn.execute(text("UPDATE lots SET car_id = :car WHERE id = :id"), {"car": car, "id": second})
     with pytest.raises(RuntimeError, match=f"car {car} \\(2 sales\\)"):

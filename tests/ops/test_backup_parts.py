@@ -13,7 +13,7 @@ from sqlalchemy import text
 from data.backup_config import BackupConfig
 from data.backup_status import ARCHIVE_LAG, BACKUP_AGE, backup_health, backup_metrics, record_good
 from data.bootstrap import StoreNotMigrated, require_head
-from data.db import get_engine
+from data.db import get_engine, writer
 from data.media import LocalMediaStore
 from ops.backup_schedule import next_pg_backup
 from ops.media_backup import media_copy_new, photos_missing
@@ -21,7 +21,7 @@ from tests.support.factories import make_car, make_dealer
 
 
 def _stamp(revision: str) -> str:
-    with get_engine().begin() as conn:
+    with writer(get_engine()).begin() as conn:
         head = str(conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one())
         conn.execute(text("UPDATE alembic_version SET version_num = :r"), {"r": revision})
     return head

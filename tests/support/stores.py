@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 import data.models  # noqa: F401
-from data.db import get_engine, make_engine, use_database
+from data.db import get_engine, make_engine, use_database, writer
 from data.migrate import upgrade_to_head
 from data.scratch import scratch_postgres
 
@@ -71,7 +71,7 @@ def wipe(engine: Engine) -> None:
     if engine.dialect.name == "postgresql":
         _truncate(engine, tables)
         return
-    with engine.begin() as conn:
+    with writer(engine).begin() as conn:
         guards = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
                                    "AND tbl_name = 'audit_log'")).all()
         for name, _ in guards:
