@@ -359,6 +359,12 @@ def _insert_once(dialect: Any, table: Any, **values: Any) -> Any:
     return dialect.insert(table).values(**values).on_conflict_do_nothing()
 
 
+def _insert_once_saying(dialect: Any, table: Any, **values: Any) -> Any:
+    """`_insert_once` answering a row when it inserted one: RETURNING says whether a row went in, as
+    rowcount does not reliably on every driver."""
+    return _insert_once(dialect, table, **values).returning(literal(1))
+
+
 def _many_bids() -> Any:
     """A batch's bids as arrays, one element a bid, unnested into rows in order."""
     arrays = (_param(_plural(name), postgresql.ARRAY(type_)) for name, type_ in _EACH_BID.items())
@@ -422,8 +428,7 @@ def _postgres_write(bids: Any) -> Any:
 
 
 _POSTGRES_WRITE_ONE, _POSTGRES_WRITE_MANY = _postgres_write(_one_bid()), _postgres_write(_many_bids())
-_SQLITE_FIRST_ON_LOT = (_insert_once(sqlite, _lot_bidders, lot_id=_LOT, bidder_id=_BIDDER)
-                        .returning(literal(1)))
+_SQLITE_FIRST_ON_LOT = _insert_once_saying(sqlite, _lot_bidders, lot_id=_LOT, bidder_id=_BIDDER)
 _SQLITE_JOINED = _insert_once(sqlite, _participants, auction_id=_AUCTION, bidder_id=_BIDDER, joined_at=_NOW)
 _SQLITE_LOT_UPDATE = _lot_update(_param("bidders_added", Integer))
 _CAR_UPDATE, _AUCTION_EXTEND = _car_update(), _auction_extend()
@@ -530,6 +535,5 @@ def bid_statements_warm(engine: Engine) -> None:
 def insert_once(session: Session, model: type[SQLModel], values: dict[str, Any]) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING; true when this call inserted the row."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    # RETURNING says whether a row went in; rowcount is not reliable for this on every driver.
-    statement = _insert_once(dialect, _table(model), **values).returning(literal(1))
+    statement = _insert_once_saying(dialect, _table(model), **values)
     return session.execute(statement).first() is not None
