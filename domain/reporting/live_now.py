@@ -62,7 +62,7 @@ def _read(now: datetime) -> LiveNow:
             .where(col(Auction.status) == AuctionStatus.SCHEDULED, started, col(Lot.ends_at) > now,
                    col(Lot.outcome).is_(None)))
     recent = select(func.count(col(Bid.id))).where(col(Bid.placed_at) > now - LAST_MINUTE)
-    with UnitOfWork() as uow:
+    with UnitOfWork(write=False) as uow:  # a read: on SQLite it must not queue with the bidders for the lock
         auctions, lots = uow.session.execute(live).one()
         bids = uow.session.execute(recent).scalar_one()
     return LiveNow(int(auctions), int(lots), int(bids), presence_total(now))

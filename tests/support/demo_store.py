@@ -25,3 +25,11 @@ def live_demo_lot(data_dir: Path, *, open_for: timedelta, nth: int = 0, last: bo
             (now.isoformat(sep=" "), (now + open_for).isoformat(sep=" "), *untouched_by, nth)).fetchone()
     assert row, f"the demo store has no lot open for the next {open_for}"
     return int(row[0])
+
+
+def bids_in_last_minute(data_dir: Path) -> int:
+    """What the admin's live now counts, read from the app's own store."""
+    since = datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=1)
+    with sqlite3.connect(data_dir / "auction.db") as db:
+        return int(db.execute("SELECT count(*) FROM bids WHERE placed_at > ?",
+                              (since.isoformat(sep=" "),)).fetchone()[0])
