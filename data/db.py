@@ -83,8 +83,7 @@ def _sqlite_engine(url: str, **kw: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        immediate = conn.get_execution_options().get("sqlite_immediate", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if takes_write_lock(conn) else "BEGIN")
 
     return engine
 
@@ -92,6 +91,11 @@ def _sqlite_engine(url: str, **kw: Any) -> Engine:
 def writer(engine: Engine) -> Engine:
     """The same pool, but transactions that take SQLite's write lock up front."""
     return _variant(engine, "writer", sqlite_immediate=True)
+
+
+def takes_write_lock(conn: Connection) -> bool:
+    """Whether this connection's transactions take SQLite's write lock at BEGIN (it came from `writer`)."""
+    return bool(conn.get_execution_options().get("sqlite_immediate", False))
 
 
 def reader(engine: Engine) -> Engine:

@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, event
 
+from data.db import takes_write_lock
+
 _STATE = "sqlite_transaction"  # on Connection.info: "immediate", "deferred" or "deferred, has read"
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
 
@@ -23,8 +25,7 @@ class ReadThenWrite(AssertionError):
 
 def _on_begin(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
-        immediate = conn.get_execution_options().get("sqlite_immediate", False)
-        conn.info[_STATE] = "immediate" if immediate else "deferred"
+        conn.info[_STATE] = "immediate" if takes_write_lock(conn) else "deferred"
 
 
 def _on_statement(conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:
