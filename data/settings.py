@@ -88,7 +88,7 @@ class Settings(BaseSettings):
     # Marketplace limits (issue 15), for every channel (pages and API), counted where every process
     # sees them: in Redis when REDIS_URL is set, else in the store (domain/oversight/limits.py).
     redis_url: str | None = None
-    redis_prefix: str = "autogavel"  # keys are <prefix>:limit:<scope>:<key>: installations can share a Redis
+    redis_prefix: str = "autogavel"  # keys are <prefix>:window:<scope>:<key>: installations can share a Redis
     bids_per_user_per_minute: int = Field(default=60, ge=1)
     registrations_per_address_per_hour: int = Field(default=10, ge=1)
     # Soft close (issue 15): every auction's latest end defaults to this many minutes after its last

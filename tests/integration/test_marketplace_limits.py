@@ -3,7 +3,6 @@ store or in Redis: refused past the limit with nothing written, shared by proces
 
 from __future__ import annotations
 
-import json
 import os
 import uuid
 from datetime import timedelta
@@ -153,45 +152,50 @@ def test_an_unreachable_redis_falls_back_to_the_store(store: str, monkeypatch: p
 
 
 class _RoundTrips:
-    """Counts the commands this process sends to Redis's rate-window client."""
+    """Counts the commands this process sends to Redis's rate-window client, and sizes their arguments."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         client = rate_windows._redis(get_settings().redis_url)
         assert client is not None
         self.count, send = 0, client.execute_command
+        self.sizes: list[int] = []
 
         def counted(*args: Any, **kwargs: Any) -> Any:
             self.count += 1
+            self.sizes.append(sum(len(str(arg)) for arg in args))
             return send(*args, **kwargs)
 
         monkeypatch.setattr(client, "execute_command", counted)
 
 
-def test_a_bid_costs_one_redis_round_trip_once_its_window_is_known(
+def test_a_bid_costs_one_redis_round_trip_however_full_its_window(
         store: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    tight_limits(monkeypatch, bids_per_user_per_minute=5, redis=True)
-    bidder, trips = make_user(), _RoundTrips(monkeypatch)
-    limits.check_bid(bidder)
-    first = trips.count  # a read, then the compare-and-set (and loading the script, once)
-    limits.check_bid(bidder)
-    assert first >= 2 and trips.count - first == 1
+    """The window is decided inside Redis: a bid sends its own moment, never the hits before it."""
+    tight_limits(monkeypatch, bids_per_user_per_minute=1_000, redis=True)
+    bidder = make_user()
+    limits.check_bid(bidder)  # loads the script, once
+    trips, sent = _RoundTrips(monkeypatch), 300
+    for _ in range(sent):
+        limits.check_bid(bidder)
+    assert trips.count == sent
+    assert max(trips.sizes) - min(trips.sizes) <= 8  # the same few arguments with 300 hits held as with 1
 
 
-def test_a_stale_guess_never_decides_the_count(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Another process hits the window between this one's hits, or the window expires: this process's
-    memory of it is then wrong in either direction, and the count stays exact."""
+def test_hits_counted_by_another_process_count_here(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process's hits, written to the window between this one's, refuse the next; once the window
+    expires in Redis, counting starts again."""
     tight_limits(monkeypatch, bids_per_user_per_minute=2, redis=True)
-    bidder, elsewhere = make_user(), make_user()
+    bidder = make_user()
     client = rate_windows._redis(get_settings().redis_url)
     assert client is not None
-    name = f"{get_settings().redis_prefix}:limit:bids:{bidder.id}"
-    limits.check_bid(bidder)  # this process remembers one hit
-    moment = str(utcnow().timestamp())
-    client.set(name, f"[{moment}, {moment}]")  # another process made it two meanwhile
-    with pytest.raises(RateLimited):
+    name = f"{get_settings().redis_prefix}:window:bids:{bidder.id}"
+    limits.check_bid(bidder)
+    moment = utcnow().timestamp()
+    client.zadd(name, {f"{moment!r}:elsewhere": moment})  # as another process's hit is written
+    with pytest.raises(RateLimited) as refused:
         limits.check_bid(bidder)
-    limits.check_bid(elsewhere)
-    limits.check_bid(elsewhere)  # this process remembers a full window for `elsewhere` ...
-    client.delete(f"{get_settings().redis_prefix}:limit:bids:{elsewhere.id}")  # ... which expired
-    limits.check_bid(elsewhere)  # refused on the memory, let through on what Redis holds
-    assert json.loads(client.get(f"{get_settings().redis_prefix}:limit:bids:{elsewhere.id}") or "[]") != []
+    assert 55 <= refused.value.retry_after <= 60
+    assert client.zcard(name) == 2  # the refused hit was not counted
+    client.delete(name)
+    limits.check_bid(bidder)
+    assert client.zcard(name) == 1

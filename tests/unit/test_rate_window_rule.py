@@ -1,8 +1,9 @@
-"""The moving window behind the marketplace's limits (domain/oversight/limits.py), without a store."""
+"""The moving window behind the marketplace's limits (data/rate_windows.py), without a store."""
 
 from __future__ import annotations
 
-from domain.oversight.limits import admit, retry_after
+from data.rate_windows import admit
+from domain.oversight.limits import retry_after
 from ui.session import address_of
 
 T = 1_800_000_000.0
