@@ -178,7 +178,7 @@ def test_a_bid_costs_one_redis_round_trip_however_full_its_window(
     for _ in range(sent):
         limits.check_bid(bidder)
     assert trips.count == sent
-    assert max(trips.sizes) - min(trips.sizes) <= 8  # the same few arguments with 300 hits held as with 1
+    assert max(trips.sizes) < 300  # characters: a few numbers and names, where 300 hits would be 5,000
 
 
 def test_hits_counted_by_another_process_count_here(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
