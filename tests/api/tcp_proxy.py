@@ -7,7 +7,7 @@ import asyncio
 import threading
 from typing import Any
 
-from tests.api.servers import free_port
+from tests.support.ports import free_port
 
 
 class CuttableProxy:

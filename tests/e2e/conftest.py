@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.support import stores
 from tests.support.demo_store import live_demo_lot
+from tests.support.ports import free_port
 from tests.support.smtp import Inbox, smtp_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,12 +29,6 @@ WAIT_MS = 30_000
 _SERVER_LOGS: list[Path] = []
 _TAB_REQUESTS: dict[Page, dict[str, str]] = {}
 expect.set_options(timeout=WAIT_MS)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = WAIT_MS / 1000) -> None:
@@ -70,7 +64,7 @@ def app_server(data_dir: Path, log_path: Path, extra_env: dict[str, str] | None 
                port: int | None = None) -> Iterator[str]:
     """`streamlit run app.py` as a newcomer starts it: embedded store, demo mode, nothing else set
     (but `extra_env`); its emails link back to it. `port`: the one a stopped server had (a restart)."""
-    port = port or _free_port()
+    port = port or free_port()
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "JWT_SECRET", "COOKIE_KEY", "DEMO_MODE", "BCRYPT_ROUNDS"}}
     env |= {"DATA_DIR": str(data_dir), "APP_BASE_URL": f"http://127.0.0.1:{port}", **(extra_env or {})}

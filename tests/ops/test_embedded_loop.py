@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from domain.types import LotOutcome
-from tests.e2e.conftest import _free_port, _wait_healthy
+from tests.e2e.conftest import _wait_healthy
 from tests.support import stores
 from tests.support.factories import live_lot, lot_now
+from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +26,7 @@ def embedded_app(tmp_path: Path) -> Iterator[str]:
     """The app as the README starts it, on an empty embedded store; yields that store's URL."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SETTLEMENT_IN_APP"}}
     env["DATA_DIR"] = str(tmp_path)
-    port = _free_port()
+    port = free_port()
     with (tmp_path / "server.log").open("wb") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",

@@ -18,9 +18,9 @@ from data.db import make_engine
 from data.migrate import upgrade_to_head
 from data.replica import browse_engine, forget_replica, replica_engine
 from domain.inventory import catalog
-from tests.e2e.conftest import _free_port
 from tests.support import stores
 from tests.support.factories import live_lot, make_user
+from tests.support.ports import free_port
 
 VERSION = "15"
 
@@ -36,7 +36,7 @@ def primary_and_replica() -> Iterator[tuple[str, str]]:
         pytest.skip("needs Debian's postgresql-common and root to make clusters")
     tag = uuid.uuid4().hex[:6]
     primary, replica = f"rp{tag}", f"rr{tag}"
-    p_port, r_port = _free_port(), _free_port()
+    p_port, r_port = free_port(), free_port()
     try:
         _run("pg_createcluster", VERSION, primary, "--port", str(p_port), "--start", "--", "--auth=trust")
         _run("createdb", "-h", "127.0.0.1", "-p", str(p_port), "-U", "postgres", "market")

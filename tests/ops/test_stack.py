@@ -21,8 +21,8 @@ from playwright.sync_api import Browser, expect
 
 from data.app_role import drop_app_role
 from data.db import make_engine
-from tests.e2e.conftest import _free_port
 from tests.support import stores
+from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PORT_SETTINGS = ("HTTPS_PORT", "HTTP_PORT", "API_PORT", "PGBOUNCER_PORT", "REDIS_PORT", "WORKER_METRICS_PORT",
@@ -43,12 +43,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     folder = tmp_path_factory.mktemp("stack")
     with stores.postgres_database() as url:
         env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "JWT_SECRET", "COOKIE_KEY"}}
-        env |= {name: str(_free_port()) for name in PORT_SETTINGS}
-        base = _free_port()
+        env |= {name: str(free_port()) for name in PORT_SETTINGS}
+        env["APP_METRICS_BASE_PORT"] = str(free_port(span=2))  # one port per app process
         env |= {"DATABASE_URL": url.replace("postgresql+psycopg://", "postgresql://"),
                 "STACK_DIR": str(folder / "stack"), "DATA_DIR": str(folder / "var"),
                 "APP_ROLE": f"app_{uuid.uuid4().hex[:12]}",  # roles are the server's: one of our own
-                "APP_BASE_PORT": str(base if _free(base + 1) else _free_port())}
+                "APP_BASE_PORT": str(free_port(span=2))}
         started = _ops("up", env)
         try:
             assert started.returncode == 0, started.stdout + started.stderr
