@@ -27,6 +27,7 @@ from tests.support.ports import free_port
 ROOT = Path(__file__).resolve().parents[2]
 PORT_SETTINGS = ("HTTPS_PORT", "HTTP_PORT", "API_PORT", "PGBOUNCER_PORT", "REDIS_PORT", "WORKER_METRICS_PORT",
                  "APP_METRICS_BASE_PORT")
+PORTS_EACH = {"APP_BASE_PORT": 2, "APP_METRICS_BASE_PORT": 2}  # one port for each of the two app processes
 
 
 def _ops(command: str, env: dict[str, str], timeout: float = 240) -> subprocess.CompletedProcess[str]:
@@ -43,12 +44,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     folder = tmp_path_factory.mktemp("stack")
     with stores.postgres_database() as url:
         env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "JWT_SECRET", "COOKIE_KEY"}}
-        env |= {name: str(free_port()) for name in PORT_SETTINGS}
-        env["APP_METRICS_BASE_PORT"] = str(free_port(span=2))  # one port per app process
+        env |= {name: str(free_port(span=PORTS_EACH.get(name, 1))) for name in PORT_SETTINGS}
         env |= {"DATABASE_URL": url.replace("postgresql+psycopg://", "postgresql://"),
                 "STACK_DIR": str(folder / "stack"), "DATA_DIR": str(folder / "var"),
                 "APP_ROLE": f"app_{uuid.uuid4().hex[:12]}",  # roles are the server's: one of our own
-                "APP_BASE_PORT": str(free_port(span=2))}
+                "APP_BASE_PORT": str(free_port(span=PORTS_EACH["APP_BASE_PORT"]))}
         started = _ops("up", env)
         try:
             assert started.returncode == 0, started.stdout + started.stderr
