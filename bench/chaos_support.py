@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import ssl
 import subprocess
 import sys
@@ -17,15 +16,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ops.ports import free_port, stack_ports
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_VERSION = "15"
 CLUSTER = "chaos"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager
@@ -50,11 +45,9 @@ class Stack:
 
     def __init__(self, folder: Path, database_url: str) -> None:
         self.env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "JWT_SECRET", "COOKIE_KEY"}}
-        ports = {name: str(free_port()) for name in ("HTTPS_PORT", "HTTP_PORT", "API_PORT", "PGBOUNCER_PORT",
-                                                        "REDIS_PORT", "WORKER_METRICS_PORT")}
+        ports = stack_ports()
         self.env |= ports | {"DATABASE_URL": database_url, "STACK_DIR": str(folder / "stack"),
-                             "DATA_DIR": str(folder / "var"), "APP_BASE_PORT": str(free_port()),
-                             "APP_METRICS_BASE_PORT": str(free_port()),
+                             "DATA_DIR": str(folder / "var"),
                              "API_RATE_LOGIN_ADDRESS": "20/minute", "BIDS_PER_USER_PER_MINUTE": "1000",
                              "BCRYPT_ROUNDS": "4"}  # a low login limit, so the Redis fault shows
         self.https = f"https://localhost:{ports['HTTPS_PORT']}"

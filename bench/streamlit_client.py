@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ops.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,12 +28,6 @@ class Tab:
     seen: dict[str, float] = field(default_factory=dict)  # "Current price" text -> first time shown
     runs: int = 0  # script runs finished (full and fragment)
     ready: asyncio.Event = field(default_factory=asyncio.Event)  # the first run finished
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start_app(env: dict[str, str], log: Path, *, options: tuple[str, ...] = (),

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+
+from ops.ports import free_port
 
 PG_VERSION = "15"
 READY_TIMEOUT_S = 600.0  # recovery of a big archive may take minutes before the server is promoted
@@ -70,12 +71,6 @@ def tools_ready() -> str | None:
     if os.geteuid() != 0:
         return "making a PostgreSQL cluster needs root (pg_createcluster, then files owned by postgres)"
     return None
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def cluster_find(spec: str) -> Cluster:

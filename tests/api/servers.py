@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.ports import free_port
+from ops.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,7 +7,7 @@ import asyncio
 import threading
 from typing import Any
 
-from tests.support.ports import free_port
+from ops.ports import free_port
 
 
 class CuttableProxy:

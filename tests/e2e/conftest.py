@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from ops.ports import free_port
 from tests.support import stores
 from tests.support.demo_store import live_demo_lot
-from tests.support.ports import free_port
 from tests.support.smtp import Inbox, smtp_server
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from domain.types import LotOutcome
+from ops.ports import free_port
 from tests.e2e.conftest import _wait_healthy
 from tests.support import stores
 from tests.support.factories import live_lot, lot_now
-from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -18,9 +18,9 @@ from data.db import make_engine
 from data.migrate import upgrade_to_head
 from data.replica import browse_engine, forget_replica, replica_engine
 from domain.inventory import catalog
+from ops.ports import free_port
 from tests.support import stores
 from tests.support.factories import live_lot, make_user
-from tests.support.ports import free_port
 
 VERSION = "15"
 

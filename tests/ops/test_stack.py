@@ -21,13 +21,10 @@ from playwright.sync_api import Browser, expect
 
 from data.app_role import drop_app_role
 from data.db import make_engine
+from ops.ports import stack_port_spans, stack_ports
 from tests.support import stores
-from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-PORT_SETTINGS = ("HTTPS_PORT", "HTTP_PORT", "API_PORT", "PGBOUNCER_PORT", "REDIS_PORT", "WORKER_METRICS_PORT",
-                 "APP_METRICS_BASE_PORT")
-PORTS_EACH = {"APP_BASE_PORT": 2, "APP_METRICS_BASE_PORT": 2}  # one port for each of the two app processes
 
 
 def _ops(command: str, env: dict[str, str], timeout: float = 240) -> subprocess.CompletedProcess[str]:
@@ -44,11 +41,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     folder = tmp_path_factory.mktemp("stack")
     with stores.postgres_database() as url:
         env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "JWT_SECRET", "COOKIE_KEY"}}
-        env |= {name: str(free_port(span=PORTS_EACH.get(name, 1))) for name in PORT_SETTINGS}
-        env |= {"DATABASE_URL": url.replace("postgresql+psycopg://", "postgresql://"),
+        env |= stack_ports() | {"DATABASE_URL": url.replace("postgresql+psycopg://", "postgresql://"),
                 "STACK_DIR": str(folder / "stack"), "DATA_DIR": str(folder / "var"),
-                "APP_ROLE": f"app_{uuid.uuid4().hex[:12]}",  # roles are the server's: one of our own
-                "APP_BASE_PORT": str(free_port(span=PORTS_EACH["APP_BASE_PORT"]))}
+                "APP_ROLE": f"app_{uuid.uuid4().hex[:12]}"}  # roles are the server's: one of our own
         started = _ops("up", env)
         try:
             assert started.returncode == 0, started.stdout + started.stderr
@@ -57,8 +52,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
             stopped = _ops("down", env)
             drop_app_role(make_engine(url), env["APP_ROLE"])
             assert stopped.returncode == 0, stopped.stdout + stopped.stderr
-            ports = [int(env[name]) for name in PORT_SETTINGS]
-            ports += [int(env["APP_BASE_PORT"]) + n for n in (0, 1)]
+            ports = [int(env[name]) + n for name, span in stack_port_spans().items() for n in range(span)]
             assert all(_free(port) for port in ports), "a process of the stack outlived ops.down"
 
 

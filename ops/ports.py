@@ -1,4 +1,5 @@
-"""Ports for the servers tests start, chosen below the kernel's ephemeral range.
+"""Free ports for servers started on this host (a replica cluster, a test's or a benchmark's stack),
+chosen below the kernel's ephemeral range.
 
 A port the kernel hands out for `bind(0)` lies in the ephemeral range, the one it also gives every
 outgoing connection its local port from. A server started seconds after its port was chosen (ops.up
@@ -14,6 +15,8 @@ import random
 import socket
 import threading
 from pathlib import Path
+
+from ops.settings import StackSettings
 
 LOWEST = 10_000
 _RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
@@ -57,3 +60,17 @@ def _kernel_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def stack_port_spans() -> dict[str, int]:
+    """Each port setting of the stack (`ops.up`), as its environment variable, and how many ports from it
+    the stack binds: a base port (`APP_BASE_PORT`, `APP_METRICS_BASE_PORT`) one for each app process."""
+    processes = StackSettings.model_fields["app_processes"].default
+    return {name.upper(): processes if name.endswith("_base_port") else 1
+            for name, setting in StackSettings.model_fields.items()
+            if name.endswith("_port") and isinstance(setting.default, int)}
+
+
+def stack_ports() -> dict[str, str]:
+    """A free port for every port setting of the stack, as environment variables for `ops.up`."""
+    return {name: str(free_port(span=span)) for name, span in stack_port_spans().items()}
