@@ -21,8 +21,8 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy.exc import SQLAlchemyError
 
-from api.services.ops import settled_lot_counts
 from domain.errors import DomainError
+from domain.oversight.health import settled_lot_counts
 
 REQUESTS = Counter("api_requests_total", "Requests answered", ["method", "route", "status"])
 LATENCY = Histogram("api_request_duration_seconds", "Time to answer", ["method", "route"],

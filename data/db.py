@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from psycopg import _queries as psycopg_queries  # the parse cache's cap has no public name
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DisconnectionError
 
@@ -106,6 +106,13 @@ def reader(engine: Engine) -> Engine:
     if engine.dialect.name == "postgresql":
         return _variant(engine, "reader", isolation_level="AUTOCOMMIT")
     return engine
+
+
+def ping(engine: Engine) -> None:
+    """Raises (an SQLAlchemy error) when the store does not answer: one round trip, no transaction on
+    PostgreSQL (`reader`)."""
+    with reader(engine).connect() as conn:
+        conn.execute(text("SELECT 1")).one()
 
 
 def _variant(engine: Engine, name: str, **options: Any) -> Engine:

@@ -12,9 +12,9 @@ from api import breaker
 from api.deps import bearer, token_of
 from api.envelope import Envelope, ok
 from api.metrics import CONTENT_TYPE, exposition
-from api.services.ops import store_ping
 from api.settings import get_api_settings
 from domain.accounts.auth import session_resolve
+from domain.oversight.health import store_ping
 from domain.permissions import Action, require
 
 router = APIRouter(tags=["operations"])
