@@ -58,6 +58,9 @@ class StackSettings(BaseSettings):
     def app_ports(self) -> list[int]:
         return [self.app_base_port + n for n in range(self.app_processes)]
 
+    def app_metrics_ports(self) -> list[int]:
+        return [self.app_metrics_base_port + n for n in range(self.app_processes)]
+
     def effective_redis_url(self) -> str:
         return self.redis_url or f"redis://127.0.0.1:{self.redis_port}/0"
 

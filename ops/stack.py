@@ -49,8 +49,9 @@ def _apps(s: StackSettings) -> list[Program]:
                                  "--server.address=127.0.0.1", f"--server.port={port}",
                                  "--logger.messageFormat=" + STREAMLIT_JSON_LOG),
                     port=port, health="/_stcore/health",
-                    env={"METRICS_PORT": str(s.app_metrics_base_port + n - 1)})
-            for n, port in enumerate(s.app_ports(), start=1)]
+                    env={"METRICS_PORT": str(metrics)})
+            for n, (port, metrics) in enumerate(zip(s.app_ports(), s.app_metrics_ports(), strict=True),
+                                                start=1)]
 
 
 # Streamlit formats its own log lines; this makes each one a JSON object (the message is not escaped).

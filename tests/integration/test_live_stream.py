@@ -8,7 +8,6 @@ import asyncio
 import json
 import os
 import queue
-import socket
 import subprocess
 import sys
 import threading
@@ -32,6 +31,7 @@ from domain.accounts.security import issue_token
 from domain.bidding import service
 from domain.bidding.live import HEARTBEAT, Boards, Hub
 from domain.permissions import Actor
+from ops.ports import free_port
 from tests.support.factories import live_lot, lot_now, make_user
 from ui import stream
 from ui.format import money
@@ -40,9 +40,7 @@ from ui.session import COOKIE_NAME
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     config = uvicorn.Config(Starlette(routes=[Route("/live", stream.live_stream)]), host="127.0.0.1",
                             port=port, log_level="warning")
     running = uvicorn.Server(config)

@@ -30,5 +30,5 @@ def test_a_stack_gets_a_free_port_for_every_port_setting_and_a_span_for_each_bas
     settings = StackSettings(**{name.lower(): int(port) for name, port in chosen.items()})
     bound = [settings.https_port, settings.http_port, settings.api_port, settings.pgbouncer_port,
              settings.redis_port, settings.worker_metrics_port, *settings.app_ports(),
-             *(settings.app_metrics_base_port + n for n in range(settings.app_processes))]
+             *settings.app_metrics_ports()]
     assert len(set(bound)) == len(bound)  # no two of the stack's servers share a port
